@@ -1,0 +1,118 @@
+"""Language data (lead phrases, patterns, months, stop words) loaded from data/*.yaml.
+
+Adding a language means adding ``data/<code>.yaml``; no code changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+DATA = resources.files("resarchive") / "data"
+
+
+@cache
+def load_yaml(name: str) -> dict[str, Any]:
+    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+
+
+@cache
+def languages() -> tuple[str, ...]:
+    """Codes of the languages the parser knows, from the data folder."""
+    return tuple(
+        sorted(
+            p.name[:-5]
+            for p in DATA.iterdir()
+            if p.name.endswith(".yaml") and len(p.name) == 7  # "fr.yaml"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Common:
+    running_heads: tuple[re.Pattern, ...]
+    symbol: re.Pattern
+    marker_markup: tuple[re.Pattern, ...]
+    superscript_digits: str
+    ordinal_markup: re.Pattern
+    latex: tuple[tuple[re.Pattern, str], ...]
+    section_heading: re.Pattern
+
+
+@cache
+def common() -> Common:
+    d = load_yaml("common.yaml")
+    return Common(
+        running_heads=tuple(re.compile(p) for p in d["running_heads"]),
+        symbol=re.compile(d["symbol"]),
+        marker_markup=tuple(re.compile(p) for p in d["marker_markup"]),
+        superscript_digits=d["superscript_digits"],
+        ordinal_markup=re.compile(d["ordinal_markup"]),
+        latex=tuple((re.compile(p), r) for p, r in d["latex"]),
+        section_heading=re.compile(d["section_heading"]),
+    )
+
+
+@dataclass(frozen=True)
+class Lang:
+    code: str
+    detect: frozenset[str]
+    months: dict[str, int]
+    date: re.Pattern
+    document_headings: tuple[tuple[str, re.Pattern], ...]
+    numbered_title: re.Pattern
+    masthead: tuple[tuple[str, re.Pattern], ...]
+    sponsors: re.Pattern
+    sponsor_separators: re.Pattern
+    kinds: dict[str, str]
+    kind_labels: dict[str, str]
+    formula: re.Pattern
+    inline_formula: re.Pattern
+    organizations: dict[str, str]
+    reported_decision_date: re.Pattern
+    reported_decision_body: re.Pattern
+    attachment_headings: tuple[re.Pattern, ...]
+    report_headings: tuple[re.Pattern, ...]
+    lead_modifiers: tuple[str, ...]
+    lead_heads: tuple[str, ...]
+
+
+@cache
+def lang(code: str) -> Lang:
+    d = load_yaml(f"{code}.yaml")
+    return Lang(
+        code=d["language"],
+        detect=frozenset(d["detect"]),
+        months={k.lower(): v for k, v in d["months"].items()},
+        date=re.compile(d["date"], re.IGNORECASE),
+        document_headings=tuple((h["kind"], re.compile(h["pattern"])) for h in d["document_headings"]),
+        numbered_title=re.compile(d["numbered_title"]),
+        masthead=tuple((k, re.compile(v)) for k, v in d["masthead"].items()),
+        sponsors=re.compile(d["sponsors"]),
+        sponsor_separators=re.compile(d["sponsor_separators"]),
+        kinds=d["kinds"],
+        kind_labels=d["kind_labels"],
+        formula=re.compile(d["formula"]),
+        inline_formula=re.compile(d["inline_formula"]),
+        organizations=d["organizations"],
+        reported_decision_date=re.compile(d["reported_decision_date"]),
+        reported_decision_body=re.compile(d["reported_decision_body"]),
+        attachment_headings=tuple(re.compile(p) for p in d["attachment_headings"]),
+        report_headings=tuple(re.compile(p) for p in d["report_headings"]),
+        # longest first, so "en outre" wins over "en"
+        lead_modifiers=tuple(sorted(d["lead_modifiers"], key=len, reverse=True)),
+        lead_heads=tuple(sorted(d["lead_heads"], key=len, reverse=True)),
+    )
+
+
+def all_months() -> dict[str, int]:
+    """Month names of every language: a French text may print an English date (OSCE)."""
+    out: dict[str, int] = {}
+    for code in languages():
+        out.update(lang(code).months)
+    return out

@@ -1,0 +1,203 @@
+"""Typed models passed between the pipeline stages.
+
+read -> SourceText -> clean -> list[Line] -> segment -> list[Block] -> parse -> list[Document]
+-> render / index / export.  Every stage is a pure function of the previous stage's models.
+
+Text fields come in two forms:
+- ``rich``: the printed text with two kinds of inline markup our renderer understands:
+  ``*italic*`` (markdown emphasis, literal asterisks escaped as ``\\*``) and footnote
+  markers ``\\ue000MARK\\ue001``;
+- ``text``: the same without markup: what search indexes and the export's ``text`` holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+MARKER_RE = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}]*){MARK_CLOSE}")
+_EMPHASIS_RE = re.compile(r"(?<!\\)\*")
+
+
+def marker(mark: str) -> str:
+    """The internal form of a footnote marker, e.g. marker("3")."""
+    return f"{MARK_OPEN}{mark}{MARK_CLOSE}"
+
+
+def plain(rich: str) -> str:
+    """Rich text without markup: markers dropped, emphasis stars dropped, escapes undone."""
+    text = MARKER_RE.sub("", rich)
+    text = _EMPHASIS_RE.sub("", text)
+    return text.replace("\\*", "*").replace("\\\\", "\\")
+
+
+def markers_in(rich: str) -> list[str]:
+    return MARKER_RE.findall(rich)
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """One content file as read from disk."""
+
+    path: Path  # absolute path
+    rel: str  # path relative to the content folder, with forward slashes
+    text: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """A cleaned line, with its 1-based line number in the source file."""
+
+    no: int
+    text: str  # rich text
+    hint: str = ""  # "heading" (markdown #, bold) or "" ; a hint, never a verdict
+
+
+@dataclass
+class Block:
+    """A run of lines that reads as one unit: a paragraph, a heading, a footnote text.
+
+    kind: "text" | "footnote" | "runninghead" | "rule"
+    """
+
+    kind: str
+    rich: str
+    line: int  # first source line
+    end: int  # last source line
+    mark: str = ""  # footnote blocks: the marker ("1", "*")
+    hint: str = ""
+    joined_from: list[int] = field(default_factory=list)  # lines of page-break joins
+    lines: list[str] = field(default_factory=list)  # the printed lines, unjoined
+
+    @property
+    def text(self) -> str:
+        return plain(self.rich)
+
+
+@dataclass
+class Item:
+    """A lettered or roman sub-paragraph: op7-a, pp11-b, op3-a-ii."""
+
+    id: str
+    label: str  # as printed: "a)", "(iv)"
+    rich: str
+    line: int
+    lead: str = ""
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return plain(self.rich)
+
+
+@dataclass
+class Paragraph:
+    """A preambular or operative paragraph, or a numbered paragraph of an attachment."""
+
+    id: str
+    number: str  # printed number without its dot ("7"), "" for unnumbered paragraphs
+    rich: str
+    line: int
+    lead: str = ""  # the lead phrase ("Prie instamment"), rendered in italics
+    items: list[Item] = field(default_factory=list)
+    heading: str = ""  # a section heading printed just before this paragraph ("I", "A. ...")
+
+    @property
+    def text(self) -> str:
+        return plain(self.rich)
+
+
+@dataclass
+class Footnote:
+    id: str  # fn1, fn-star
+    mark: str  # as printed: "1", "*"
+    rich: str
+    line: int
+    cited: bool = True  # False: no marker for it was found in the text
+
+    @property
+    def text(self) -> str:
+        return plain(self.rich)
+
+
+@dataclass
+class Attachment:
+    """An annex, attachment or appended list (a provisional agenda, an interpretative statement)."""
+
+    id: str  # att1
+    title: str
+    header: list[str]  # lines printed above the title (symbol, date, "Attachment", ...)
+    paragraphs: list[Paragraph]
+    line: int
+
+
+@dataclass
+class Loose:
+    """Text kept on the page but outside the resolution proper: report text, unclassified."""
+
+    id: str
+    rich: str
+    line: int
+    number: str = ""
+
+    @property
+    def text(self) -> str:
+        return plain(self.rich)
+
+
+@dataclass
+class Document:
+    """One resolution, decision or draft, with everything printed for it."""
+
+    id: str
+    source: str  # content file, relative to the content folder
+    language: str
+    kind: str  # draft-resolution, revised-draft-resolution, resolution, decision, draft-decision
+    title: str
+    symbol: str = ""
+    number: str = ""  # "33/1", "7/17", "I" (projet de résolution I)
+    label: str = ""  # the printed document heading: "Projet de résolution I", "DÉCISION N° 7/17"
+    date: str = ""  # ISO 8601
+    body: str = ""  # issuing body, as in the enacting formula: "Assemblée générale"
+    organization: str = ""  # UN, OSCE
+    organ: str = ""  # parent organ printed in the masthead ("Conseil économique et social")
+    sponsors: list[str] = field(default_factory=list)
+    session: str = ""
+    agenda_item: str = ""
+    agenda_title: str = ""
+    place: str = ""
+    distribution: str = ""
+    original_language: str = ""
+    header: list[Loose] = field(default_factory=list)  # masthead lines not mapped to a field
+    formula: str = ""  # the enacting formula: "L'Assemblée générale,"
+    preamble: list[Paragraph] = field(default_factory=list)
+    operative: list[Paragraph] = field(default_factory=list)
+    footnotes: list[Footnote] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    context: list[Loose] = field(default_factory=list)  # report text printed before it
+    report: list[Loose] = field(default_factory=list)  # report paragraphs that carry it
+    unclassified: list[Loose] = field(default_factory=list)
+    line: int = 1  # first source line
+    end: int = 1  # last source line
+    rich_title: str = ""  # the title with its markers
+
+    def paragraphs(self) -> list[Paragraph]:
+        return self.preamble + self.operative
+
+
+def to_dict(obj) -> dict:
+    """dataclass -> plain dict, adding ``text`` beside every ``rich``."""
+    return _with_text(asdict(obj))
+
+
+def _with_text(value):
+    if isinstance(value, dict):
+        out = {k: _with_text(v) for k, v in value.items()}
+        if "rich" in value:
+            out["text"] = plain(value["rich"])
+        return out
+    if isinstance(value, list):
+        return [_with_text(v) for v in value]
+    return value

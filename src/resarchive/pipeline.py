@@ -1,0 +1,67 @@
+"""The whole parse of one content file: read -> clean -> segment -> parse -> link -> metadata.
+
+``parse_source`` is a pure function of the text (and its sidecar metadata); ``build.py`` runs
+it over a folder and hands the documents to the render, index and export stages.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+from .clean import clean_lines
+from .errors import ContentError
+from .footnotes import link_footnotes
+from .langdata import lang, languages
+from .models import Document, SourceText
+from .parse import document_id, parse_document, slug
+from .segment import segment, split_documents
+
+STAGES = ("clean", "segment", "split", "parse", "link", "metadata")
+
+
+def detect_language(text: str) -> str:
+    """The language whose common words are most frequent in the text."""
+    words = re.findall(r"[a-zà-ÿ]+", text[:20000].lower())
+    scores = {code: sum(1 for w in words if w in lang(code).detect) for code in languages()}
+    return max(sorted(scores), key=lambda code: scores[code])
+
+
+def parse_source(src: SourceText, meta: dict[str, Any] | None = None) -> list[Document]:
+    meta = meta or {}
+    code = meta.get("language") or detect_language(src.text)
+    if code not in languages():
+        raise ContentError(src.rel, f"unknown language {code!r}; known: {', '.join(languages())}")
+    language = lang(code)
+    blocks = segment(clean_lines(src.text))
+    spans = split_documents(blocks, language)
+    stem = PurePosixPath(src.rel).with_suffix("").as_posix()
+    multi = len(spans) > 1
+    docs = [parse_document(span, language, src.rel, stem) for span in spans]
+    if not multi and docs:
+        docs[0].id = document_id(docs[0], stem, multi=False)
+    link_footnotes(docs, spans)
+    if not any(d.formula or d.operative or d.preamble for d in docs):
+        first = next((b.line for b in blocks if b.kind == "text"), 1)
+        raise ContentError(src.rel, "no resolution structure found (no enacting formula such as "
+                           "\"L'Assemblée générale,\", no numbered operative paragraph)", first)
+    apply_metadata(docs, meta, stem, multi)
+    return docs
+
+
+def apply_metadata(docs: list[Document], meta: dict[str, Any], stem: str, multi: bool) -> None:
+    """Sidecar YAML wins over what was parsed: top-level keys for every document of the file,
+    ``documents: {key: {...}}`` for one (key: its id, number, or printed heading)."""
+    targeted = meta.get("documents") or {}
+    for doc in docs:
+        fields = {k: v for k, v in meta.items() if k not in ("documents", "id") or not multi}
+        fields.pop("documents", None)
+        for key, sub in targeted.items():
+            if str(key) in (doc.id, doc.number, doc.label, slug(doc.label)):
+                fields.update(sub)
+        for key, value in fields.items():
+            if key == "id":
+                continue
+            setattr(doc, key, str(value) if key != "sponsors" else list(value))
+        doc.id = str(fields["id"]) if "id" in fields else document_id(doc, stem, multi and bool(doc.label))

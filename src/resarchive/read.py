@@ -1,0 +1,115 @@
+"""Stage 1, read: content files -> SourceText, and their optional YAML sidecars.
+
+Bad input is reported as ContentError (file and line), never raised as a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError
+from .models import SourceText
+
+TEXT_SUFFIXES = (".txt", ".md")
+META_SUFFIXES = (".yaml", ".yml")
+META_KEYS = {
+    "id", "title", "symbol", "number", "date", "body", "organization", "organ", "kind",
+    "language", "sponsors", "session", "agenda_item", "agenda_title", "place",
+}
+
+
+def find_sources(content: Path) -> list[Path]:
+    """Content files in a stable order (sorted by relative path)."""
+    return sorted(
+        p for p in content.rglob("*")
+        if p.is_file() and p.suffix in TEXT_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def rel_name(path: Path, content: Path) -> str:
+    return path.relative_to(content).as_posix()
+
+
+def read_source(path: Path, content: Path) -> SourceText:
+    rel = rel_name(path, content)
+    data = path.read_bytes()
+    if not data.strip():
+        raise ContentError(rel, "empty file")
+    if b"\x00" in data[:8192]:
+        raise ContentError(rel, "binary file (NUL bytes), not a text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ContentError(rel, f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+                           line) from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return SourceText(path=path, rel=rel, text=text)
+
+
+def sidecar_path(path: Path) -> Path | None:
+    for suffix in META_SUFFIXES:
+        candidate = path.with_suffix(suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_sidecar(path: Path, content: Path) -> dict[str, Any]:
+    """Metadata given beside a text (content/<name>.yaml). It wins over what was parsed.
+
+    Top-level keys apply to every document of the file; ``documents: {<id or number>: {...}}``
+    targets one document of a multi-document file.
+    """
+    rel = rel_name(path, content)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ContentError(rel, "not UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ContentError(rel, f"malformed YAML: {problem}", line) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ContentError(rel, "YAML metadata must be a mapping of field: value", 1)
+    _check_keys(rel, data, allow_documents=True)
+    for key, sub in (data.get("documents") or {}).items():
+        if not isinstance(sub, dict):
+            raise ContentError(rel, f"documents.{key} must be a mapping")
+        _check_keys(rel, sub, allow_documents=False)
+    return data
+
+
+def _check_keys(rel: str, data: dict, allow_documents: bool) -> None:
+    allowed = META_KEYS | ({"documents"} if allow_documents else set())
+    unknown = sorted(str(k) for k in data if k not in allowed)
+    if unknown:
+        raise ContentError(rel, f"unknown metadata field(s) {', '.join(unknown)}; "
+                                f"known: {', '.join(sorted(allowed))}")
+    for key, value in data.items():
+        if key == "sponsors":
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise ContentError(rel, "sponsors must be a list of names")
+        elif key == "date":
+            if not _is_iso_date(value):
+                raise ContentError(rel, f"date must be YYYY-MM-DD, got {value!r}")
+        elif key != "documents" and not isinstance(value, str):
+            raise ContentError(rel, f"{key} must be text, got {type(value).__name__}")
+
+
+def _is_iso_date(value: Any) -> bool:
+    import datetime
+
+    if isinstance(value, datetime.date):
+        return True
+    try:
+        datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return True
