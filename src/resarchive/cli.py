@@ -1,0 +1,72 @@
+"""Command line of build.py: build a content folder into a site folder, optionally serve it."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import sys
+import time
+from pathlib import Path
+
+from .build import BuildFailed, build_site
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="build.py", description="Build the resarchive static site.")
+    ap.add_argument("--content", type=Path, default=REPO / "content", help="content folder (default content/)")
+    ap.add_argument("--out", type=Path, default=REPO / "site", help="output folder (default site/)")
+    ap.add_argument("--serve", nargs="?", const=8000, type=int, metavar="PORT",
+                    help="after building, serve the site on http://localhost:PORT (default 8000)")
+    ap.add_argument("--no-build", action="store_true", help="with --serve: serve the existing site")
+    ap.add_argument("--quiet", action="store_true", help="print only errors and the summary line")
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not args.no_build:
+        start = time.perf_counter()
+        try:
+            summary = build_site(args.content, args.out, log=None if args.quiet else _log)
+        except BuildFailed as failed:
+            for error in failed.errors:
+                print(f"error: {error}", file=sys.stderr)
+            print(f"Build failed: {len(failed.errors)} error(s) in {failed.files} file(s); "
+                  f"{args.out} left unchanged.", file=sys.stderr)
+            return 1
+        print(f"Done: {summary} in {time.perf_counter() - start:.2f} s -> {args.out}")
+    if args.serve is not None:
+        return serve(args.out, args.serve)
+    return 0
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def serve(root: Path, port: int) -> int:
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        print(f"error: cannot listen on port {port}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"Serving {root} on http://localhost:{port}/ (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".json": "application/json", ".js": "text/javascript"}
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002
+        pass
