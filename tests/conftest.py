@@ -414,3 +414,19 @@ def built_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
             pytrace=False,
         )
     return out
+
+
+# --------------------------------------------------------------------------- golden files
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/* from the current code (read the diff before committing)",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))

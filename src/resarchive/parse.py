@@ -60,15 +60,18 @@ def _is_heading_like(block: Block) -> bool:
     return (block.hint == "heading" or _is_open(text)) and len(text.split()) <= HEADING_MAX_WORDS
 
 
-def split_lead(rich: str, lang: Lang) -> tuple[str, str]:
+def split_lead(rich: str, lang: Lang, printed_only: bool = False) -> tuple[str, str]:
     """(lead, rich without the lead's italics). Printed italics win; else the language's
-    lead words: the first word, a second one after "Se", "Prenant"..., then modifiers."""
+    lead words: the first word, a second one after "Se", "Prenant"..., then modifiers.
+    Sub-paragraphs take only printed italics (their infinitives are not lead phrases)."""
     whole = re.fullmatch(r"\*((?:[^*\\]|\\.)+)\*([\s\S]*)", rich)
     if whole:
         inner, rest = whole.group(1), whole.group(2)
         if rest.strip(" ,;:." + MARK_OPEN) and not rest.startswith(("'", "’")):
             return plain(inner).strip(), inner + rest
         rich = inner + rest  # the whole paragraph was italic: a converter's artefact
+    if printed_only:
+        return "", rich
     text = plain(rich)
     m = re.match(r"[A-ZÀ-Ý][\w’'-]*", text)
     if not m:
@@ -238,7 +241,7 @@ def _add_item(parent_items: list[Item], parent_id: str, label: str, rich: str, l
     opens_roman = key == "i" and last is not None and last_key not in ("h", "") \
         and not ROMAN.match(last_key)
     nested = continues_roman or opens_roman
-    lead, rich = split_lead(rich, lang)
+    lead, rich = split_lead(rich, lang, printed_only=True)
     if nested and last is not None:
         last.items.append(Item(id=f"{last.id}-{key}", label=label, rich=rich, line=line,
                                lead=lead))
