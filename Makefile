@@ -20,7 +20,7 @@ NODE_STAMP := node_modules/.installed
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup site serve test bench bench-quick lint clean distclean
+.PHONY: help setup system-deps site serve test bench bench-quick lint clean distclean
 
 help: ## List the targets
 	@echo "resarchive make targets:"
@@ -44,8 +44,11 @@ site: $(VENV_STAMP) $(NODE_STAMP) ## Build the static site into site/
 serve: $(VENV_STAMP) $(NODE_STAMP) ## Build, then serve on http://localhost:8000 (PORT=... to change)
 	$(PY) build.py --serve $(PORT)
 
-test: $(VENV_STAMP) $(NODE_STAMP) ## Run the test suite (needs chromium and nginx from apt)
+test: system-deps $(VENV_STAMP) $(NODE_STAMP) ## Install what is missing, then run the whole test suite
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+system-deps: ## Install Debian's chromium and nginx if missing (apt-get; root or sudo)
+	bash .ci/system-deps
 
 bench: $(VENV_STAMP) ## Run the full benchmark (reads ../shared/corpus)
 	$(PY) bench/run.py
