@@ -42,6 +42,7 @@ class Common:
     ordinal_markup: re.Pattern
     latex: tuple[tuple[re.Pattern, str], ...]
     section_heading: re.Pattern
+    abbreviations: frozenset[str]
 
 
 @cache
@@ -55,6 +56,7 @@ def common() -> Common:
         ordinal_markup=re.compile(d["ordinal_markup"]),
         latex=tuple((re.compile(p), r) for p, r in d["latex"]),
         section_heading=re.compile(d["section_heading"]),
+        abbreviations=frozenset(d["abbreviations"]),
     )
 
 
@@ -80,6 +82,9 @@ class Lang:
     report_headings: tuple[re.Pattern, ...]
     lead_modifiers: tuple[str, ...]
     lead_heads: tuple[str, ...]
+    closing: re.Pattern
+    operative_lead: re.Pattern  # an operative verb, after optional modifiers
+    preamble_lead: re.Pattern  # a participle or adjective opening a preambular paragraph
 
 
 @cache
@@ -107,7 +112,21 @@ def lang(code: str) -> Lang:
         # longest first, so "en outre" wins over "en"
         lead_modifiers=tuple(sorted(d["lead_modifiers"], key=len, reverse=True)),
         lead_heads=tuple(sorted(d["lead_heads"], key=len, reverse=True)),
+        closing=re.compile(d["closing"]),
+        operative_lead=_phrases_pattern(d["operative_modifiers"], d["operative_verbs"]),
+        preamble_lead=re.compile(d["preamble_lead"]),
     )
+
+
+def _phrases_pattern(modifiers: list[str], verbs: list[str]) -> re.Pattern:
+    """"Also decides", "Further strongly urges", "Prend note": modifiers (capitalised or
+    not), then one of the verbs, as whole words."""
+    def alt(words: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    mods = alt([m for w in modifiers for m in (w, w[0].lower() + w[1:])])
+    verbs_any = alt([v for w in verbs for v in (w, w[0].lower() + w[1:])])
+    return re.compile(rf"^(?:(?:{mods})\s+)*(?:{verbs_any})(?![\w’'-])")
 
 
 def all_months() -> dict[str, int]:

@@ -103,6 +103,7 @@ class Paragraph:
     lead: str = ""  # the lead phrase ("Prie instamment"), rendered in italics
     items: list[Item] = field(default_factory=list)
     heading: str = ""  # a section heading printed just before this paragraph ("I", "A. ...")
+    part: str = ""  # the part of a collection it belongs to ("A", "B"), "" in a single text
 
     @property
     def text(self) -> str:
@@ -131,6 +132,23 @@ class Attachment:
     header: list[str]  # lines printed above the title (symbol, date, "Attachment", ...)
     paragraphs: list[Paragraph]
     line: int
+
+
+@dataclass
+class Part:
+    """One resolution of a collection printed under one symbol ("A/RES/77/264 A-C"): its
+    paragraphs stay in the document's preamble and operative lists, marked with its label."""
+
+    id: str  # part-a
+    label: str  # as printed: "A"
+    title: str
+    formula: str  # its own enacting formula ("The General Assembly,")
+    line: int
+    rich: str = ""  # the title with its markers (and the label's: "B¹")
+
+    @property
+    def text(self) -> str:
+        return plain(self.rich)
 
 
 @dataclass
@@ -179,6 +197,9 @@ class Document:
     context: list[Loose] = field(default_factory=list)  # report text printed before it
     report: list[Loose] = field(default_factory=list)  # report paragraphs that carry it
     unclassified: list[Loose] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)  # a collection's parts, in order
+    # lines printed after the text: the meeting and date of adoption ("41st plenary meeting")
+    closing: list[Loose] = field(default_factory=list)
     line: int = 1  # first source line
     end: int = 1  # last source line
     rich_title: str = ""  # the title with its markers

@@ -16,18 +16,23 @@ from dataclasses import dataclass, field
 from .langdata import Lang, all_months, common
 from .models import (
     MARK_OPEN,
+    MARKER_RE,
     Attachment,
     Block,
     Document,
     Item,
     Loose,
     Paragraph,
+    Part,
     plain,
 )
 from .segment import ITEM_LABEL, NUMBER_LABEL, Span, document_heading, join_lines
 
 ROMAN = re.compile(r"^[ivxl]+$")
 HEADING_MAX_WORDS = 16
+# "Achieving sustainable fisheries" is a heading; "Having received the report of the Agency"
+# (its comma forgotten) a preambular paragraph
+PREAMBLE_HEADING_MAX_WORDS = 6
 
 
 # --- small helpers ----------------------------------------------------------------------
@@ -127,16 +132,24 @@ def read_masthead(blocks: list[Block], lang: Lang) -> Masthead:
         pending = []
 
     for block in blocks:
+        last_role = ""
         for offset, line in enumerate(block.lines):
             no = block.line + offset
             text = plain(line)
             role = _masthead_line(text, lang, symbol, out)
+            if role is None and last_role == "numbered_title":  # a title wrapped over lines
+                out.fields["title"] += " " + text
+                out.fields["rich_title_line"] += " " + line
+                continue
+            last_role = role or ""
             if role is None:
                 if not pending:
                     pending_line = no
                 pending.append(line)
                 continue
             flush()
+            if role == "numbered_title":  # keep the title's footnote markers
+                out.fields["rich_title_line"] = line
             if role == "agenda":
                 after_agenda = True
             out.groups.append((no, role, line))
@@ -210,10 +223,16 @@ def _masthead_line(text: str, lang: Lang, symbol: re.Pattern, out: Masthead) -> 
 
 @dataclass
 class BodyState:
+    """Where the body parser stands within one part (a single text is one part)."""
+
     zone: str = "preamble"  # preamble | operative | attachment
     heading: str = ""
     runs: int = 0  # how many times operative numbering restarted at 1
     last_number: int = 0
+    numbered: int = 0  # numbered operative paragraphs seen so far in this part
+    prefix: str = ""  # id prefix of the part's paragraphs: "b-"
+    part: str = ""  # the part's label
+    unnumbered: bool = False  # the part numbers no paragraph: operative verbs open its operative part
 
 
 def _item_label(text: str) -> tuple[str, str] | None:
@@ -260,6 +279,7 @@ def parse_document(span: Span, lang: Lang, source: str, stem: str) -> Document:
     formula_at, inline = _find_formula(texts, lang)
     header_blocks = texts[:formula_at] if formula_at is not None else _header_without_formula(texts, lang)
     body_blocks = texts[len(header_blocks):]
+    header_blocks, part_a = _first_part(header_blocks, formula_at is not None)
     mast = read_masthead(header_blocks, lang)
     f = mast.fields
     doc = Document(id="", source=source, language=lang.code, kind=f.get("kind", ""), title="")
@@ -294,6 +314,8 @@ def parse_document(span: Span, lang: Lang, source: str, stem: str) -> Document:
             doc.body = m.group("body").strip()
         if inline:
             doc.formula = ""
+    if part_a:
+        doc.parts.append(_part(part_a[0], part_a[1:], doc.formula))
     doc.organization = lang.organizations.get(doc.body, "") or lang.organizations.get(doc.organ, "")
     if not doc.organization and f.get("organization_line"):
         doc.organization = "UN" if "Unies" in f["organization_line"] or "United" in f["organization_line"] else "OSCE"
@@ -307,10 +329,28 @@ def parse_document(span: Span, lang: Lang, source: str, stem: str) -> Document:
     return doc
 
 
+def _first_part(header: list[Block], has_formula: bool) -> tuple[list[Block], list[Block]]:
+    """A collection prints its first part's label ("A") and title just before the formula:
+    (the masthead without them, [label, title...])."""
+    if not has_formula:
+        return header, []
+    for back in (1, 2):
+        if len(header) > back and PART_LABEL.match(header[-back].text.strip()):
+            return header[:-back], header[-back:]
+    return header, []
+
+
+def is_formula(text: str, lang: Lang) -> bool:
+    """"L’Assemblée générale," — without its comma only when it names a known body (a
+    collection's later parts print "The General Assembly"; a title may read "The United ...")."""
+    m = lang.formula.match(text)
+    return bool(m) and (bool(m.group("end")) or m.group("body").strip() in lang.organizations)
+
+
 def _find_formula(texts: list[Block], lang: Lang) -> tuple[int | None, bool]:
     for i, block in enumerate(texts):
         text = plain(block.rich).strip("* ")
-        if len(block.lines) <= 2 and lang.formula.match(text):
+        if len(block.lines) <= 2 and is_formula(text, lang):
             return i, False
     for i, block in enumerate(texts):
         if lang.inline_formula.match(plain(block.rich).strip("* ")):
@@ -345,7 +385,7 @@ def _title_and_header(doc: Document, mast: Masthead, f: dict[str, str]) -> None:
     for line, role, rich in groups:
         if role in shown:
             continue
-        if role == "text" and rich == title_rich and not used_title:
+        if role == "text" and rich == title_rich and not used_title and not f.get("title"):
             used_title = True
             continue
         # every other masthead line stays visible on the page, as printed
@@ -354,11 +394,114 @@ def _title_and_header(doc: Document, mast: Masthead, f: dict[str, str]) -> None:
 
 def _parse_body(doc: Document, blocks: list[Block], lang: Lang, formula_ends_list: bool,
                 has_formula: bool, inline: bool = False) -> None:
-    st = BodyState()
+    """The text after the formula, in regions: the body of each part, the closing lines
+    (meeting, date), and what is printed after them (annexes, a declaration)."""
+    regions = _regions(blocks, lang)
+    many = doc.parts or any(kind == "part" for kind, _ in regions)
+    prefix = f"{slug(doc.parts[0].label)}-" if doc.parts else ""
+    st = BodyState(prefix=prefix, part=doc.parts[0].label if doc.parts else "")
     attachment: Attachment | None = None
+    for kind, region in regions:
+        if kind == "closing":
+            for block in region:
+                doc.closing.extend(Loose(id=f"c{len(doc.closing) + 1}", rich=line,
+                                         line=block.line + k) for k, line in enumerate(block.lines))
+        elif kind == "part":
+            part = _new_part(doc, region, lang)
+            st = BodyState(prefix=f"{slug(part.label)}-" if many else "", part=part.label)
+        elif kind == "annex":
+            attachment = _annex_region(doc, region, lang, attachment)
+        else:
+            st.unnumbered = not any(NUMBER_LABEL.match(b.text) for b in region)
+            attachment = _body_region(doc, region, lang, st, formula_ends_list, has_formula,
+                                      inline, attachment)
+    if st.heading:
+        doc.unclassified.append(Loose(id=f"u{len(doc.unclassified) + 1}", rich=st.heading, line=0))
+
+
+def _regions(blocks: list[Block], lang: Lang) -> list[tuple[str, list[Block]]]:
+    """[(kind, blocks)]: "body" until the closing lines ("41st plenary meeting" + date),
+    "closing", then either "part" (a part label, its title and formula: the next resolution
+    of a collection, whose body follows) or "annex" (an annex or a declaration printed after
+    the resolution, until the next part if any)."""
+    out: list[tuple[str, list[Block]]] = []
+    kind, current = "body", []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if _is_closing(block, lang) and kind in ("body", "annex"):
+            out.append((kind, current))
+            out.append(("closing", [block]))
+            kind, current = "annex", []
+            i += 1
+            continue
+        formula = _part_head(blocks, i, lang) if kind == "annex" or not out else None
+        if formula is not None and (kind == "annex" or i == 0 and not out):
+            out.append((kind, current))
+            out.append(("part", blocks[i:formula + 1]))
+            kind, current = "body", []
+            i = formula + 1
+            continue
+        current.append(block)
+        i += 1
+    out.append((kind, current))
+    return [(k, r) for k, r in out if r]
+
+
+def _is_closing(block: Block, lang: Lang) -> bool:
+    return bool(lang.closing.match(plain(block.lines[0]))) and len(block.lines) <= 3
+
+
+PART_LABEL = re.compile(r"^[A-Z]$")
+
+
+def _part_head(blocks: list[Block], i: int, lang: Lang) -> int | None:
+    """Index of the formula if blocks[i] opens a part: "B", its title, "The General Assembly,"."""
+    if not PART_LABEL.match(blocks[i].text.strip()):
+        return None
+    for j in range(i + 1, min(i + 3, len(blocks))):
+        if is_formula(plain(blocks[j].rich).strip("* "), lang):
+            return j
+    return None
+
+
+def _new_part(doc: Document, region: list[Block], lang: Lang) -> Part:
+    label, *rest = region
+    formula = plain(rest[-1].rich).strip("* ") if rest else ""
+    part = _part(label, rest[:-1], formula)
+    doc.parts.append(part)
+    return part
+
+
+def _part(label: Block, title: list[Block], formula: str) -> Part:
+    marks = "".join(m.group(0) for m in MARKER_RE.finditer(label.rich))
+    rich = join_lines([b.rich for b in title])
+    return Part(id=f"part-{slug(label.text)}", label=label.text.strip(), title=plain(rich),
+                formula=formula, line=label.line, rich=(marks + " " + rich).strip())
+
+
+def _annex_region(doc: Document, blocks: list[Block], lang: Lang,
+                  attachment: Attachment | None) -> Attachment | None:
+    """Text printed after the closing lines is an annex, even without an "Annex" heading."""
+    for k, block in enumerate(blocks):
+        opens = _opens_attachment(block, lang)
+        if k == 0 or attachment is None or opens and attachment.paragraphs:
+            attachment = Attachment(id=f"att{len(doc.attachments) + 1}", title="", header=[],
+                                    paragraphs=[], line=block.line)
+            doc.attachments.append(attachment)
+            if opens:
+                _attachment_heading(attachment, block, lang)
+                continue
+        _attachment_block(attachment, block, lang)
+    return attachment
+
+
+def _body_region(doc: Document, blocks: list[Block], lang: Lang, st: BodyState,
+                 formula_ends_list: bool, has_formula: bool, inline: bool,
+                 attachment: Attachment | None) -> Attachment | None:
     for block in blocks:
         rich, text = block.rich, block.text
-        num = NUMBER_LABEL.match(text)
+        num = NUMBER_LABEL.match(text) or _loose_number(text, st, lang)
         item = _item_label(text)
         if attachment is None and st.zone != "attachment" and _opens_attachment(block, lang):
             attachment = Attachment(id=f"att{len(doc.attachments) + 1}", title="", header=[],
@@ -383,34 +526,33 @@ def _parse_body(doc: Document, blocks: list[Block], lang: Lang, formula_ends_lis
             continue
         if num:
             n = int(num.group(1))
-            if n == 1 and doc.operative:
+            if n == 1 and st.numbered:
                 st.runs += 1
-            st.zone, st.last_number = "operative", n
+            st.zone, st.last_number, st.numbered = "operative", n, st.numbered + 1
             body = _strip_label(rich, len(num.group(0)))
             lead, body = split_lead(body, lang)
-            pid = f"op{n}" if st.runs == 0 else f"{slug(st.heading) or 'part'}-{st.runs + 1}-op{n}"
+            pid = f"{st.prefix}op{n}" if st.runs == 0 else \
+                f"{st.prefix}{slug(st.heading) or 'part'}-{st.runs + 1}-op{n}"
             if any(p.id == pid for p in doc.operative):
                 pid = f"{pid}-{block.line}"
             doc.operative.append(Paragraph(id=pid, number=num.group(1), rich=body, line=block.line,
-                                           lead=lead, heading=st.heading))
+                                           lead=lead, heading=st.heading, part=st.part))
             st.heading = ""
             continue
         if item:
             label, _ = item
             body = _strip_label(rich, rich.index(label) + len(label))
-            parent = (doc.operative or doc.preamble)[-1] if (doc.operative or doc.preamble) else None
-            if st.zone == "operative" and doc.operative:
-                parent = doc.operative[-1]
-            elif st.zone == "preamble" and doc.preamble and not formula_ends_list:
-                parent = doc.preamble[-1]
-            elif st.zone == "preamble" and doc.preamble and formula_ends_list:
-                parent = doc.preamble[-1]
+            mine = [p for p in (doc.operative if st.zone == "operative" else doc.preamble)
+                    if p.part == st.part]
+            parent = mine[-1] if mine else None
+            if parent is None and st.zone == "preamble" and not formula_ends_list:
+                parent = _last_of_part(doc, st)
             if parent is None or (formula_ends_list and not doc.preamble and
                                   (not doc.operative or doc.operative[-1].id.startswith("op-"))):
                 key = label.strip("()")
                 lead, body = split_lead(body, lang)
-                doc.operative.append(Paragraph(id=f"op-{key}", number=label, rich=body,
-                                               line=block.line, lead=lead))
+                doc.operative.append(Paragraph(id=f"{st.prefix}op-{key}", number=label, rich=body,
+                                               line=block.line, lead=lead, part=st.part))
                 st.zone = "operative"
                 continue
             _add_item(parent.items, parent.id, label, body, block.line, lang)
@@ -418,31 +560,57 @@ def _parse_body(doc: Document, blocks: list[Block], lang: Lang, formula_ends_lis
         if _is_section_heading(block, lang, st):
             st.heading = (st.heading + " " + text).strip() if st.heading else text
             continue
-        if st.zone == "preamble" and has_formula and not inline:
+        if st.zone == "preamble" and has_formula and not inline and \
+                not (st.unnumbered and lang.operative_lead.match(text)):
             lead, body = split_lead(rich, lang)
-            doc.preamble.append(Paragraph(id=f"pp{len(doc.preamble) + 1}", number="", rich=body,
-                                          line=block.line, lead=lead, heading=st.heading))
+            k = sum(1 for p in doc.preamble if p.part == st.part) + 1
+            doc.preamble.append(Paragraph(id=f"{st.prefix}pp{k}", number="", rich=body,
+                                          line=block.line, lead=lead, heading=st.heading,
+                                          part=st.part))
             st.heading = ""
             continue
-        if not any(p.number.isdigit() for p in doc.operative):
+        if not st.numbered:
             # a decision in unnumbered paragraphs ("Le Conseil économique et social décide ...")
             st.zone = "operative"
             lead, body = split_lead(rich, lang) if has_formula else ("", rich)
-            k = sum(1 for p in doc.operative if not p.number) + 1
-            doc.operative.append(Paragraph(id=f"text{k}", number="", rich=body, line=block.line,
-                                           lead=lead, heading=st.heading))
+            k = sum(1 for p in doc.operative if not p.number and p.part == st.part) + 1
+            doc.operative.append(Paragraph(id=f"{st.prefix}text{k}", number="", rich=body,
+                                           line=block.line, lead=lead, heading=st.heading,
+                                           part=st.part))
             st.heading = ""
             continue
         doc.unclassified.append(Loose(id=f"u{len(doc.unclassified) + 1}", rich=rich, line=block.line))
-    if st.heading:
-        doc.unclassified.append(Loose(id=f"u{len(doc.unclassified) + 1}", rich=st.heading, line=0))
+    return attachment
+
+
+LOOSE_NUMBER = re.compile(r"^(\d{1,3}),?\s+")
+
+
+def _loose_number(text: str, st: BodyState, lang: Lang) -> re.Match | None:
+    """"10 Rappelle", "16, Invite": the next operative number printed without its dot."""
+    m = LOOSE_NUMBER.match(text)
+    if m and int(m.group(1)) == st.last_number + 1 and lang.operative_lead.match(text[m.end():]):
+        return m
+    return None
+
+
+def _last_of_part(doc: Document, st: BodyState) -> Paragraph | None:
+    mine = [p for p in doc.preamble + doc.operative if p.part == st.part]
+    return max(mine, key=lambda p: p.line) if mine else None
 
 
 def _is_section_heading(block: Block, lang: Lang, st: BodyState) -> bool:
     text = block.text
     if common().section_heading.match(text) and len(text.split()) <= HEADING_MAX_WORDS and _is_open(text):
         return True
-    return st.zone == "operative" and block.hint == "heading" and _is_heading_like(block)
+    if st.zone == "operative" and block.hint == "heading" and _is_heading_like(block):
+        return True
+    # Paragraphs end with a comma, a semicolon, a colon or a full stop; a short line without
+    # one after the formula is a heading ("Introduction", "Review and implementation").
+    return len(block.lines) <= 2 and _is_open(text) and len(text.split()) <= HEADING_MAX_WORDS \
+        and text[:1].isupper() and not lang.operative_lead.match(text) \
+        and not (st.zone == "preamble" and lang.preamble_lead.match(text)
+                 and len(text.split()) > PREAMBLE_HEADING_MAX_WORDS)
 
 
 def _opens_attachment(block: Block, lang: Lang) -> bool:
@@ -454,6 +622,11 @@ def _opens_attachment(block: Block, lang: Lang) -> bool:
         if word is not None and word.match(text):
             return True
     return False
+
+
+def _opens_attachment_word(text: str, lang: Lang) -> bool:
+    """"Annex", "Annex II", "Annexe": an attachment heading with no title of its own."""
+    return len(text.split()) <= 2 and any(p.match(text) for p in lang.attachment_headings)
 
 
 def _attachment_heading(att: Attachment, block: Block, lang: Lang) -> None:
@@ -478,11 +651,13 @@ def _is_masthead_line(text: str, lang: Lang) -> bool:
 
 def _attachment_block(att: Attachment, block: Block, lang: Lang) -> None:
     text, rich = block.text, block.rich
-    if not att.paragraphs and not att.title:
+    if not att.paragraphs and (not att.title or _opens_attachment_word(att.title, lang)):
         if all(_is_masthead_line(plain(ln), lang) for ln in block.lines):
             att.header.extend(plain(ln) for ln in block.lines)
             return
         if _is_heading_like(block) or block.hint == "heading":
+            if att.title:  # "Annex I" then its title: the word goes to the header
+                att.header.append(att.title)
             att.title = text
             return
     num = NUMBER_LABEL.match(text)

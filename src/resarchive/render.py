@@ -4,6 +4,32 @@ Everything is escaped: Jinja autoescapes, and rich text goes through markdown-it
 HTML disabled (only emphasis and backslash escapes are enabled), so a text that holds
 ``<img onerror=...>`` or ``{{ 7*7 }}`` is shown as printed. Footnote markers become
 superscript links whose ids the footnote list links back to.
+
+Every URL a page holds is relative (``../static/...``, ``#op7``), so the site works from any
+folder of any static host, and from ``file://``. Pages carry no inline script, style or event
+handler: the Content-Security-Policy is ``script-src 'self'; style-src 'self'``.
+
+Citations (copied by the "Cite" button, see static/js/reader.js)::
+
+    {prefix}, {label} <{url}>
+
+- ``prefix`` = :func:`citation`: ``{body}, {symbol}, {date}``; without a symbol the kind
+  label, number and quoted title stand for it: ``{body}, {label} « {title} », {date}``
+  (English: ``{label} “{title}”``); a body outside the UN is preceded by its organization
+  (``OSCE, Conseil ministériel, ...``); missing parts are left out.
+- ``label`` = :func:`cite_labels`, one per anchor, in the document's language:
+  ``par. 7`` / ``para. 7``, ``par. 7 a)`` / ``para. 7 (a)`` (sub-paragraph labels as printed),
+  ``al. 3 du préambule`` / ``preambular para. 3``, ``note 2``, ``al. a)`` / ``para. (a)``
+  (lettered paragraphs), ``annexe, par. 4`` / ``annex, para. 4``, ``pièce jointe,
+  2e paragraphe`` / ``attachment, 2nd paragraph`` (unnumbered), ``rapport, par. 5`` /
+  ``report, para. 5``; empty for the one unnumbered paragraph of a decision (the document is
+  cited as a whole).
+- ``url`` = the page's absolute URL (taken from the browser, so it names whatever host and
+  folder serve the site) with ``#anchor``, in angle brackets as RFC 3986 appendix C advises
+  for URLs in plain text.
+
+Example: ``Commission pour la prévention du crime et la justice pénale, E/CN.15/2018/L.3,
+13 avril 2018, par. 7 <https://example.org/archive/doc/e-cn-15-2018-l-3-fr.html#op7>``.
 """
 
 from __future__ import annotations
@@ -11,6 +37,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,35 +47,56 @@ from markupsafe import Markup, escape
 
 from .footnotes import footnote_id
 from .langdata import lang as language_data
-from .models import MARKER_RE, Document
+from .models import MARKER_RE, Attachment, Document, Item, Paragraph
 
 _INLINE = MarkdownIt("zero").enable(["emphasis", "escape"])
 _RENDERED_MARKER = re.compile("\ue000([^\ue001<>]*)\ue001")
+NBSP = "\u00a0"
 
 UI = {
     "fr": {
         "preamble": "Préambule", "operative": "Dispositif", "footnotes": "Notes",
         "attachments": "Pièces jointes et annexes", "unclassified": "Texte non classé",
-        "unclassified_note": "Le lecteur n’a pas su placer ce texte ; il est reproduit tel quel.",
-        "context": "Dans le rapport", "report": "Texte du rapport", "header": "En-tête",
+        "unclassified_note": "Le lecteur n’a pas su placer ce texte ; il est reproduit tel quel, "
+                             "avec le numéro de sa ligne dans le fichier source.",
+        "context": "Dans le rapport", "report": "Texte du rapport", "header": "En-tête imprimé",
         "symbol": "Cote", "date": "Date", "body": "Organe", "kind": "Type",
         "sponsors": "Auteurs", "session": "Session", "agenda": "Point de l’ordre du jour",
         "language": "Langue", "source": "Source", "link": "Lien", "cite": "Citer",
         "copied": "Copié", "back": "Retour au texte", "uncited": "appel de note absent du texte",
         "paragraph": "par.", "data": "Données (JSON)", "home": "Accueil",
-        "organ": "Organe principal", "place": "Lieu",
+        "organ": "Organe principal", "place": "Lieu", "original": "original :",
+        "distribution": "Distribution", "organization": "Organisation",
+        "cite_document": "Citer le document", "this_paragraph": "ce paragraphe",
+        "cite_copied": "Citation copiée :", "cite_failed": "Copiez la citation :",
+        "close": "Fermer", "url": "Adresse", "line": "ligne", "annex": "Annexe",
+        "attachment": "Pièce jointe",
+        "skip": "Aller au contenu", "search_label": "Rechercher des paragraphes",
+        "search_placeholder": "Rechercher… (/)", "search_button": "Rechercher",
+        "catalog": "Catalogue (JSON)", "all_documents": "Tous les documents",
+        "languages": {"fr": "français", "en": "anglais"},
     },
     "en": {
         "preamble": "Preamble", "operative": "Operative part", "footnotes": "Notes",
         "attachments": "Attachments and annexes", "unclassified": "Unclassified text",
-        "unclassified_note": "The reader could not place this text; it is shown as printed.",
-        "context": "In the report", "report": "Report text", "header": "Masthead",
+        "unclassified_note": "The reader could not place this text; it is shown as printed, "
+                             "with its line number in the source file.",
+        "context": "In the report", "report": "Report text", "header": "Printed masthead",
         "symbol": "Symbol", "date": "Date", "body": "Body", "kind": "Kind",
         "sponsors": "Sponsors", "session": "Session", "agenda": "Agenda item",
         "language": "Language", "source": "Source", "link": "Link", "cite": "Cite",
         "copied": "Copied", "back": "Back to text", "uncited": "marker not found in the text",
         "paragraph": "para.", "data": "Data (JSON)", "home": "Home",
-        "organ": "Principal organ", "place": "Place",
+        "organ": "Principal organ", "place": "Place", "original": "original:",
+        "distribution": "Distribution", "organization": "Organization",
+        "cite_document": "Cite the document", "this_paragraph": "this paragraph",
+        "cite_copied": "Citation copied:", "cite_failed": "Copy the citation:",
+        "close": "Close", "url": "URL", "line": "line", "annex": "Annex",
+        "attachment": "Attachment",
+        "skip": "Skip to content", "search_label": "Search paragraphs",
+        "search_placeholder": "Search… (/)", "search_button": "Search",
+        "catalog": "Catalogue (JSON)", "all_documents": "All documents",
+        "languages": {"fr": "French", "en": "English"},
     },
 }
 MONTHS = {
@@ -57,6 +105,27 @@ MONTHS = {
     "en": ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"],
 }
+
+# Paragraph labels of citations, per language; {n} is the number, with sub-paragraph labels.
+CITE = {
+    "fr": {
+        "op": "par. {n}", "lettered": "al. {n}", "pp": "al. {n} du préambule", "fn": "note {n}",
+        "rp": "rapport, par. {n}", "report": "rapport", "unnumbered": "{n} paragraphe",
+        "annex": "annexe", "attachment": "pièce jointe",
+    },
+    "en": {
+        "op": "para. {n}", "lettered": "para. {n}", "pp": "preambular para. {n}", "fn": "note {n}",
+        "rp": "report, para. {n}", "report": "report", "unnumbered": "{n} paragraph",
+        "annex": "annex", "attachment": "attachment",
+    },
+}
+QUOTES = {"fr": ("«" + NBSP, NBSP + "»"), "en": ("“", "”")}
+_ATTACHMENT_WORD = re.compile(r"\b(?:attachment|pi[eè]ce jointe)\b", re.IGNORECASE)
+
+
+def ui_language(code: str) -> str:
+    """The language of the page's interface: the document's, when we have strings for it."""
+    return code if code in UI else "en"
 
 
 def doc_url(doc: Document) -> str:
@@ -77,11 +146,115 @@ def human_date(iso: str, code: str) -> str:
     return f"{day} {month} {d.year}"
 
 
+def ordinal(n: int, code: str) -> str:
+    """1er, 2e / 1st, 2nd, 3rd, 11th."""
+    if code == "fr":
+        return "1er" if n == 1 else f"{n}e"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def kind_labels(code: str) -> dict[str, str]:
+    try:
+        return language_data(code).kind_labels
+    except FileNotFoundError:
+        return {}
+
+
+# --------------------------------------------------------------------------- citations
+
+
+def citation(doc: Document) -> str:
+    """The citation prefix of a document: ``{body}, {symbol}, {date}``.
+
+    The page script appends the paragraph label and the URL (see the module docstring).
+    """
+    code = ui_language(doc.language)
+    body = doc.body or doc.organization
+    if doc.organization and doc.organization != "UN" and doc.organization not in body:
+        body = f"{doc.organization}, {body}" if body else doc.organization
+    parts = [body, doc.symbol or _fallback_name(doc, code), human_date(doc.date, code)]
+    return ", ".join(p for p in parts if p)
+
+
+def _fallback_name(doc: Document, code: str) -> str:
+    """A document without a symbol: its kind label and number, and its title in quotes."""
+    label = doc.label or " ".join(p for p in (kind_labels(doc.language).get(doc.kind, ""),
+                                              doc.number) if p)
+    if not doc.title:
+        return label
+    open_q, close_q = QUOTES[code]
+    return f"{label} {open_q}{doc.title}{close_q}".strip()
+
+
+def full_citation(doc: Document, label: str, url: str) -> str:
+    """The text the "Cite" button copies (reader.js builds the same string)."""
+    return ", ".join(p for p in (citation(doc), label) if p) + f" <{url}>"
+
+
+def cite_labels(doc: Document) -> dict[str, str]:
+    """The paragraph label of a citation, for every anchor that has a "Cite" button."""
+    code = ui_language(doc.language)
+    words = CITE[code]
+    out: dict[str, str] = {}
+
+    def add_items(items: list[Item], number: str, fmt: Callable[[str], str]) -> None:
+        for item in items:
+            n = f"{number} {item.label}".strip()
+            out[item.id] = fmt(n)
+            add_items(item.items, n, fmt)
+
+    def add_paragraphs(paras: list[Paragraph], where: str) -> None:
+        """Operative or attachment paragraphs; ``where`` prefixes the label ("annexe, ")."""
+        unnumbered = [p for p in paras if not p.number]
+        for p in paras:
+            if p.number:
+                key = "op" if p.number.isdigit() else "lettered"
+                fmt: Callable[[str], str] = lambda n, key=key: where + words[key].format(n=n)
+                out[p.id] = fmt(p.number)
+                add_items(p.items, p.number, fmt)
+                continue
+            if len(paras) == 1 and not where:
+                out[p.id] = ""  # the one paragraph of a decision: the document itself
+            else:
+                nth = ordinal(unnumbered.index(p) + 1, code)
+                out[p.id] = where + words["unnumbered"].format(n=nth)
+            base = out[p.id]
+            add_items(p.items, "", lambda n, base=base: f"{base}, {n}" if base
+                      else words["lettered"].format(n=n))
+
+    for i, p in enumerate(doc.preamble, 1):
+        pp_fmt: Callable[[str], str] = lambda n: words["pp"].format(n=n)
+        out[p.id] = pp_fmt(str(i))
+        add_items(p.items, str(i), pp_fmt)
+    add_paragraphs(doc.operative, "")
+    for k, att in enumerate(doc.attachments, 1):
+        name = words[attachment_kind(att)]
+        if len(doc.attachments) > 1:
+            name = f"{name} {k}"
+        add_paragraphs(att.paragraphs, f"{name}, ")
+    for r in doc.report:
+        out[r.id] = words["rp"].format(n=r.number) if r.number else words["report"]
+    for note in doc.footnotes:
+        out[note.id] = words["fn"].format(n=note.mark)
+    return out
+
+
+def attachment_kind(att: Attachment) -> str:
+    """"attachment" when the printed header or title says so (OSCE), else "annex"."""
+    printed = " ".join([*att.header, att.title])
+    return "attachment" if _ATTACHMENT_WORD.search(printed) else "annex"
+
+
+# --------------------------------------------------------------------------- rich text
+
+
 @dataclass
 class FootnoteLinks:
     """Numbers each marker occurrence on a page, so a footnote can link back to each."""
 
     known: set[str]
+    label: str = "note"
     refs: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def ref(self, mark: str) -> Markup:
@@ -91,7 +264,8 @@ class FootnoteLinks:
         ref_id = f"{fid}-ref{len(self.refs[fid]) + 1}"
         self.refs[fid].append(ref_id)
         return Markup('<sup class="fn-ref"><a href="#{fid}" id="{rid}" '
-                      'aria-label="note {mark}">{mark}</a></sup>').format(fid=fid, rid=ref_id, mark=mark)
+                      'aria-label="{label} {mark}">{mark}</a></sup>').format(
+            fid=fid, rid=ref_id, mark=mark, label=self.label)
 
 
 def rich_html(rich: str, links: FootnoteLinks | None = None) -> Markup:
@@ -109,6 +283,16 @@ def strip_lead(rich: str, lead: str) -> str:
     return rich
 
 
+def sections(paras: list[Paragraph]) -> list[tuple[str, list[Paragraph]]]:
+    """Paragraphs cut where a section heading is printed: [(heading, paragraphs), ...]."""
+    out: list[tuple[str, list[Paragraph]]] = []
+    for p in paras:
+        if p.heading or not out:
+            out.append((p.heading, []))
+        out[-1][1].append(p)
+    return out
+
+
 def make_env(templates: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates)),
@@ -122,72 +306,75 @@ def make_env(templates: Path) -> Environment:
     return env
 
 
-def citation(doc: Document) -> str:
-    """The citation prefix of a document; the paragraph label is added by the page script."""
-    parts = [doc.body or doc.organization, doc.symbol or _fallback_name(doc),
-             human_date(doc.date, doc.language)]
-    return ", ".join(p for p in parts if p)
-
-
-def _fallback_name(doc: Document) -> str:
-    labels = language_data(doc.language).kind_labels if doc.language in ("fr", "en") else {}
-    label = doc.label or labels.get(doc.kind, "")
-    return f"{label} « {doc.title} »" if doc.language == "fr" else f'{label} "{doc.title}"'
+# --------------------------------------------------------------------------- pages
 
 
 def render_document(env: Environment, doc: Document, site: dict) -> str:
+    code = ui_language(doc.language)
+    ui = UI[code]
     known = {n.id for n in doc.footnotes}
     links = FootnoteLinks(known=known)
-    kind_labels = language_data(doc.language).kind_labels if doc.language in ("fr", "en") else {}
+    kind_label = kind_labels(doc.language).get(doc.kind, doc.kind)
+    labels = cite_labels(doc)
 
     def rich(text: str) -> Markup:
         return rich_html(text, links)
 
-    def lead_and_rest(para) -> Markup:
+    def lead_and_rest(para: Paragraph) -> Markup:
         rest = strip_lead(para.rich, para.lead)
         lead = Markup('<em class="lead">{}</em>').format(para.lead) if para.lead else Markup("")
         return lead + rich(rest)
 
+    common = dict(doc=doc, ui=ui, ui_lang=code, kind_label=kind_label, labels=labels,
+                  root="../", site=site)
     # the footnote list comes last: render the body first so back-links are known
-    page = env.get_template("document.html")
     body_html = env.get_template("document_body.html").render(
-        doc=doc, rich=rich, lead_and_rest=lead_and_rest, ui=UI.get(doc.language, UI["en"]),
-        kind_label=kind_labels.get(doc.kind, doc.kind), root="../", site=site,
+        **common, rich=rich, lead_and_rest=lead_and_rest, sections=sections,
+        attachment_kind=attachment_kind, data_href="../" + data_url(doc),
+        page_href=doc_url(doc).split("/")[-1],
     )
     notes_html = env.get_template("footnotes.html").render(
-        doc=doc, rich=lambda t: rich_html(t), refs=links.refs, ui=UI.get(doc.language, UI["en"]),
+        **common, rich=lambda t: rich_html(t), refs=links.refs,
     )
-    return page.render(
-        doc=doc, body_html=Markup(body_html), notes_html=Markup(notes_html), root="../",
-        ui=UI.get(doc.language, UI["en"]), site=site, lang=doc.language,
-        title=doc.title or doc.label, citation=citation(doc), data_url="../" + data_url(doc),
-        kind_label=kind_labels.get(doc.kind, doc.kind), rich=lambda t: rich_html(t),
+    return env.get_template("document.html").render(
+        **common, body_html=Markup(body_html), notes_html=Markup(notes_html),
+        lang=doc.language, title=doc.title or doc.label or doc.id, citation=citation(doc),
     )
 
 
 def render_index(env: Environment, docs: list[Document], site: dict) -> str:
     rows = []
     for doc in docs:
-        labels = language_data(doc.language).kind_labels if doc.language in ("fr", "en") else {}
+        code = ui_language(doc.language)
+        kind_label = kind_labels(doc.language).get(doc.kind, doc.kind)
         rows.append({
             "doc": doc, "url": doc_url(doc), "year": doc.date[:4],
-            "kind_label": labels.get(doc.kind, doc.kind),
+            "kind_label": kind_label,
+            "name": doc.label or " ".join(p for p in (kind_label, doc.number) if p),
+            "date": human_date(doc.date, code),
+            "language_name": UI[code]["languages"].get(doc.language, doc.language),
         })
     groups: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
-        groups[row["doc"].body or "—"].append(row)
+        groups[row["doc"].body or row["doc"].organization or "—"].append(row)
+    kinds: dict[str, str] = {}
+    for row in rows:
+        if row["doc"].kind:
+            kinds.setdefault(row["doc"].kind, row["kind_label"])
     return env.get_template("index.html").render(
         rows=rows, groups=sorted(groups.items()), root="", site=site, lang="fr",
+        ui=UI["fr"], ui_lang="fr",
         bodies=sorted({r["doc"].body for r in rows if r["doc"].body}),
         years=sorted({r["year"] for r in rows if r["year"]}, reverse=True),
-        kinds=sorted({(r["doc"].kind, r["kind_label"]) for r in rows if r["doc"].kind}),
-        languages=sorted({r["doc"].language for r in rows}),
+        kinds=sorted(kinds.items(), key=lambda kv: kv[1]),
+        languages=sorted({(r["doc"].language, r["language_name"]) for r in rows}),
     )
 
 
 def render_search(env: Environment, site: dict) -> str:
-    return env.get_template("search.html").render(root="", site=site, lang="fr")
+    return env.get_template("search.html").render(root="", site=site, lang="fr", ui=UI["fr"],
+                                                  ui_lang="fr")
 
 
 __all__ = ["MARKER_RE", "render_document", "render_index", "render_search", "make_env",
-           "doc_url", "data_url", "rich_html", "citation"]
+           "doc_url", "data_url", "rich_html", "citation", "cite_labels", "full_citation"]

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .langdata import Lang, all_months, common
-from .models import MARK_CLOSE, MARK_OPEN, Block, Line
+from .langdata import Lang, all_months, common, lang, languages
+from .models import MARK_CLOSE, MARK_OPEN, MARKER_RE, Block, Line
 
 NUMBER_LABEL = re.compile(r"^(\d{1,3})\.(?:\s|$)")  # "5. Prie", "5." alone
 NUMBER_ALONE = re.compile(r"^\d{1,3}\.$")
@@ -48,15 +48,32 @@ def _footnote_mark(text: str) -> str:
     if m:
         return m.group(1)
     m = BARE_FOOTNOTE_START.match(text)
-    if m and not _DATE_START.match(text):
+    if m and not _DATE_START.match(text) and not _operative_verb(text[m.end():]):
         return m.group(1)
     return ""
 
 
+def _bare_mark_in_text(text: str, mark: str, current: Unit | None, cited: set[str]) -> bool:
+    """A line opening with a bare number inside a run of text lines is the text's, not a
+    footnote: after a paragraph number alone ("5." | "1 Comprend"), or when no marker cites
+    that number ("... there still remain" | "17 Non-Self-Governing Territories")."""
+    if current is None or current.kind != "text" or FOOTNOTE_START.match(text):
+        return False
+    return bool(NUMBER_ALONE.match(current.lines[-1].text)) or mark not in cited
+
+
+def _operative_verb(text: str) -> bool:
+    """"3 Calls upon ...": an operative paragraph whose number lost its dot, not a footnote."""
+    return any(lang(code).operative_lead.match(text) for code in languages())
+
+
 def _starts_paragraph(text: str, previous: str) -> bool:
-    """Does this line open a new paragraph inside a run of lines with no blank line?"""
+    """Does this line open a new paragraph inside a run of lines with no blank line?
+    A label after a line that ends mid-sentence is a wrapped reference ("paragraph 4" |
+    "(a) of resolution 2255"); a heading ("I", "Introduction") may stand before one."""
     if NUMBER_LABEL.match(text) or ITEM_LABEL.match(text):
-        return True
+        return previous.endswith((",", ";", ":", ".", "!", "?", "»", "”")) \
+            or NUMBER_ALONE.match(previous) is not None or len(previous.split()) <= 6
     if NUMBER_ALONE.match(previous):
         return False
     ends_sentence = previous.endswith((",", ";", ".", ":"))
@@ -66,6 +83,7 @@ def _starts_paragraph(text: str, previous: str) -> bool:
 def _units(lines: list[Line]) -> list[Unit]:
     units: list[Unit] = []
     current: Unit | None = None
+    cited = {m for ln in lines for m in MARKER_RE.findall(ln.text)}
     for line in lines:
         text = line.text
         if not text:
@@ -76,7 +94,7 @@ def _units(lines: list[Line]) -> list[Unit]:
             current = None
             continue
         mark = _footnote_mark(text)
-        if mark and not (current and current.kind == "text" and NUMBER_ALONE.match(current.lines[-1].text)):
+        if mark and not _bare_mark_in_text(text, mark, current, cited):
             current = Unit("footnote", [line], mark=mark)
             units.append(current)
             continue
@@ -84,7 +102,8 @@ def _units(lines: list[Line]) -> list[Unit]:
             prev = current.lines[-1].text
             if current.kind == "footnote":
                 # a footnote ends with its sentence; lower-case text after it is the page's text
-                new = prev.endswith((".", ")", "»")) and bool(CONTINUATION.match(text))
+                new = prev.endswith((".", ")", "»")) and not _ends_with_abbreviation(prev) \
+                    and bool(CONTINUATION.match(text))
             else:
                 new = _starts_paragraph(text, prev)
             if not new:
@@ -96,7 +115,7 @@ def _units(lines: list[Line]) -> list[Unit]:
 
 
 def _is_open(unit: Unit) -> bool:
-    last = unit.lines[-1].text
+    last = MARKER_RE.sub("", unit.lines[-1].text)  # "Middle East,²" ends with its comma
     return not last.endswith(TERMINAL) and not NUMBER_ALONE.match(last)
 
 
@@ -106,19 +125,74 @@ def _is_continuation(unit: Unit) -> bool:
         and not NUMBER_LABEL.match(first)
 
 
+MARKERS_ONLY = re.compile(f"^(?:{MARK_OPEN}[^{MARK_CLOSE}]*{MARK_CLOSE})+$")
+
+
 def _join_page_breaks(units: list[Unit]) -> list[Unit]:
-    """Join a paragraph cut by a page break; the footnotes between stay where they were."""
+    """Join a paragraph cut by a page break; the footnotes between stay where they were.
+    A footnote marker printed alone on its line belongs to the text before it ("B" "¹")."""
     out: list[Unit] = []
     last_text: Unit | None = None
+    page_break = False  # a running head came after last_text: a page ended there
     for unit in units:
         if unit.kind == "text":
-            if last_text is not None and _is_open(last_text) and _is_continuation(unit):
-                last_text.merged_at.append(unit.lines[0].no)
+            if last_text is not None and all(MARKERS_ONLY.match(ln.text) for ln in unit.lines):
                 last_text.lines.extend(unit.lines)
                 continue
-            last_text = unit
+            if last_text is not None and _continues(last_text, unit, page_break):
+                last_text.merged_at.append(unit.lines[0].no)
+                last_text.lines.extend(unit.lines)
+                page_break = False
+                continue
+            last_text, page_break = unit, False
+        elif unit.kind == "runninghead":
+            page_break = True
         out.append(unit)
     return out
+
+
+def _continues(last: Unit, unit: Unit, page_break: bool) -> bool:
+    """Does this text unit go on with the last one, cut by footnotes or a page break?
+    Without a running head between them: only an open paragraph and a lower-case start.
+    Across a page break: a lower-case start whatever the last line ended with (a line may
+    end with a comma mid-sentence), or an open paragraph and any start but a label."""
+    if NUMBER_ALONE.match(last.lines[-1].text):  # "15." | footnotes, running head | text
+        return _may_continue(unit)
+    if _is_continuation(unit):
+        return _is_open(last) or page_break
+    if not (page_break and _is_body_text(last)):
+        return False
+    if _is_open(last):  # "... in paragraph 4" | page break | "(a) of resolution 2255"
+        return _may_continue(unit) or len(last.lines) > 1
+    # "... including, but not limited to," | page break | "Branch 215, Branch 227, ...":
+    # a paragraph opens with a label or a lead word, not with any capitalised word
+    return last.lines[-1].text.endswith(",") and _may_continue(unit) and \
+        _is_body_text(unit) and not _opens_with_lead(unit.lines[0].text)
+
+
+def _is_body_text(unit: Unit) -> bool:
+    """A wrapped paragraph, not a heading ("B", "Introduction") that a page break follows."""
+    first = unit.lines[0].text
+    return len(unit.lines) > 1 or len(first.split()) > 12 or bool(
+        NUMBER_LABEL.match(first) or ITEM_LABEL.match(first)) or _opens_with_lead(first)
+
+
+def _opens_with_lead(text: str) -> bool:
+    return any(lang(c).preamble_lead.match(text) or lang(c).operative_lead.match(text)
+               for c in languages())
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    """"Supplement No." or "vol." end a line, not a footnote: its text goes on."""
+    words = text.rsplit(None, 1)
+    return bool(words) and words[-1] in common().abbreviations
+
+
+def _may_continue(unit: Unit) -> bool:
+    """After a page break, an open paragraph goes on even with a capital ("... of the" |
+    "United Nations"), unless the next text opens a paragraph of its own."""
+    first = unit.lines[0].text
+    return not (ITEM_LABEL.match(first) or NUMBER_LABEL.match(first) or NUMBER_ALONE.match(first))
 
 
 def join_lines(texts: list[str]) -> str:
@@ -127,6 +201,8 @@ def join_lines(texts: list[str]) -> str:
     for text in texts:
         if not out:
             out = text
+        elif MARKERS_ONLY.match(text):
+            out += text
         elif out.endswith("-") and not out.endswith(" -") and text[:1].islower():
             out += text
         else:
