@@ -11,17 +11,28 @@ reported together.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import export, render
+from .cache import ParseCache, entry_key, store
 from .errors import ContentError
 from .models import Document
 from .pipeline import parse_source
-from .read import META_SUFFIXES, TEXT_SUFFIXES, find_sources, read_sidecar, read_source, rel_name
+from .read import (
+    META_SUFFIXES,
+    TEXT_SUFFIXES,
+    find_sources,
+    read_sidecar,
+    read_source,
+    rel_name,
+    sidecar_path,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "templates"
@@ -48,10 +59,30 @@ class Loaded:
     errors: list[ContentError] = field(default_factory=list)
     files: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    cached: int = 0  # files whose documents came from the parse cache
+    parsed: int = 0  # files parsed in this run
+    jobs: int = 1  # processes that parsed them
 
 
-def load_documents(content: Path) -> Loaded:
-    """Parse every content file; collect documents and errors (never raise for content)."""
+DEFAULT_CACHE = REPO / ".cache" / "resarchive"
+PARALLEL_MIN_FILES = 24  # below this, worker start-up costs more than it saves
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def load_documents(content: Path, cache: Path | None = None, jobs: int | None = None) -> Loaded:
+    """Parse every content file; collect documents and errors (never raise for content).
+
+    With ``cache`` (a folder), a file whose bytes, sidecar and parser are unchanged is not parsed
+    again (see cache.py). Files to parse go to ``jobs`` worker processes (default: one per CPU)
+    when there are at least PARALLEL_MIN_FILES of them. Documents and errors come out in file
+    order whatever the number of processes.
+    """
     out = Loaded()
     content = content.resolve()
     if not content.is_dir():
@@ -67,18 +98,43 @@ def load_documents(content: Path) -> Loaded:
                                            f"(expected {meta.with_suffix('.txt').name})"))
     if not sources:
         out.errors.append(ContentError(str(content), f"no content files ({', '.join(TEXT_SUFFIXES)})"))
-    for path in sources:
-        try:
-            src = read_source(path, content)
-            meta_path = next((path.with_suffix(s) for s in META_SUFFIXES
-                              if path.with_suffix(s).is_file()), None)
-            meta = read_sidecar(meta_path, content) if meta_path else {}
-            out.documents.extend(parse_source(src, meta))
-        except ContentError as error:
-            out.errors.append(error)
-        except Exception as exc:  # a parser bug must still name the file, not print a traceback
-            out.errors.append(ContentError(rel_name(path, content),
-                                           f"internal error while parsing ({type(exc).__name__}: {exc})"))
+
+    store_dir = None
+    parse_cache = ParseCache(cache).open() if cache is not None else None
+    results: list[tuple[list[Document], list[ContentError]] | None] = [None] * len(sources)
+    todo: list[tuple[int, Path, str | None]] = []
+    for i, path in enumerate(sources):
+        key = None
+        if parse_cache is not None:
+            store_dir = parse_cache.dir
+            try:
+                meta_path = sidecar_path(path)
+                key = entry_key(rel_name(path, content), path.read_bytes(),
+                                meta_path.read_bytes() if meta_path else None)
+            except OSError:
+                key = None  # unreadable: parse_file reports it
+            docs = parse_cache.get(key) if key else None
+            if docs is not None:
+                results[i] = (docs, [])
+                continue
+        todo.append((i, path, key))
+
+    jobs = max(1, jobs or cpu_count())
+    args = [(path, content, store_dir if key else None, key) for _, path, key in todo]
+    if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
+        out.jobs = min(jobs, len(todo))
+        with ProcessPoolExecutor(out.jobs) as pool:
+            parsed = list(pool.map(parse_file, args, chunksize=max(1, min(16, len(todo) // (8 * jobs)))))
+    else:
+        parsed = [parse_file(a) for a in args]
+    for (i, _, _), (data, errors) in zip(todo, parsed, strict=True):
+        results[i] = (pickle.loads(data) if data else [], errors)
+    out.parsed, out.cached = len(todo), len(sources) - len(todo)
+
+    for result in results:
+        assert result is not None
+        out.documents.extend(result[0])
+        out.errors.extend(result[1])
     seen: dict[str, Document] = {}
     for doc in out.documents:
         if doc.id in seen:
@@ -88,6 +144,26 @@ def load_documents(content: Path) -> Loaded:
                                            "'id' in its YAML file", doc.line))
         seen[doc.id] = doc
     return out
+
+
+def parse_file(job: tuple[Path, Path, Path | None, str | None]) -> tuple[bytes, list[ContentError]]:
+    """Parse one content file (in a worker process or not): its documents, pickled (and stored
+    in the cache folder under ``key`` when both are given), or the errors that stopped it."""
+    path, content, store_dir, key = job
+    try:
+        src = read_source(path, content)
+        meta_path = sidecar_path(path)
+        meta = read_sidecar(meta_path, content) if meta_path else {}
+        docs = parse_source(src, meta)
+    except ContentError as error:
+        return b"", [error]
+    except Exception as exc:  # a parser bug must still name the file, not print a traceback
+        return b"", [ContentError(rel_name(path, content),
+                                  f"internal error while parsing ({type(exc).__name__}: {exc})")]
+    data = pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL)
+    if store_dir is not None and key:
+        store(store_dir, key, data)
+    return data, []
 
 
 def write_site(docs: list[Document], out: Path, log: Callable[[str], None] | None = None) -> dict[str, float]:
@@ -111,7 +187,7 @@ def write_site(docs: list[Document], out: Path, log: Callable[[str], None] | Non
     timings["export"] = time.perf_counter() - t
     t = time.perf_counter()
     shutil.copytree(STATIC, out / "static")
-    index.write_index(docs, out)
+    index.write_index(docs, out, REPO)
     timings["index"] = time.perf_counter() - t
     return timings
 

@@ -1,16 +1,313 @@
-"""Stage 7, index: documents -> the client-side search index (see issue: paragraph search).
+"""Stage 7, index: documents -> the client-side search index, split to load on demand.
 
-Placeholder until the search stage lands: writes an empty manifest so pages work.
+One search entry per paragraph: preambular and operative paragraphs, each sub-paragraph,
+footnotes, attachment paragraphs, report text and unclassified blocks. Each entry gets an
+integer ref, in document order, so that everything else about it is found by position.
+
+Written into ``site/search/``:
+
+``manifest.json``  read first by the search worker (small): per language the lunr pipeline
+                   labels and textpipe data, and the term ranges of its shards; the filter
+                   values; where the store and facets are.
+``<lang>/<n>.json`` term shards. A shard holds, for a sorted run of terms, each term's
+                   global lunr term index and its postings as ``[ref, score, ref, score...]``
+                   (refs delta-encoded). That is all of the lunr index for those terms: the
+                   inverted index entry (term -> refs) and the field-vector entries
+                   (ref -> (term index, score)). The worker merges the shards a query needs
+                   into a ``lunr.Index``; lunr.js scores a document with the query vector's
+                   magnitude and the dot product over the query's own terms only, so a merge
+                   of the right shards scores exactly as the whole index does
+                   (tests/test_search_index.py proves it on a fixed list of queries).
+``store/<n>.json`` what a result row shows, ``STORE_CHUNK`` refs per file:
+                   ``{"docs": {doc#: {...}}, "rows": [[doc#, anchor, kind, text], ...]}``.
+``facets.json``    what filters need beyond the language: per document its body, year and
+                   kind and its first ref; per ref a one-letter paragraph kind. Loaded only
+                   when such a filter is set.
+
+Common words: a term whose postings alone exceed the shard budget gets a shard of its own,
+so it never weighs on queries that do not use it (see ``plan_shards``).
 """
 
 from __future__ import annotations
 
+import gzip
 import json
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .models import Document
+from . import textpipe
+from .models import Document, Item, Paragraph
+from .render import data_url, doc_url
+
+FORMAT = 1
+STORE_CHUNK = 64
+SHARD_BYTES = 48_000  # raw JSON budget of one term shard (about 12-16 kB gzipped)
+FIELD = "text"
+
+#: One-letter paragraph kinds (facets.json, store rows) and what the filter calls them.
+PARAGRAPH_KINDS = {
+    "p": "preamble",
+    "o": "operative",
+    "f": "footnote",
+    "a": "attachment",
+    "r": "other",  # report text, closing lines, unclassified blocks
+}
+
+#: npm files the search worker needs, copied into site/static/vendor/ by the build.
+VENDOR_FILES = {
+    "lunr.min.js": "node_modules/lunr/lunr.min.js",
+}
 
 
-def write_index(docs: list[Document], out: Path) -> None:
-    (out / "search").mkdir(exist_ok=True)
-    (out / "search" / "manifest.json").write_text(json.dumps({"version": 0, "shards": []}), encoding="utf-8")
+@dataclass(frozen=True)
+class Entry:
+    """One searchable paragraph."""
+
+    ref: int
+    doc: int  # position of its document in the build's document list
+    anchor: str  # element id on the document page: op7, op7-a, fn1, att1-p2
+    kind: str  # one letter of PARAGRAPH_KINDS
+    language: str
+    text: str
+
+
+# ----------------------------------------------------------------------- entries
+
+
+def _with_items(p: Paragraph | Item, kind: str) -> Iterator[tuple[str, str, str]]:
+    yield p.id, kind, p.text
+    for item in p.items:
+        yield from _with_items(item, kind)
+
+
+def document_paragraphs(doc: Document) -> Iterator[tuple[str, str, str]]:
+    """(anchor, kind, text) of every searchable paragraph of ``doc``, in reading order."""
+    for loose in doc.context + doc.report:
+        yield loose.id, "r", loose.text
+    for p in doc.preamble:
+        yield from _with_items(p, "p")
+    for p in doc.operative:
+        yield from _with_items(p, "o")
+    for att in doc.attachments:
+        for p in att.paragraphs:
+            yield from _with_items(p, "a")
+    for fn in doc.footnotes:
+        yield fn.id, "f", fn.text
+    for loose in doc.closing + doc.unclassified:
+        yield loose.id, "r", loose.text
+
+
+def entries(docs: list[Document]) -> list[Entry]:
+    out: list[Entry] = []
+    for d, doc in enumerate(docs):
+        for anchor, kind, text in document_paragraphs(doc):
+            if text.strip():
+                out.append(Entry(len(out), d, anchor, kind, doc.language, text))
+    return out
+
+
+def index_language(lang: str) -> str:
+    """The search pipeline a document's language uses (English for languages we lack)."""
+    return lang if lang in textpipe.LANGUAGES else "en"
+
+
+# -------------------------------------------------------------------- lunr index
+
+
+def build_lunr(entries_: Iterable[Entry], lang: str) -> dict[str, Any]:
+    """The serialized lunr.py index (lunr-schema) of ``entries_`` with our ``lang`` pipeline."""
+    builder = textpipe.builder(lang)
+    builder.ref("id")
+    builder.field(FIELD)
+    for e in entries_:
+        builder.add({"id": str(e.ref), FIELD: e.text})
+    return builder.build().serialize()
+
+
+def term_postings(serialized: dict[str, Any]) -> list[tuple[str, int, list[tuple[int, float]]]]:
+    """Turn a serialized lunr index around: per term (sorted), its index and (ref, score) pairs.
+
+    The score is the term's entry in the field vector of ``text/<ref>``, exactly as serialized.
+    """
+    scores: dict[int, dict[int, float]] = {}
+    for key, elements in serialized["fieldVectors"]:
+        ref = int(key.split("/", 1)[1])
+        for i in range(0, len(elements), 2):
+            scores.setdefault(int(elements[i]), {})[ref] = elements[i + 1]
+    out = []
+    for term, posting in serialized["invertedIndex"]:
+        t_index = posting["_index"]
+        refs = sorted(int(r) for r in posting.get(FIELD, {}))
+        by_ref = scores.get(t_index, {})
+        out.append((term, t_index, [(r, by_ref[r]) for r in refs]))
+    return out
+
+
+def encode_term(term: str, t_index: int, postings: list[tuple[int, float]]) -> list[Any]:
+    flat: list[Any] = []
+    previous = 0
+    for ref, score in postings:
+        flat.append(ref - previous)
+        flat.append(score)
+        previous = ref
+    return [term, t_index, flat]
+
+
+def plan_shards(encoded: list[list[Any]], budget: int = SHARD_BYTES) -> list[list[list[Any]]]:
+    """Cut the sorted term list into runs of about ``budget`` bytes of JSON.
+
+    A term bigger than the budget (a common word) closes the current run and gets a shard of
+    its own: a query for a rare word then never downloads a common word's postings.
+    """
+    shards: list[list[list[Any]]] = []
+    current: list[list[Any]] = []
+    size = 0
+    for item in encoded:
+        n = len(json.dumps(item, separators=(",", ":"), ensure_ascii=False))
+        if n > budget:
+            if current:
+                shards.append(current)
+            shards.append([item])
+            current, size = [], 0
+            continue
+        if current and size + n > budget:
+            shards.append(current)
+            current, size = [], 0
+        current.append(item)
+        size += n
+    if current:
+        shards.append(current)
+    return shards
+
+
+def shard_ranges(shards: list[list[list[Any]]]) -> list[list[str]]:
+    """[first term, last term] of each shard; a term t lives in the shard with first <= t <= last
+    or, between shards, nowhere (the worker then knows without fetching that it has no match)."""
+    return [[s[0][0], s[-1][0]] for s in shards]
+
+
+def split_index(serialized: dict[str, Any], budget: int = SHARD_BYTES) -> tuple[list[list[str]], list[dict]]:
+    """Split a serialized lunr index into (ranges, shard objects)."""
+    encoded = [encode_term(*t) for t in term_postings(serialized)]
+    shards = plan_shards(encoded, budget)
+    return shard_ranges(shards), [{"format": FORMAT, "terms": s} for s in shards]
+
+
+# ------------------------------------------------------------------------ output
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _year(doc: Document) -> str:
+    return doc.date[:4] if doc.date else ""
+
+
+def doc_record(doc: Document) -> dict[str, str]:
+    return {
+        "id": doc.id,
+        "url": doc_url(doc),
+        "data": data_url(doc),
+        "title": doc.title,
+        "symbol": doc.symbol,
+        "body": doc.body or doc.organization,
+        "date": doc.date,
+        "kind": doc.kind,
+        "language": doc.language,
+    }
+
+
+def store_chunks(docs: list[Document], entries_: list[Entry]) -> Iterator[dict[str, Any]]:
+    for start in range(0, len(entries_), STORE_CHUNK):
+        chunk = entries_[start : start + STORE_CHUNK]
+        yield {
+            "format": FORMAT,
+            "first": start,
+            "docs": {str(e.doc): doc_record(docs[e.doc]) for e in chunk},
+            "rows": [[e.doc, e.anchor, e.kind, e.text] for e in chunk],
+        }
+
+
+def facets(docs: list[Document], entries_: list[Entry]) -> dict[str, Any]:
+    bodies = sorted({doc_record(d)["body"] for d in docs})
+    kinds = sorted({d.kind for d in docs})
+    first_ref: dict[int, int] = {}
+    for e in entries_:
+        first_ref.setdefault(e.doc, e.ref)
+    return {
+        "format": FORMAT,
+        "bodies": bodies,
+        "kinds": kinds,
+        # per document: [body#, year, kind#, first ref] (first ref -1: nothing searchable)
+        "docs": [[bodies.index(doc_record(d)["body"]), _year(d), kinds.index(d.kind),
+                  first_ref.get(i, -1)] for i, d in enumerate(docs)],
+        "paragraphKinds": "".join(e.kind for e in entries_),
+    }
+
+
+def filter_values(docs: list[Document]) -> dict[str, list[str]]:
+    return {
+        "language": sorted({d.language for d in docs}),
+        "body": sorted({doc_record(d)["body"] for d in docs if doc_record(d)["body"]}),
+        "year": sorted({_year(d) for d in docs if _year(d)}, reverse=True),
+        "kind": sorted({d.kind for d in docs}),
+        "paragraph": list(PARAGRAPH_KINDS.values()),
+    }
+
+
+def write_index(docs: list[Document], out: Path, repo: Path) -> dict[str, Any]:
+    """Write ``out/search/`` and the vendored browser runtime; return the manifest."""
+    search = out / "search"
+    search.mkdir(exist_ok=True)
+    vendor = out / "static" / "vendor"
+    vendor.mkdir(parents=True, exist_ok=True)
+    for name, rel in VENDOR_FILES.items():
+        source = repo / rel
+        if not source.is_file():
+            raise FileNotFoundError(f"{rel} is missing: run `make setup` (npm ci) first")
+        shutil.copyfile(source, vendor / name)
+
+    all_entries = entries(docs)
+    languages: dict[str, Any] = {}
+    for lang in sorted({index_language(e.language) for e in all_entries}):
+        mine = [e for e in all_entries if index_language(e.language) == lang]
+        ranges, shards = split_index(build_lunr(mine, lang))
+        (search / lang).mkdir()
+        files = []
+        for n, shard in enumerate(shards):
+            name = f"{lang}/{n}.json"
+            (search / name).write_text(_dump(shard), encoding="utf-8")
+            files.append(name)
+        languages[lang] = {
+            "pipeline": [textpipe.label(lang, s) for s in textpipe.STAGES],
+            "textpipe": textpipe.browser_data(lang),
+            "fields": [FIELD],
+            "paragraphs": len(mine),
+            "shards": [[first, last, name] for (first, last), name in zip(ranges, files, strict=True)],
+        }
+    (search / "store").mkdir()
+    for n, chunk in enumerate(store_chunks(docs, all_entries)):
+        (search / "store" / f"{n}.json").write_text(_dump(chunk), encoding="utf-8")
+    (search / "facets.json").write_text(_dump(facets(docs, all_entries)), encoding="utf-8")
+    manifest = {
+        "format": FORMAT,
+        "pipelineVersion": textpipe.PIPELINE_VERSION,
+        "paragraphs": len(all_entries),
+        "documents": len(docs),
+        "storeChunk": STORE_CHUNK,
+        "store": "store/{n}.json",
+        "facets": "facets.json",
+        "paragraphKinds": PARAGRAPH_KINDS,
+        "filters": filter_values(docs),
+        "languages": languages,
+    }
+    (search / "manifest.json").write_text(_dump(manifest), encoding="utf-8")
+    return manifest
+
+
+def gzip_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), 6))

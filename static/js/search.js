@@ -1,0 +1,348 @@
+/*
+ * resarchive search UI, on every page.
+ *
+ * search.html (has #search-app): the full results page. The query and filters live in the
+ * URL (search.html?q=...&language=fr&year=2018...), so a search can be shared; results
+ * appear as you type (debounced), 20 at a time with a "more" button.
+ * Other pages: typing in the header's search box opens a short list of results under it;
+ * Enter without a chosen result goes to search.html?q=...
+ *
+ * Both use one Web Worker (search-worker.js), started on first use, so typing never waits
+ * for the index. Keyboard: ArrowDown/ArrowUp move between the box and the results, Enter
+ * opens one, Escape closes the short list. Everything shown is set with textContent or
+ * created as elements; nothing from the index or the query is parsed as HTML.
+ *
+ * For benchmarks and tests: performance.mark("resarchive:first-result") when the first row
+ * of a query is shown; #search-status gets data-state="done" and data-query when all rows
+ * of a query are shown.
+ */
+(function () {
+  "use strict";
+
+  var DEBOUNCE_MS = 120;
+  var PAGE = 20;
+  var POPUP_ROWS = 8;
+  var FILTERS = ["language", "body", "year", "kind", "paragraph"];
+
+  var UI = {
+    fr: {
+      results: function (n, exact) { return (exact ? "" : "au moins ") + n + (n > 1 ? " paragraphes" : " paragraphe"); },
+      none: "Aucun paragraphe ne contient tous ces mots.",
+      searching: "Recherche…",
+      error: "La recherche a échoué : ",
+      more: "Plus de résultats",
+      all: "Tous les résultats",
+      any: "Tous",
+      prompt: "Tapez des mots pour chercher dans les paragraphes. Guillemets pour une expression exacte, -mot pour exclure, mot* pour un préfixe.",
+      labels: { language: "Langue", body: "Organe", year: "Année", kind: "Type de document", paragraph: "Type de paragraphe" },
+      values: {
+        fr: "français", en: "anglais",
+        preamble: "préambule", operative: "dispositif", footnote: "note", attachment: "annexe", other: "autre texte",
+        "draft-resolution": "projet de résolution", "revised-draft-resolution": "projet de résolution révisé",
+        resolution: "résolution", decision: "décision", "draft-decision": "projet de décision"
+      }
+    },
+    en: {
+      results: function (n, exact) { return (exact ? "" : "at least ") + n + (n > 1 ? " paragraphs" : " paragraph"); },
+      none: "No paragraph holds all these words.",
+      searching: "Searching…",
+      error: "Search failed: ",
+      more: "More results",
+      all: "All results",
+      any: "All",
+      prompt: "Type words to search the paragraphs. Quotes for an exact phrase, -word to exclude, word* for a prefix.",
+      labels: { language: "Language", body: "Body", year: "Year", kind: "Document kind", paragraph: "Paragraph kind" },
+      values: {
+        fr: "French", en: "English",
+        preamble: "preamble", operative: "operative", footnote: "footnote", attachment: "annex", other: "other text",
+        "draft-resolution": "draft resolution", "revised-draft-resolution": "revised draft resolution",
+        resolution: "resolution", decision: "decision", "draft-decision": "draft decision"
+      }
+    }
+  };
+
+  var input = document.getElementById("site-search");
+  if (!input) { return; }
+  var root = document.body.getAttribute("data-root") || "";
+  var ui = UI[(document.documentElement.lang || "fr").slice(0, 2)] || UI.fr;
+  var app = document.getElementById("search-app");
+
+  // ------------------------------------------------------------------ worker
+  var worker = null;
+  var nextId = 1;
+  var handlers = Object.create(null);
+  var onReady = [];
+  var filterValues = null;
+
+  function startWorker() {
+    if (worker) { return; }
+    worker = new Worker(new URL(root + "static/js/search-worker.js", location.href).href);
+    worker.onmessage = function (event) {
+      var msg = event.data;
+      if (msg.type === "ready") {
+        filterValues = msg.filters;
+        onReady.splice(0).forEach(function (fn) { fn(msg); });
+      } else if (handlers[msg.id]) {
+        handlers[msg.id](msg);
+      } else if (msg.type === "error" && msg.id === 0) {
+        Object.keys(handlers).forEach(function (id) { handlers[id](msg); });
+      }
+    };
+    worker.postMessage({ type: "init", manifest: new URL(root + "search/manifest.json", location.href).href });
+  }
+
+  function query(q, filters, limit, typing, handler) {
+    startWorker();
+    var id = nextId++;
+    handlers = Object.create(null); // only the latest query is listened to
+    handlers[id] = handler;
+    worker.postMessage({ type: "search", id: id, q: q, filters: filters, limit: limit, typing: typing });
+  }
+
+  // --------------------------------------------------------------- rendering
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+
+  function snippetNode(row) {
+    var p = el("p", "result-snippet");
+    var at = 0;
+    if (row.cutStart) { p.appendChild(document.createTextNode("… ")); }
+    row.spans.forEach(function (s) {
+      p.appendChild(document.createTextNode(row.text.slice(at, s[0])));
+      p.appendChild(el("mark", "", row.text.slice(s[0], s[1])));
+      at = s[1];
+    });
+    p.appendChild(document.createTextNode(row.text.slice(at)));
+    if (row.cutEnd) { p.appendChild(document.createTextNode(" …")); }
+    return p;
+  }
+
+  function rowNode(row) {
+    var li = el("li", "result");
+    var a = el("a", "result-link");
+    a.href = root + row.doc.url + "#" + encodeURIComponent(row.anchor);
+    a.lang = row.doc.language;
+    var head = el("span", "result-head");
+    head.appendChild(el("span", "result-label", row.anchor));
+    head.appendChild(el("span", "result-title", row.doc.title));
+    a.appendChild(head);
+    var meta = [row.doc.symbol, row.doc.body, row.doc.date].filter(Boolean).join(" · ");
+    if (meta) { a.appendChild(el("span", "result-meta", meta)); }
+    a.appendChild(snippetNode(row));
+    li.appendChild(a);
+    return li;
+  }
+
+  function links(list) {
+    return Array.prototype.slice.call(list.querySelectorAll("a.result-link"));
+  }
+
+  // ArrowDown/ArrowUp from the box or a result move the focus through `list`'s links.
+  function keyboard(list, onEscape) {
+    function move(event) {
+      if (event.key === "Escape" && onEscape) {
+        onEscape();
+        input.focus();
+        return;
+      }
+      var all = links(list);
+      if (!all.length) { return; }
+      var i = all.indexOf(document.activeElement);
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        (all[i + 1] || all[all.length - 1]).focus();
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        if (i <= 0) { input.focus(); } else { all[i - 1].focus(); }
+      }
+    }
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" || (event.key === "Escape" && onEscape)) { move(event); }
+    });
+    list.addEventListener("keydown", move);
+  }
+
+  function debounce(fn) {
+    var timer = null;
+    return function () {
+      clearTimeout(timer);
+      timer = setTimeout(fn, DEBOUNCE_MS);
+    };
+  }
+
+  // -------------------------------------------------------- full results page
+  function resultsPage() {
+    var status = document.getElementById("search-status");
+    var list = document.getElementById("search-results");
+    var filtersBox = document.getElementById("search-filters");
+    var moreButton = el("button", "search-more", ui.more);
+    moreButton.type = "button";
+    moreButton.hidden = true;
+    list.parentNode.insertBefore(moreButton, list.nextSibling);
+
+    var params = new URLSearchParams(location.search);
+    var filters = {};
+    FILTERS.forEach(function (f) { if (params.get(f)) { filters[f] = params.get(f); } });
+    input.value = params.get("q") || "";
+    var limit = PAGE;
+    var selects = {};
+    var baseTitle = document.title;
+
+    function buildFilters(values) {
+      FILTERS.forEach(function (name) {
+        var options = values[name] || [];
+        var label = el("label", "search-filter");
+        label.appendChild(el("span", "", ui.labels[name]));
+        var select = el("select");
+        select.name = name;
+        select.appendChild(el("option", "", ui.any)).value = "";
+        options.forEach(function (v) {
+          var o = el("option", "", ui.values[v] || v);
+          o.value = v;
+          select.appendChild(o);
+        });
+        if (filters[name]) {
+          if (options.indexOf(filters[name]) < 0) {
+            var o = el("option", "", filters[name]);
+            o.value = filters[name];
+            select.appendChild(o);
+          }
+          select.value = filters[name];
+        }
+        select.addEventListener("change", function () {
+          if (select.value) { filters[name] = select.value; } else { delete filters[name]; }
+          limit = PAGE;
+          run(false);
+        });
+        selects[name] = select;
+        label.appendChild(select);
+        filtersBox.appendChild(label);
+      });
+    }
+
+    function syncUrl(q) {
+      var p = new URLSearchParams();
+      if (q) { p.set("q", q); }
+      FILTERS.forEach(function (f) { if (filters[f]) { p.set(f, filters[f]); } });
+      var s = p.toString();
+      history.replaceState(null, "", location.pathname + (s ? "?" + s : ""));
+      document.title = (q ? q + " · " : "") + baseTitle;
+    }
+
+    function run(typing) {
+      var q = input.value.trim();
+      syncUrl(q);
+      moreButton.hidden = true;
+      if (!q) {
+        list.textContent = "";
+        status.textContent = ui.prompt;
+        status.setAttribute("data-state", "done");
+        status.setAttribute("data-query", "");
+        return;
+      }
+      status.setAttribute("data-state", "searching");
+      status.setAttribute("data-query", q);
+      var first = true;
+      var shown = 0;
+      query(q, filters, limit, typing, function (msg) {
+        if (msg.type === "error") {
+          status.textContent = ui.error + msg.message;
+          status.setAttribute("data-state", "error");
+          return;
+        }
+        if (first) { list.textContent = ""; first = false; }
+        msg.rows.forEach(function (row) {
+          list.appendChild(rowNode(row));
+          if (++shown === 1) { performance.mark("resarchive:first-result"); }
+        });
+        if (msg.done) {
+          status.textContent = msg.total ? ui.results(msg.total, msg.exact) : ui.none;
+          status.setAttribute("data-state", "done");
+          moreButton.hidden = shown >= msg.total || shown < limit;
+        } else {
+          status.textContent = ui.searching;
+        }
+      });
+    }
+
+    moreButton.addEventListener("click", function () {
+      limit += PAGE;
+      var next = links(list).length;
+      run(false);
+      // keep the reader's place: focus the first new result once it is there
+      var observer = new MutationObserver(function () {
+        var all = links(list);
+        if (all.length > next) { all[next].focus(); observer.disconnect(); }
+      });
+      observer.observe(list, { childList: true });
+    });
+    input.addEventListener("input", debounce(function () { limit = PAGE; run(true); }));
+    input.form.addEventListener("submit", function (event) { event.preventDefault(); run(false); });
+    keyboard(list, null);
+
+    startWorker();
+    onReady.push(function () { buildFilters(filterValues); });
+    run(false);
+  }
+
+  // ----------------------------------------------------- short list elsewhere
+  function popup() {
+    var box = el("div", "search-popup");
+    box.id = "search-popup";
+    box.hidden = true;
+    var status = el("p", "search-status", "");
+    status.id = "search-status";
+    status.setAttribute("aria-live", "polite");
+    var list = el("ol", "results results-popup");
+    list.id = "search-results";
+    var all = el("a", "search-all", ui.all);
+    box.appendChild(status);
+    box.appendChild(list);
+    box.appendChild(all);
+    input.form.appendChild(box);
+    input.setAttribute("aria-controls", "search-popup");
+    input.setAttribute("aria-expanded", "false");
+
+    function close() {
+      box.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+    }
+
+    function run() {
+      var q = input.value.trim();
+      if (!q) { close(); return; }
+      box.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      all.href = root + "search.html?q=" + encodeURIComponent(q);
+      status.textContent = ui.searching;
+      status.setAttribute("data-state", "searching");
+      status.setAttribute("data-query", q);
+      var first = true;
+      query(q, {}, POPUP_ROWS, true, function (msg) {
+        if (msg.type === "error") { status.textContent = ui.error + msg.message; return; }
+        if (first) { list.textContent = ""; first = false; }
+        msg.rows.forEach(function (row, k) {
+          list.appendChild(rowNode(row));
+          if (k === 0 && list.children.length === 1) { performance.mark("resarchive:first-result"); }
+        });
+        if (msg.done) {
+          status.textContent = msg.total ? ui.results(msg.total, msg.exact) : ui.none;
+          status.setAttribute("data-state", "done");
+        }
+      });
+    }
+
+    input.addEventListener("input", debounce(run));
+    input.addEventListener("focus", startWorker);
+    keyboard(list, close);
+    document.addEventListener("click", function (event) {
+      if (!input.form.contains(event.target)) { close(); }
+    });
+  }
+
+  if (app) { resultsPage(); } else { popup(); }
+})();

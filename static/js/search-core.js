@@ -1,0 +1,263 @@
+/*
+ * resarchive search core: the pure part of the search worker, shared with the Node tests.
+ *
+ * - parseQuery: what the user typed -> clauses (one per word: its index term, required or
+ *   excluded, exact or prefix) and quoted phrases;
+ * - shardsFor: which term shards of site/search/<lang>/ a query needs (manifest ranges);
+ * - ShardSet: the shards loaded so far, merged into one lunr.Index. A shard holds every
+ *   index entry of its terms (inverted index and field-vector entries), and lunr.js scores
+ *   with the dot product over the query's terms only, so the merge of the shards a query
+ *   needs answers it exactly as the whole index would (tests/test_search_index.py);
+ * - run: the lunr query for the clauses;
+ * - phraseMatches, highlightSpans: checks and marks on a paragraph's text.
+ *
+ * UMD: self.resarchiveSearchCore in a worker, module.exports in Node. Needs textpipe.js.
+ */
+(function (root, factory) {
+  "use strict";
+  var api = factory();
+  if (typeof module === "object" && module && module.exports) { module.exports = api; }
+  if (root) { root.resarchiveSearchCore = api; }
+}(typeof globalThis !== "undefined" ? globalThis : (typeof self !== "undefined" ? self : this), function () {
+  "use strict";
+
+  var FIELD = "text";
+  var MAX_QUERY_LENGTH = 500;
+  var MIN_PREFIX = 3; // shorter prefixes would pull in too many shards
+
+  function textpipe() {
+    var g = typeof globalThis !== "undefined" ? globalThis : self;
+    if (g.resarchiveTextpipe) { return g.resarchiveTextpipe; }
+    return require("./textpipe.js"); // Node
+  }
+
+  // ------------------------------------------------------------------ query
+  // Syntax: words are all required; "a quoted phrase" must appear as such; -word excludes;
+  // word* matches every term starting with word. With `typing`, the last word (still being
+  // typed) is a prefix too, so results appear as you type.
+  function parseQuery(q, lang, typing) {
+    var tp = textpipe();
+    q = String(q || "").slice(0, MAX_QUERY_LENGTH);
+    var clauses = [];
+    var phrases = [];
+    var seen = Object.create(null);
+    function add(term, presence, prefix) {
+      var key = term + "|" + presence + "|" + prefix;
+      if (seen[key]) { return; }
+      seen[key] = true;
+      clauses.push({ term: term, presence: presence, prefix: prefix });
+    }
+    var re = /(-?)"([^"]*)"?|(\S+)/g;
+    var m;
+    var words = [];
+    while ((m = re.exec(q)) !== null) {
+      if (m[2] !== undefined) {
+        var terms = tp.analyze(m[2], lang);
+        if (m[1]) {
+          terms.forEach(function (t) { add(t, "prohibited", false); });
+        } else if (terms.length) {
+          terms.forEach(function (t) { add(t, "required", false); });
+          if (terms.length > 1) { phrases.push(terms); }
+        }
+      } else {
+        words.push({ raw: m[3], end: re.lastIndex });
+      }
+    }
+    words.forEach(function (w, k) {
+      var raw = w.raw;
+      var presence = "required";
+      if (raw.charAt(0) === "-" && raw.length > 1) { presence = "prohibited"; raw = raw.slice(1); }
+      var star = /\*$/.test(raw);
+      raw = raw.replace(/\*+$/, "");
+      var last = k === words.length - 1 && w.end === q.length;
+      var terms = tp.analyze(raw, lang);
+      if (star || (typing && last && presence === "required")) {
+        // a prefix: the stem when it starts the folded word (usually), else the folded word
+        var folded = tp.fold(raw.toLowerCase());
+        terms.forEach(function (t, i) {
+          var p = (i === terms.length - 1) ? (folded.indexOf(t) === 0 || !star ? t : folded) : t;
+          var isPrefix = i === terms.length - 1 && p.length >= MIN_PREFIX;
+          add(p, presence, isPrefix);
+        });
+        if (!terms.length && star && folded.length >= MIN_PREFIX) { add(folded, presence, true); }
+      } else {
+        terms.forEach(function (t) { add(t, presence, false); });
+      }
+    });
+    return { clauses: clauses, phrases: phrases };
+  }
+
+  // ----------------------------------------------------------------- shards
+  // Index of the shard whose [first, last] range holds `term`, or -1.
+  function shardOf(ranges, term) {
+    var lo = 0, hi = ranges.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (term < ranges[mid][0]) { hi = mid - 1; }
+      else if (term > ranges[mid][1]) { lo = mid + 1; }
+      else { return mid; }
+    }
+    return -1;
+  }
+
+  // Shard numbers (sorted) a parsed query needs, given the manifest's [first, last, file] list.
+  function shardsFor(parsed, ranges) {
+    var need = Object.create(null);
+    parsed.clauses.forEach(function (c) {
+      if (!c.prefix) {
+        var i = shardOf(ranges, c.term);
+        if (i >= 0) { need[i] = true; }
+        return;
+      }
+      var end = c.term + "\uffff";
+      for (var k = 0; k < ranges.length; k++) {
+        if (ranges[k][1] >= c.term && ranges[k][0] <= end) { need[k] = true; }
+      }
+    });
+    return Object.keys(need).map(Number).sort(function (a, b) { return a - b; });
+  }
+
+  // The shards loaded so far for one language, merged into a lunr.Index on demand.
+  function ShardSet(lunr, pipelineLabels) {
+    this.lunr = lunr;
+    this.pipelineLabels = pipelineLabels;
+    this.loaded = Object.create(null);
+    this.inverted = Object.create(null);
+    this.vectorParts = Object.create(null); // "text/<ref>" -> [termIndex, score, ...] (unsorted)
+    this.dirty = Object.create(null);
+    this.vectors = Object.create(null);
+    this.index = null;
+  }
+
+  ShardSet.prototype.has = function (n) { return !!this.loaded[n]; };
+
+  ShardSet.prototype.add = function (n, shard) {
+    if (this.loaded[n]) { return; }
+    this.loaded[n] = true;
+    var terms = shard.terms;
+    for (var k = 0; k < terms.length; k++) {
+      var term = terms[k][0], tIndex = terms[k][1], flat = terms[k][2];
+      var refs = Object.create(null);
+      var ref = 0;
+      for (var i = 0; i < flat.length; i += 2) {
+        ref += flat[i];
+        refs[ref] = {};
+        var key = FIELD + "/" + ref;
+        var part = this.vectorParts[key];
+        if (!part) { part = this.vectorParts[key] = []; }
+        part.push(tIndex, flat[i + 1]);
+        this.dirty[key] = true;
+      }
+      var posting = { _index: tIndex };
+      posting[FIELD] = refs;
+      this.inverted[term] = posting;
+    }
+    this.index = null;
+  };
+
+  ShardSet.prototype.lunrIndex = function () {
+    if (this.index) { return this.index; }
+    var lunr = this.lunr;
+    for (var key in this.dirty) {
+      var part = this.vectorParts[key];
+      var pairs = [];
+      for (var i = 0; i < part.length; i += 2) { pairs.push([part[i], part[i + 1]]); }
+      pairs.sort(function (a, b) { return a[0] - b[0]; });
+      var elements = [];
+      pairs.forEach(function (p) { elements.push(p[0], p[1]); });
+      this.vectors[key] = new lunr.Vector(elements);
+    }
+    this.dirty = Object.create(null);
+    this.index = new lunr.Index({
+      invertedIndex: this.inverted,
+      fieldVectors: this.vectors,
+      tokenSet: lunr.TokenSet.fromArray(Object.keys(this.inverted).sort()),
+      fields: [FIELD],
+      pipeline: lunr.Pipeline.load(this.pipelineLabels)
+    });
+    return this.index;
+  };
+
+  // ------------------------------------------------------------------ search
+  // lunr results ([{ref, score, matchData}]) of the clauses on `index` (a lunr.Index).
+  function run(lunr, index, parsed) {
+    var clauses = parsed.clauses;
+    if (!clauses.some(function (c) { return c.presence !== "prohibited"; })) { return []; }
+    return index.query(function (query) {
+      clauses.forEach(function (c) {
+        query.term(c.term, {
+          fields: [FIELD],
+          usePipeline: false,
+          wildcard: c.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
+          presence: c.presence === "prohibited" ? lunr.Query.presence.PROHIBITED
+            : lunr.Query.presence.REQUIRED
+        });
+      });
+    });
+  }
+
+  // Do the terms of `text` hold each phrase as consecutive terms?
+  function phraseMatches(text, lang, phrases) {
+    if (!phrases.length) { return true; }
+    var terms = textpipe().analyze(text, lang);
+    return phrases.every(function (phrase) {
+      outer: for (var i = 0; i + phrase.length <= terms.length; i++) {
+        for (var j = 0; j < phrase.length; j++) {
+          if (terms[i + j] !== phrase[j]) { continue outer; }
+        }
+        return true;
+      }
+      return false;
+    });
+  }
+
+  // [start, end] offsets in `text` of the words whose term a clause matches.
+  function highlightSpans(text, lang, parsed) {
+    var tp = textpipe();
+    var wanted = parsed.clauses.filter(function (c) { return c.presence !== "prohibited"; });
+    if (!wanted.length) { return []; }
+    var re = new RegExp(tp.TOKEN_SOURCE, "gu");
+    var out = [];
+    var m;
+    while ((m = re.exec(text)) !== null) {
+      var terms = tp.analyze(m[0], lang);
+      var hit = terms.some(function (t) {
+        return wanted.some(function (c) { return c.prefix ? t.indexOf(c.term) === 0 : t === c.term; });
+      });
+      if (hit) { out.push([m.index, m.index + m[0].length]); }
+    }
+    return out;
+  }
+
+  // A window of `text` around its first highlight, at most `size` characters, with the
+  // spans shifted into it: {text, spans, cutStart, cutEnd}.
+  function snippet(text, spans, size) {
+    if (text.length <= size) { return { text: text, spans: spans, cutStart: false, cutEnd: false }; }
+    var first = spans.length ? spans[0][0] : 0;
+    var start = Math.max(0, Math.min(first - Math.floor(size / 3), text.length - size));
+    if (start > 0) {
+      var space = text.indexOf(" ", start);
+      if (space >= 0 && space < first) { start = space + 1; }
+    }
+    var end = Math.min(text.length, start + size);
+    if (end < text.length) {
+      var back = text.lastIndexOf(" ", end);
+      if (back > start + size / 2) { end = back; }
+    }
+    var inside = spans.filter(function (s) { return s[0] >= start && s[1] <= end; })
+      .map(function (s) { return [s[0] - start, s[1] - start]; });
+    return { text: text.slice(start, end), spans: inside, cutStart: start > 0, cutEnd: end < text.length };
+  }
+
+  return {
+    FIELD: FIELD,
+    parseQuery: parseQuery,
+    shardOf: shardOf,
+    shardsFor: shardsFor,
+    ShardSet: ShardSet,
+    run: run,
+    phraseMatches: phraseMatches,
+    highlightSpans: highlightSpans,
+    snippet: snippet
+  };
+}));
