@@ -229,11 +229,32 @@
     return out;
   }
 
-  // A window of `text` around its first highlight, at most `size` characters, with the
-  // spans shifted into it: {text, spans, cutStart, cutEnd}.
-  function snippet(text, spans, size) {
+  // [start, end] in `text` of the first occurrence of the first phrase, or null.
+  function phraseSpan(text, lang, phrases) {
+    if (!phrases.length) { return null; }
+    var tp = textpipe();
+    var re = new RegExp(tp.TOKEN_SOURCE, "gu");
+    var words = [];
+    var m;
+    while ((m = re.exec(text)) !== null) {
+      var start = m.index, end = m.index + m[0].length;
+      tp.analyze(m[0], lang).forEach(function (t) { words.push([t, start, end]); });
+    }
+    var phrase = phrases[0];
+    outer: for (var i = 0; i + phrase.length <= words.length; i++) {
+      for (var j = 0; j < phrase.length; j++) {
+        if (words[i + j][0] !== phrase[j]) { continue outer; }
+      }
+      return [words[i][1], words[i + phrase.length - 1][2]];
+    }
+    return null;
+  }
+
+  // A window of `text` around `focus` (an offset; default: the first highlight), at most
+  // `size` characters, with the spans shifted into it: {text, spans, cutStart, cutEnd}.
+  function snippet(text, spans, size, focus) {
     if (text.length <= size) { return { text: text, spans: spans, cutStart: false, cutEnd: false }; }
-    var first = spans.length ? spans[0][0] : 0;
+    var first = typeof focus === "number" ? focus : (spans.length ? spans[0][0] : 0);
     var start = Math.max(0, Math.min(first - Math.floor(size / 3), text.length - size));
     if (start > 0) {
       var space = text.indexOf(" ", start);
@@ -258,6 +279,7 @@
     run: run,
     phraseMatches: phraseMatches,
     highlightSpans: highlightSpans,
+    phraseSpan: phraseSpan,
     snippet: snippet
   };
 }));

@@ -113,7 +113,8 @@ function storeChunk(ref) {
 function row(hit, chunk, parsed) {
   var r = chunk.rows[hit.ref - chunk.first];
   var text = r[3];
-  var cut = core.snippet(text, core.highlightSpans(text, hit.lang, parsed), SNIPPET);
+  var phrase = core.phraseSpan(text, hit.lang, parsed.phrases);
+  var cut = core.snippet(text, core.highlightSpans(text, hit.lang, parsed), SNIPPET, phrase ? phrase[0] : undefined);
   return {
     ref: hit.ref, score: hit.score, anchor: r[1], kind: r[2], lang: hit.lang,
     doc: chunk.docs[String(r[0])], text: cut.text, spans: cut.spans,

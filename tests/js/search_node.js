@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/*
+ * Node side of tests/test_search_index.py: runs static/js/search-core.js with lunr.js on an
+ * index written by src/resarchive/index.py, two ways, so Python can compare them:
+ *   "whole":   lunr.Index.load(the unsplit serialized lunr.py index)
+ *   "sharded": a ShardSet holding only the shards search-core's shardsFor picks
+ *
+ *   node tests/js/search_node.js REQUEST.json RESPONSE.json
+ *
+ * REQUEST: {"lang": "fr", "textpipe": browser_data, "pipeline": [labels],
+ *           "whole": SERIALIZED, "ranges": [[first, last], ...], "shards": [SHARD, ...],
+ *           "queries": [[q, typing], ...]}
+ * RESPONSE: {"results": [{"whole": [[ref, score], ...], "sharded": [...], "shards": [n, ...],
+ *            "clauses": [...]}, ...]}
+ */
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+const lunr = require("lunr");
+const js = path.join(__dirname, "..", "..", "static", "js");
+const tp = require(path.join(js, "textpipe.js"));
+globalThis.resarchiveTextpipe = tp;
+const core = require(path.join(js, "search-core.js"));
+
+const [reqPath, resPath] = process.argv.slice(2);
+const req = JSON.parse(fs.readFileSync(reqPath, "utf8"));
+tp.register(lunr, req.lang, req.textpipe);
+const whole = lunr.Index.load(req.whole);
+
+const pairs = (hits) => hits.map((h) => [Number(h.ref), h.score]);
+const results = req.queries.map(([q, typing]) => {
+  const parsed = core.parseQuery(q, req.lang, typing);
+  const needed = core.shardsFor(parsed, req.ranges);
+  const set = new core.ShardSet(lunr, req.pipeline);
+  needed.forEach((n) => set.add(n, req.shards[n]));
+  return {
+    clauses: parsed.clauses,
+    shards: needed,
+    whole: pairs(core.run(lunr, whole, parsed)),
+    sharded: pairs(core.run(lunr, set.lunrIndex(), parsed)),
+  };
+});
+fs.writeFileSync(resPath, JSON.stringify({ results }));

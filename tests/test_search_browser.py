@@ -1,0 +1,176 @@
+"""Paragraph search in a real browser: Debian's chromium, the site built from content/ and
+served by nginx from a sub-folder with the production CSP, lunr.js in a Web Worker.
+
+Each test types or opens a query a user would and checks what is shown: the marked words,
+the paragraph labels, where a click lands.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect
+
+DONE = '#search-status[data-state="done"]'
+
+
+@pytest.fixture
+def site_url(built_site: Path, nginx_server) -> str:
+    return nginx_server(built_site, "/archive/2024/")
+
+
+@pytest.fixture
+def watched(page: Page, site_url: str) -> Iterator[Page]:
+    """The page, failing the test on a script error, a dialog or a request to another host."""
+    problems: list[str] = []
+    host = urlsplit(site_url).netloc
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("request", lambda r: urlsplit(r.url).netloc in ("", host)
+            or problems.append(f"request to another host: {r.url}"))
+    yield page
+    assert not problems, problems
+
+
+def search(page: Page, site_url: str, q: str, **filters: str) -> None:
+    params = "&".join(f"{k}={v}" for k, v in {"q": q, **filters}.items())
+    page.goto(f"{site_url}search.html?{params}")
+    page.wait_for_selector(f'{DONE}[data-query="{q}"]' if '"' not in q else DONE)
+
+
+def marks(page: Page) -> list[str]:
+    return page.locator("#search-results mark").all_text_contents()
+
+
+def labels(page: Page) -> list[str]:
+    return page.locator("#search-results .result-label").all_text_contents()
+
+
+def result_count(page: Page) -> int:
+    text = page.text_content("#search-status") or ""
+    match = re.search(r"(\d+) paragraph", text)
+    return int(match.group(1)) if match else 0
+
+
+@pytest.mark.parametrize(("query", "printed"), [
+    ("reaffirmant", "Réaffirmant"),
+    ("securite", "sécurité"),
+    ("Etat membre", "États"),
+    ("Etat membre", "Membres"),
+    ("enfant", "enfants"),
+    ("enfants", "l'enfant"),
+])
+def test_query_finds_printed_form(watched: Page, site_url: str, query: str, printed: str) -> None:
+    search(watched, site_url, query)
+    found = marks(watched)
+    assert found, f"{query!r}: no result"
+    assert printed in found or printed.lower() in [m.lower() for m in found], (
+        f"{query!r} should mark {printed!r}; marked {sorted(set(found))[:20]}")
+
+
+def test_search_runs_in_a_worker(watched: Page, site_url: str) -> None:
+    search(watched, site_url, "traite")
+    assert watched.workers, "no Web Worker was started"
+    assert any(w.url.endswith("/static/js/search-worker.js") for w in watched.workers)
+
+
+def test_phrase_is_stricter_than_all_words(watched: Page, site_url: str) -> None:
+    search(watched, site_url, "instamment prie")
+    all_words = result_count(watched)
+    search(watched, site_url, '"prie instamment"')
+    phrase = result_count(watched)
+    snippets = watched.locator("#search-results .result-snippet").all_text_contents()
+    assert 0 < phrase <= all_words
+    assert len(snippets) == phrase
+    for s in snippets:
+        assert re.search(r"prie\s+instamment", s, re.I), s
+
+
+def test_paragraph_kind_filter(watched: Page, site_url: str) -> None:
+    search(watched, site_url, "enfants")
+    everything = result_count(watched)
+    search(watched, site_url, "enfants", paragraph="operative")
+    operative = result_count(watched)
+    assert 0 < operative < everything
+    assert all(label.startswith("op") for label in labels(watched)), labels(watched)
+
+
+def test_body_filter_from_the_select_updates_url(watched: Page, site_url: str) -> None:
+    search(watched, site_url, "enfants")
+    body = "Conseil économique et social"
+    watched.select_option('select[name="body"]', body)
+    watched.wait_for_function(
+        "() => new URLSearchParams(location.search).get('body') === 'Conseil économique et social'")
+    watched.wait_for_selector(DONE)
+    metas = watched.locator("#search-results .result-meta").all_text_contents()
+    assert metas and all(body in m for m in metas), metas
+    assert parse_qs(urlsplit(watched.url).query)["q"] == ["enfants"]
+
+
+def test_click_lands_on_the_paragraph_highlighted(watched: Page, site_url: str) -> None:
+    search(watched, site_url, '"prie instamment"')
+    first = watched.locator("#search-results a.result-link").first
+    label = first.locator(".result-label").text_content()
+    first.click()
+    watched.wait_for_load_state()
+    assert urlsplit(watched.url).fragment == label
+    target = watched.locator(f"[id='{label}']")
+    expect(target).to_be_in_viewport()
+    assert target.evaluate("el => el.matches(':target')")
+    assert re.search(r"instamment", target.text_content() or "")
+
+
+def test_query_with_markup_is_shown_as_text(watched: Page, site_url: str) -> None:
+    q = '<img src=x onerror=alert(1)> "</script>'
+    watched.goto(f"{site_url}search.html")
+    watched.fill("#site-search", q)
+    watched.press("#site-search", "Enter")
+    watched.wait_for_selector(DONE)
+    assert watched.locator("main img").count() == 0
+    assert watched.input_value("#site-search") == q
+    assert watched.evaluate("() => document.title").startswith(q.strip())
+
+
+def test_results_appear_as_you_type_and_url_follows(watched: Page, site_url: str) -> None:
+    watched.goto(f"{site_url}search.html")
+    watched.wait_for_selector(DONE)
+    watched.locator("#site-search").press_sequentially("sécur", delay=40)
+    watched.wait_for_selector('#search-status[data-state="done"][data-query="sécur"]')
+    assert watched.locator("#search-results li").count() > 0
+    assert parse_qs(urlsplit(watched.url).query)["q"] == ["sécur"]
+    assert any(m.lower().startswith("sécur") for m in marks(watched))
+
+
+def test_keyboard_arrows_and_enter(watched: Page, site_url: str) -> None:
+    search(watched, site_url, "traite")
+    watched.focus("#site-search")
+    watched.keyboard.press("ArrowDown")
+    watched.keyboard.press("ArrowDown")
+    second = watched.locator("#search-results a.result-link").nth(1)
+    assert second.evaluate("el => el === document.activeElement")
+    watched.keyboard.press("ArrowUp")
+    watched.keyboard.press("ArrowUp")
+    assert watched.evaluate("() => document.activeElement.id") == "site-search"
+    watched.keyboard.press("ArrowDown")
+    href = watched.locator("#search-results a.result-link").first.get_attribute("href")
+    watched.keyboard.press("Enter")
+    watched.wait_for_url(re.compile(re.escape(href.split("#")[1]) + "$"))
+
+
+def test_slash_focuses_search_and_short_list_on_a_document(watched: Page, site_url: str) -> None:
+    watched.goto(f"{site_url}doc/e-cn-15-2018-l-3-fr.html")
+    watched.keyboard.press("/")
+    assert watched.evaluate("() => document.activeElement.id") == "site-search"
+    watched.keyboard.type("securite")
+    watched.wait_for_selector(DONE)
+    popup = watched.locator("#search-popup")
+    expect(popup).to_be_visible()
+    assert "sécurité" in [m.lower() for m in marks(watched)]
+    all_link = popup.locator("a.search-all")
+    assert all_link.get_attribute("href").endswith("search.html?q=securite")
+    watched.keyboard.press("Escape")
+    expect(popup).to_be_hidden()

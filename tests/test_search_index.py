@@ -1,0 +1,159 @@
+"""The search index: one entry per paragraph, and shards that answer exactly like the whole index.
+
+The sharded-equals-whole check runs lunr.js (Node) with static/js/search-core.js on real
+indexes: the seeds (French) and a sample of the General Assembly corpus (French and English),
+split into many small shards so that every query crosses shard boundaries.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from resarchive import index, textpipe
+from resarchive.accuracy import parse_text
+from resarchive.build import load_documents
+
+QUERIES = {
+    "fr": [
+        ("sécurité", False), ("securite", False), ("enfants", False), ("Etat membre", False),
+        ("prie instamment", False), ('"prie instamment"', False), ("secur*", False),
+        ("développement durable", False), ("traite -enfants", False), ("assemblée générale", False),
+        ("terrorisme financement", False), ("migr", True), ("droits de l'homme", False),
+        ("femmes filles violence", False), ("réaffirmant", False), ("76/126", False),
+        ("Nations Unies", True), ("décide", False),
+    ],
+    "en": [
+        ("children", False), ("security council", False), ("sustainable development", False),
+        ("recalling", False), ("human rights defenders", False), ("climat*", False),
+        ("disarmament -nuclear", False), ("requests the secretary-general", False),
+        ("women girls violence", False), ("urges", True), ("decides", False),
+    ],
+}
+SMALL_SHARD = 6_000  # bytes: forces dozens of shards, so queries cross shard boundaries
+
+
+@pytest.fixture(scope="module")
+def seed_entries(repo_root: Path) -> tuple[list, list[index.Entry]]:
+    loaded = load_documents(repo_root / "content")
+    assert not loaded.errors
+    docs = sorted(loaded.documents, key=lambda d: (d.source, d.line))
+    return docs, index.entries(docs)
+
+
+@pytest.fixture(scope="module")
+def corpus_entries(corpus_dir: Path) -> dict[str, list[index.Entry]]:
+    """Entries of every 15th corpus file per language (a few hundred documents)."""
+    out: dict[str, list[index.Entry]] = {}
+    for lang, folder in (("fr", "French"), ("en", "English")):
+        files = sorted(corpus_dir.glob(f"*-{folder}/*.txt"))[::15]
+        docs = [d for f in files for d in parse_text(f.read_text(encoding="utf-8"), f.name)]
+        out[lang] = [e for e in index.entries(docs) if e.language == lang]
+    return out
+
+
+def run_node(repo_root: Path, tmp_path: Path, request: dict) -> list[dict]:
+    req, res = tmp_path / "request.json", tmp_path / "response.json"
+    req.write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
+    script = repo_root / "tests" / "js" / "search_node.js"
+    done = subprocess.run(["node", str(script), str(req), str(res)], cwd=repo_root,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"node failed:\n{done.stderr[-3000:]}"
+    return json.loads(res.read_text(encoding="utf-8"))["results"]
+
+
+def compare_sharded_to_whole(repo_root: Path, tmp_path: Path, entries: list[index.Entry],
+                             lang: str, budget: int = SMALL_SHARD) -> list[dict]:
+    whole = index.build_lunr(entries, lang)
+    ranges, shards = index.split_index(whole, budget)
+    assert len(shards) >= 20, f"only {len(shards)} shards: the test would not cross boundaries"
+    results = run_node(repo_root, tmp_path, {
+        "lang": lang,
+        "textpipe": textpipe.browser_data(lang),
+        "pipeline": [textpipe.label(lang, s) for s in textpipe.STAGES],
+        "whole": whole, "ranges": ranges, "shards": shards,
+        "queries": QUERIES[lang],
+    })
+    for (q, _), r in zip(QUERIES[lang], results, strict=True):
+        assert r["sharded"][:20] == r["whole"][:20], f"{lang} {q!r}: top 20 differ"
+        assert r["sharded"] == r["whole"], f"{lang} {q!r}: full result lists differ"
+        assert len(r["shards"]) < len(shards) / 2, f"{q!r} needed {len(r['shards'])}/{len(shards)} shards"
+    empty = [q for (q, _), r in zip(QUERIES[lang], results, strict=True) if not r["whole"]]
+    # most queries find something, so the equality above is not equality of empty lists
+    assert len(empty) <= len(QUERIES[lang]) // 4, f"queries without results: {empty}"
+    return results
+
+
+def test_sharded_equals_whole_on_the_seeds(repo_root: Path, tmp_path: Path, seed_entries) -> None:
+    _, entries = seed_entries
+    compare_sharded_to_whole(repo_root, tmp_path, entries, "fr", budget=2_000)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_sharded_equals_whole_on_the_corpus(repo_root: Path, tmp_path: Path, corpus_entries,
+                                            lang: str) -> None:
+    entries = corpus_entries[lang]
+    assert len(entries) > 3000
+    compare_sharded_to_whole(repo_root, tmp_path, entries, lang)
+
+
+def test_one_entry_per_paragraph(seed_entries) -> None:
+    docs, entries = seed_entries
+    expected = []
+    for d, doc in enumerate(docs):
+        for p in doc.preamble + doc.operative:
+            expected.append((d, p.id))
+            stack = list(p.items)
+            while stack:
+                item = stack.pop(0)
+                expected.append((d, item.id))
+                stack[:0] = item.items
+        expected += [(d, f.id) for f in doc.footnotes]
+        expected += [(d, p.id) for a in doc.attachments for p in a.paragraphs]
+    anchors = [(e.doc, e.anchor) for e in entries]
+    assert len(anchors) == len(set(anchors)), "an anchor is indexed twice"
+    assert set(expected) <= set(anchors), f"not indexed: {sorted(set(expected) - set(anchors))[:10]}"
+    assert [e.ref for e in entries] == list(range(len(entries)))
+    kinds = {e.kind for e in entries}
+    assert {"p", "o", "f", "a"} <= kinds, kinds
+
+
+def test_common_word_gets_its_own_shard(corpus_entries) -> None:
+    whole = index.build_lunr(corpus_entries["fr"], "fr")
+    ranges, shards = index.split_index(whole, SMALL_SHARD)
+    big = [s for s in shards if len(json.dumps(s)) > SMALL_SHARD * 1.5]
+    assert big, "no term exceeds the budget in this sample"
+    assert all(len(s["terms"]) == 1 for s in big), "a common word shares its oversized shard"
+    # ranges are sorted and disjoint, so one lookup finds a term's shard
+    flat = [t for r in ranges for t in r]
+    assert flat == sorted(flat)
+
+
+def test_built_site_search_files(built_site: Path, repo_root: Path) -> None:
+    search = built_site / "search"
+    manifest = json.loads((search / "manifest.json").read_text(encoding="utf-8"))
+    catalog = json.loads((built_site / "catalog.json").read_text(encoding="utf-8"))
+    assert manifest["documents"] == len(catalog["documents"]) == 11
+    fr = manifest["languages"]["fr"]
+    assert fr["pipeline"] == [textpipe.label("fr", s) for s in textpipe.STAGES]
+    for first, last, name in fr["shards"]:
+        assert first <= last and (search / name).is_file()
+    facets = json.loads((search / "facets.json").read_text(encoding="utf-8"))
+    assert len(facets["paragraphKinds"]) == manifest["paragraphs"]
+    # every store row points at an element that exists on its document's page
+    rows = 0
+    for chunk_file in sorted((search / "store").glob("*.json")):
+        chunk = json.loads(chunk_file.read_text(encoding="utf-8"))
+        for doc_no, anchor, _kind, text in chunk["rows"]:
+            doc = chunk["docs"][str(doc_no)]
+            page = (built_site / doc["url"]).read_text(encoding="utf-8")
+            assert f'id="{anchor}"' in page, f"{doc['url']}#{anchor} does not exist"
+            assert text.strip()
+            rows += 1
+    assert rows == manifest["paragraphs"]
+    # lunr.js comes from node_modules (npm lockfile), copied unchanged
+    vendored = built_site / "static" / "vendor" / "lunr.min.js"
+    assert vendored.read_bytes() == (repo_root / "node_modules" / "lunr" / "lunr.min.js").read_bytes()
