@@ -34,9 +34,15 @@ import gzip
 import json
 import shutil
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from lunr import __TARGET_JS_VERSION__
+from lunr.builder import Builder
+from lunr.idf import idf as Idf
+from lunr.vector import Vector
 
 from . import textpipe
 from .models import Document, Item, Paragraph
@@ -46,6 +52,7 @@ FORMAT = 1
 STORE_CHUNK = 64
 SHARD_BYTES = 48_000  # raw JSON budget of one term shard (about 12-16 kB gzipped)
 FIELD = "text"
+PARALLEL_FROM = 20_000  # entries; below that a process pool costs more than it saves
 
 #: One-letter paragraph kinds (facets.json, store rows) and what the filter calls them.
 PARAGRAPH_KINDS = {
@@ -117,14 +124,82 @@ def index_language(lang: str) -> str:
 # -------------------------------------------------------------------- lunr index
 
 
+class AnalyzedBuilder(Builder):
+    """lunr.py's Builder, fed with terms from ``textpipe.analyze`` instead of running its
+    pipeline token by token.
+
+    Same terms (tests/test_textpipe.py proves analyze == tokenizer + pipeline), same
+    bookkeeping as ``Builder.add`` for one field without metadata, so lunr.py still computes
+    the BM25 field vectors and serializes; about 8x faster, since analyze caches per word.
+    """
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.lang = lang
+        template = textpipe.builder(lang)  # our labelled pipeline, for serialize()
+        self.pipeline = template.pipeline
+        self.search_pipeline = template.search_pipeline
+        self.ref("id")
+        self.field(FIELD)
+
+    def add_text(self, ref: str, text: str) -> None:
+        self._documents[ref] = {}
+        self.document_count += 1
+        terms = textpipe.analyze(text, self.lang)
+        field_ref = f"{FIELD}/{ref}"
+        frequencies: dict[str, int] = {}
+        for term in terms:
+            frequencies[term] = frequencies.get(term, 0) + 1
+        self.field_term_frequencies[field_ref] = frequencies
+        self.field_lengths[field_ref] = len(terms)
+        for term in frequencies:
+            posting = self.inverted_index.get(term)
+            if posting is None:
+                posting = self.inverted_index[term] = {FIELD: {}, "_index": self.term_index}
+                self.term_index += 1
+            posting[FIELD][ref] = {}
+
+    def _create_field_vectors(self) -> None:
+        """``Builder._create_field_vectors`` with the same arithmetic (BM25, rounded to 3
+        places), but each vector's elements sorted once instead of inserted one by one."""
+        k1, b = self._k1, self._b
+        average = self.average_field_length[FIELD]
+        idf_cache: dict[str, float] = {}
+        vectors = {}
+        for field_ref, frequencies in self.field_term_frequencies.items():
+            length = self.field_lengths[field_ref]
+            pairs = []
+            for term, tf in frequencies.items():
+                posting = self.inverted_index[term]
+                idf = idf_cache.get(term)
+                if idf is None:
+                    idf = idf_cache[term] = Idf(posting, self.document_count)
+                score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (length / average)) + tf)
+                # lunr.py multiplies by the field and document boosts here: both are 1
+                pairs.append((posting["_index"], round(score, 3)))
+            pairs.sort()
+            vectors[field_ref] = Vector([x for pair in pairs for x in pair])
+        self.field_vectors = vectors
+
+    def serialized(self) -> dict[str, Any]:
+        """``build().serialize()`` without the token set, which only Python searches need."""
+        self._calculate_average_field_lengths()
+        self._create_field_vectors()
+        return {
+            "version": __TARGET_JS_VERSION__,
+            "fields": [FIELD],
+            "fieldVectors": [[ref, v.serialize()] for ref, v in self.field_vectors.items()],
+            "invertedIndex": [[t, self.inverted_index[t]] for t in sorted(self.inverted_index)],
+            "pipeline": self.search_pipeline.serialize(),
+        }
+
+
 def build_lunr(entries_: Iterable[Entry], lang: str) -> dict[str, Any]:
     """The serialized lunr.py index (lunr-schema) of ``entries_`` with our ``lang`` pipeline."""
-    builder = textpipe.builder(lang)
-    builder.ref("id")
-    builder.field(FIELD)
+    builder = AnalyzedBuilder(lang)
     for e in entries_:
-        builder.add({"id": str(e.ref), FIELD: e.text})
-    return builder.build().serialize()
+        builder.add_text(str(e.ref), e.text)
+    return builder.serialized()
 
 
 def term_postings(serialized: dict[str, Any]) -> list[tuple[str, int, list[tuple[int, float]]]]:
@@ -189,7 +264,8 @@ def shard_ranges(shards: list[list[list[Any]]]) -> list[list[str]]:
     return [[s[0][0], s[-1][0]] for s in shards]
 
 
-def split_index(serialized: dict[str, Any], budget: int = SHARD_BYTES) -> tuple[list[list[str]], list[dict]]:
+def split_index(serialized: dict[str, Any],
+                budget: int = SHARD_BYTES) -> tuple[list[list[str]], list[dict]]:
     """Split a serialized lunr index into (ranges, shard objects)."""
     encoded = [encode_term(*t) for t in term_postings(serialized)]
     shards = plan_shards(encoded, budget)
@@ -259,6 +335,31 @@ def filter_values(docs: list[Document]) -> dict[str, list[str]]:
     }
 
 
+def write_store(docs: list[Document], all_entries: list[Entry], search: Path) -> None:
+    (search / "store").mkdir()
+    for n, chunk in enumerate(store_chunks(docs, all_entries)):
+        (search / "store" / f"{n}.json").write_text(_dump(chunk), encoding="utf-8")
+    (search / "facets.json").write_text(_dump(facets(docs, all_entries)), encoding="utf-8")
+
+
+def write_language(lang: str, mine: list[Entry], search: Path) -> dict[str, Any]:
+    """Build and split the index of one language into ``search/<lang>/``; its manifest entry."""
+    ranges, shards = split_index(build_lunr(mine, lang))
+    (search / lang).mkdir()
+    files = []
+    for n, shard in enumerate(shards):
+        name = f"{lang}/{n}.json"
+        (search / name).write_text(_dump(shard), encoding="utf-8")
+        files.append(name)
+    return {
+        "pipeline": [textpipe.label(lang, s) for s in textpipe.STAGES],
+        "textpipe": textpipe.browser_data(lang),
+        "fields": [FIELD],
+        "paragraphs": len(mine),
+        "shards": [[first, last, name] for (first, last), name in zip(ranges, files, strict=True)],
+    }
+
+
 def write_index(docs: list[Document], out: Path, repo: Path) -> dict[str, Any]:
     """Write ``out/search/`` and the vendored browser runtime; return the manifest."""
     search = out / "search"
@@ -272,27 +373,20 @@ def write_index(docs: list[Document], out: Path, repo: Path) -> dict[str, Any]:
         shutil.copyfile(source, vendor / name)
 
     all_entries = entries(docs)
-    languages: dict[str, Any] = {}
-    for lang in sorted({index_language(e.language) for e in all_entries}):
-        mine = [e for e in all_entries if index_language(e.language) == lang]
-        ranges, shards = split_index(build_lunr(mine, lang))
-        (search / lang).mkdir()
-        files = []
-        for n, shard in enumerate(shards):
-            name = f"{lang}/{n}.json"
-            (search / name).write_text(_dump(shard), encoding="utf-8")
-            files.append(name)
-        languages[lang] = {
-            "pipeline": [textpipe.label(lang, s) for s in textpipe.STAGES],
-            "textpipe": textpipe.browser_data(lang),
-            "fields": [FIELD],
-            "paragraphs": len(mine),
-            "shards": [[first, last, name] for (first, last), name in zip(ranges, files, strict=True)],
-        }
-    (search / "store").mkdir()
-    for n, chunk in enumerate(store_chunks(docs, all_entries)):
-        (search / "store" / f"{n}.json").write_text(_dump(chunk), encoding="utf-8")
-    (search / "facets.json").write_text(_dump(facets(docs, all_entries)), encoding="utf-8")
+    by_language: dict[str, list[Entry]] = {}
+    for e in all_entries:
+        by_language.setdefault(index_language(e.language), []).append(e)
+    # one process per language: lunr.py is pure Python and the machines have two cores
+    if len(all_entries) > PARALLEL_FROM and len(by_language) > 1:
+        with ProcessPoolExecutor(min(2, len(by_language))) as pool:
+            futures = {lang: pool.submit(write_language, lang, mine, search)
+                       for lang, mine in sorted(by_language.items())}
+            write_store(docs, all_entries, search)
+            languages = {lang: f.result() for lang, f in futures.items()}
+    else:
+        write_store(docs, all_entries, search)
+        languages = {lang: write_language(lang, mine, search)
+                     for lang, mine in sorted(by_language.items())}
     manifest = {
         "format": FORMAT,
         "pipelineVersion": textpipe.PIPELINE_VERSION,
