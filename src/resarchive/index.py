@@ -231,45 +231,68 @@ def encode_term(term: str, t_index: int, postings: list[tuple[int, float]]) -> l
     return [term, t_index, flat]
 
 
-def plan_shards(encoded: list[list[Any]], budget: int = SHARD_BYTES) -> list[list[list[Any]]]:
-    """Cut the sorted term list into runs of about ``budget`` bytes of JSON.
+def _size(item: list[Any]) -> int:
+    return len(json.dumps(item, separators=(",", ":"), ensure_ascii=False))
 
-    A term bigger than the budget (a common word) closes the current run and gets a shard of
-    its own: a query for a rare word then never downloads a common word's postings.
+
+def _split_postings(term: str, t_index: int, postings: list[tuple[int, float]],
+                    budget: int) -> list[list[Any]]:
+    """A common word's postings cut by ref range into pieces of about ``budget`` bytes."""
+    whole = _size(encode_term(term, t_index, postings))
+    pieces = -(-whole // budget)
+    step = -(-len(postings) // pieces)
+    return [encode_term(term, t_index, postings[i : i + step])
+            for i in range(0, len(postings), step)]
+
+
+def plan_shards(terms: list[tuple[str, int, list[tuple[int, float]]]],
+                budget: int = SHARD_BYTES) -> list[dict[str, Any]]:
+    """Cut the sorted term list into shards of about ``budget`` bytes of JSON.
+
+    Common words: a term bigger than the budget is cut by ref range into pieces of its own
+    (``refs``: [first, last] ref of a piece). A query for a rare word never downloads them;
+    a query joining a rare and a common word downloads only the pieces of the common word
+    that hold the rare word's paragraphs (search-core.js: a second step after the first
+    shards arrive); only a query made of common words alone loads all their pieces.
     """
-    shards: list[list[list[Any]]] = []
+    shards: list[dict[str, Any]] = []
     current: list[list[Any]] = []
     size = 0
-    for item in encoded:
-        n = len(json.dumps(item, separators=(",", ":"), ensure_ascii=False))
+    for term, t_index, postings in terms:
+        item = encode_term(term, t_index, postings)
+        n = _size(item)
         if n > budget:
             if current:
-                shards.append(current)
-            shards.append([item])
+                shards.append({"terms": current})
             current, size = [], 0
+            for piece in _split_postings(term, t_index, postings, budget):
+                first = piece[2][0]
+                last = sum(piece[2][0::2])
+                shards.append({"terms": [piece], "refs": [first, last]})
             continue
         if current and size + n > budget:
-            shards.append(current)
+            shards.append({"terms": current})
             current, size = [], 0
         current.append(item)
         size += n
     if current:
-        shards.append(current)
+        shards.append({"terms": current})
     return shards
 
 
-def shard_ranges(shards: list[list[list[Any]]]) -> list[list[str]]:
-    """[first term, last term] of each shard; a term t lives in the shard with first <= t <= last
-    or, between shards, nowhere (the worker then knows without fetching that it has no match)."""
-    return [[s[0][0], s[-1][0]] for s in shards]
+def shard_ranges(shards: list[dict[str, Any]]) -> list[list[Any]]:
+    """[first term, last term] of each shard, plus [first ref, last ref] for a piece of a
+    common word. Sorted and disjoint apart from a common word's pieces, which share their
+    term; a term between two ranges is in no shard (no fetch needed to know it matches
+    nothing)."""
+    return [[s["terms"][0][0], s["terms"][-1][0], *s.get("refs", [])] for s in shards]
 
 
 def split_index(serialized: dict[str, Any],
-                budget: int = SHARD_BYTES) -> tuple[list[list[str]], list[dict]]:
+                budget: int = SHARD_BYTES) -> tuple[list[list[Any]], list[dict]]:
     """Split a serialized lunr index into (ranges, shard objects)."""
-    encoded = [encode_term(*t) for t in term_postings(serialized)]
-    shards = plan_shards(encoded, budget)
-    return shard_ranges(shards), [{"format": FORMAT, "terms": s} for s in shards]
+    shards = plan_shards(term_postings(serialized), budget)
+    return shard_ranges(shards), [{"format": FORMAT, "terms": s["terms"]} for s in shards]
 
 
 # ------------------------------------------------------------------------ output
@@ -356,7 +379,9 @@ def write_language(lang: str, mine: list[Entry], search: Path) -> dict[str, Any]
         "textpipe": textpipe.browser_data(lang),
         "fields": [FIELD],
         "paragraphs": len(mine),
-        "shards": [[first, last, name] for (first, last), name in zip(ranges, files, strict=True)],
+        # [first term, last term, file] or, for a piece of a common word,
+        # [term, term, file, first ref, last ref]
+        "shards": [[r[0], r[1], name, *r[2:]] for r, name in zip(ranges, files, strict=True)],
     }
 
 

@@ -100,21 +100,88 @@
     return -1;
   }
 
-  // Shard numbers (sorted) a parsed query needs, given the manifest's [first, last, file] list.
+  // All shards that may hold `term`: one, or the pieces of a common word (same [term, term]).
+  function termShards(ranges, term) {
+    var i = shardOf(ranges, term);
+    if (i < 0) { return []; }
+    var lo = i, hi = i;
+    function same(k) { return ranges[k][0] === term && ranges[k][1] === term; }
+    while (lo > 0 && same(lo - 1)) { lo--; }
+    while (hi < ranges.length - 1 && same(hi + 1)) { hi++; }
+    var out = [];
+    for (var k = lo; k <= hi; k++) { out.push(k); }
+    return out;
+  }
+
+  function isPiece(range) { return range.length > 3; }
+
+  function sortedNumbers(keys) {
+    return Object.keys(keys).map(Number).sort(function (a, b) { return a - b; });
+  }
+
+  // Step 1 of loading a query: the shards needed now, and the common words' pieces that
+  // can wait until the other terms have narrowed the candidates ({now: [n], later: [n]}).
+  // `ranges`: the manifest's [first, last, file(, firstRef, lastRef)] list.
   function shardsFor(parsed, ranges) {
-    var need = Object.create(null);
+    var now = Object.create(null), later = Object.create(null);
     parsed.clauses.forEach(function (c) {
-      if (!c.prefix) {
-        var i = shardOf(ranges, c.term);
-        if (i >= 0) { need[i] = true; }
+      if (c.prefix) {
+        var end = c.term + "\uffff";
+        for (var k = 0; k < ranges.length; k++) {
+          if (ranges[k][1] >= c.term && ranges[k][0] <= end) { now[k] = true; }
+        }
         return;
       }
-      var end = c.term + "\uffff";
-      for (var k = 0; k < ranges.length; k++) {
-        if (ranges[k][1] >= c.term && ranges[k][0] <= end) { need[k] = true; }
-      }
+      termShards(ranges, c.term).forEach(function (n) {
+        if (isPiece(ranges[n])) { later[n] = true; } else { now[n] = true; }
+      });
     });
-    return Object.keys(need).map(Number).sort(function (a, b) { return a - b; });
+    Object.keys(now).forEach(function (n) { delete later[n]; });
+    return { now: sortedNumbers(now), later: sortedNumbers(later) };
+  }
+
+  // Step 2: which of the `later` pieces the query needs, once `set` holds the `now` shards.
+  // The paragraphs that can match all lie among the postings of every required word that is
+  // not a common one; a piece of a common word matters only if it covers one of them.
+  function piecesFor(parsed, ranges, later, set) {
+    if (!later.length) { return []; }
+    var pieceTerms = Object.create(null);
+    later.forEach(function (n) { pieceTerms[ranges[n][0]] = true; });
+    var narrowing = parsed.clauses.filter(function (c) {
+      return c.presence === "required" && !c.prefix && !pieceTerms[c.term];
+    });
+    if (!narrowing.length) { return later.slice(); }
+    var candidates = null;
+    narrowing.forEach(function (c) {
+      var refs = set.refsOf(c.term);
+      if (candidates === null) { candidates = refs; return; }
+      var keep = Object.create(null);
+      refs.forEach(function (r) { keep[r] = true; });
+      candidates = candidates.filter(function (r) { return keep[r]; });
+    });
+    return later.filter(function (n) {
+      var first = ranges[n][3], last = ranges[n][4];
+      // is there a candidate in [first, last]? (candidates are sorted)
+      var lo = 0, hi = candidates.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (candidates[mid] < first) { lo = mid + 1; } else { hi = mid; }
+      }
+      return lo < candidates.length && candidates[lo] <= last;
+    });
+  }
+
+  // Load into `set` every shard `parsed` needs; fetchShard(n) returns a promise of shard n.
+  function load(parsed, ranges, set, fetchShard) {
+    function get(list) {
+      return Promise.all(list.filter(function (n) { return !set.has(n); }).map(function (n) {
+        return fetchShard(n).then(function (shard) { set.add(n, shard); });
+      }));
+    }
+    var plan = shardsFor(parsed, ranges);
+    return get(plan.now).then(function () {
+      return get(piecesFor(parsed, ranges, plan.later, set));
+    });
   }
 
   // The shards loaded so far for one language, merged into a lunr.Index on demand.
@@ -148,11 +215,22 @@
         part.push(tIndex, flat[i + 1]);
         this.dirty[key] = true;
       }
-      var posting = { _index: tIndex };
-      posting[FIELD] = refs;
-      this.inverted[term] = posting;
+      var known = this.inverted[term];
+      if (known) { // another piece of a common word: add its refs
+        for (var r in refs) { known[FIELD][r] = refs[r]; }
+      } else {
+        var posting = { _index: tIndex };
+        posting[FIELD] = refs;
+        this.inverted[term] = posting;
+      }
     }
     this.index = null;
+  };
+
+  // Refs (sorted numbers) of the loaded postings of `term`.
+  ShardSet.prototype.refsOf = function (term) {
+    var posting = this.inverted[term];
+    return posting ? sortedNumbers(posting[FIELD]) : [];
   };
 
   ShardSet.prototype.lunrIndex = function () {
@@ -275,6 +353,8 @@
     parseQuery: parseQuery,
     shardOf: shardOf,
     shardsFor: shardsFor,
+    piecesFor: piecesFor,
+    load: load,
     ShardSet: ShardSet,
     run: run,
     phraseMatches: phraseMatches,

@@ -58,11 +58,10 @@ function url(rel) { return new URL(rel, state.base).href; }
 function searchLanguage(lang, q, typing) {
   var info = state.manifest.languages[lang];
   var parsed = core.parseQuery(q, lang, typing);
-  var needed = core.shardsFor(parsed, info.shards);
   var set = state.sets[lang];
-  return Promise.all(needed.filter(function (n) { return !set.has(n); }).map(function (n) {
-    return getJSON(url(info.shards[n][2])).then(function (shard) { set.add(n, shard); });
-  })).then(function () {
+  return core.load(parsed, info.shards, set, function (n) {
+    return getJSON(url(info.shards[n][2]));
+  }).then(function () {
     var hits = core.run(lunr, set.lunrIndex(), parsed);
     return {
       parsed: parsed,

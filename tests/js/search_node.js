@@ -3,12 +3,12 @@
  * Node side of tests/test_search_index.py: runs static/js/search-core.js with lunr.js on an
  * index written by src/resarchive/index.py, two ways, so Python can compare them:
  *   "whole":   lunr.Index.load(the unsplit serialized lunr.py index)
- *   "sharded": a ShardSet holding only the shards search-core's shardsFor picks
+ *   "sharded": a ShardSet holding only the shards search-core's load fetches
  *
  *   node tests/js/search_node.js REQUEST.json RESPONSE.json
  *
  * REQUEST: {"lang": "fr", "textpipe": browser_data, "pipeline": [labels],
- *           "whole": SERIALIZED, "ranges": [[first, last], ...], "shards": [SHARD, ...],
+ *           "whole": SERIALIZED, "ranges": the manifest's shard list, "shards": [SHARD, ...],
  *           "queries": [[q, typing], ...]}
  * RESPONSE: {"results": [{"whole": [[ref, score], ...], "sharded": [...], "shards": [n, ...],
  *            "clauses": [...]}, ...]}
@@ -29,16 +29,25 @@ tp.register(lunr, req.lang, req.textpipe);
 const whole = lunr.Index.load(req.whole);
 
 const pairs = (hits) => hits.map((h) => [Number(h.ref), h.score]);
-const results = req.queries.map(([q, typing]) => {
-  const parsed = core.parseQuery(q, req.lang, typing);
-  const needed = core.shardsFor(parsed, req.ranges);
-  const set = new core.ShardSet(lunr, req.pipeline);
-  needed.forEach((n) => set.add(n, req.shards[n]));
-  return {
-    clauses: parsed.clauses,
-    shards: needed,
-    whole: pairs(core.run(lunr, whole, parsed)),
-    sharded: pairs(core.run(lunr, set.lunrIndex(), parsed)),
-  };
-});
-fs.writeFileSync(resPath, JSON.stringify({ results }));
+
+async function main() {
+  const results = [];
+  for (const [q, typing] of req.queries) {
+    const parsed = core.parseQuery(q, req.lang, typing);
+    const set = new core.ShardSet(lunr, req.pipeline);
+    const fetched = [];
+    await core.load(parsed, req.ranges, set, (n) => {
+      fetched.push(n);
+      return Promise.resolve(req.shards[n]);
+    });
+    results.push({
+      clauses: parsed.clauses,
+      shards: fetched.sort((a, b) => a - b),
+      whole: pairs(core.run(lunr, whole, parsed)),
+      sharded: pairs(core.run(lunr, set.lunrIndex(), parsed)),
+    });
+  }
+  fs.writeFileSync(resPath, JSON.stringify({ results }));
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
