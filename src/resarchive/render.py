@@ -14,15 +14,17 @@ Citations (copied by the "Cite" button, see static/js/reader.js)::
     {prefix}, {label} <{url}>
 
 - ``prefix`` = :func:`citation`: ``{body}, {symbol}, {date}``; without a symbol the kind
-  label, number and quoted title stand for it: ``{body}, {label} « {title} », {date}``
-  (English: ``{label} “{title}”``); a body outside the UN is preceded by its organization
-  (``OSCE, Conseil ministériel, ...``); missing parts are left out.
+  and number, lower-cased as inside a sentence, and the quoted title stand for it:
+  ``{body}, résolution 33/1 « {title} », {date}`` (English: ``resolution 33/1 “{title}”``);
+  a body outside the UN is preceded by its organization (``OSCE, Conseil ministériel, ...``);
+  missing parts are left out.
 - ``label`` = :func:`cite_labels`, one per anchor, in the document's language:
   ``par. 7`` / ``para. 7``, ``par. 7 a)`` / ``para. 7 (a)`` (sub-paragraph labels as printed),
   ``al. 3 du préambule`` / ``preambular para. 3``, ``note 2``, ``al. a)`` / ``para. (a)``
   (lettered paragraphs), ``annexe, par. 4`` / ``annex, para. 4``, ``pièce jointe,
   2e paragraphe`` / ``attachment, 2nd paragraph`` (unnumbered), ``rapport, par. 5`` /
-  ``report, para. 5``; empty for the one unnumbered paragraph of a decision (the document is
+  ``report, para. 5``; ``partie B, par. 1`` / ``part B, para. 1`` in a collection of parts
+  (A/RES/77/264 A-C); empty for the one unnumbered paragraph of a decision (the document is
   cited as a whole).
 - ``url`` = the page's absolute URL (taken from the browser, so it names whatever host and
   folder serve the site) with ``#anchor``, in angle brackets as RFC 3986 appendix C advises
@@ -30,6 +32,9 @@ Citations (copied by the "Cite" button, see static/js/reader.js)::
 
 Example: ``Commission pour la prévention du crime et la justice pénale, E/CN.15/2018/L.3,
 13 avril 2018, par. 7 <https://example.org/archive/doc/e-cn-15-2018-l-3-fr.html#op7>``.
+
+French pages get no-break spaces before ``; : ! ? »`` and after ``«`` (display only: the data
+export keeps the text as printed).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markdown_it import MarkdownIt
@@ -47,13 +53,17 @@ from markupsafe import Markup, escape
 
 from .footnotes import footnote_id
 from .langdata import lang as language_data
-from .models import MARKER_RE, Attachment, Document, Item, Paragraph
+from .models import MARKER_RE, Attachment, Document, Item, Loose, Paragraph, Part
 
 _INLINE = MarkdownIt("zero").enable(["emphasis", "escape"])
 _RENDERED_MARKER = re.compile("\ue000([^\ue001<>]*)\ue001")
 NBSP = "\u00a0"
+# French typography, on display only (the data keeps the text as printed): the space before
+# ; : ! ? » and after « does not break, so "2012 ;" never leaves a lone ";" on the next line.
+_FR_SPACE_BEFORE = re.compile(r"[ \t]+(?=[;:!?»])")
+_FR_SPACE_AFTER = re.compile(r"(?<=«)[ \t]+")
 
-UI = {
+UI: dict[str, dict[str, Any]] = {
     "fr": {
         "preamble": "Préambule", "operative": "Dispositif", "footnotes": "Notes",
         "attachments": "Pièces jointes et annexes", "unclassified": "Texte non classé",
@@ -111,12 +121,12 @@ CITE = {
     "fr": {
         "op": "par. {n}", "lettered": "al. {n}", "pp": "al. {n} du préambule", "fn": "note {n}",
         "rp": "rapport, par. {n}", "report": "rapport", "unnumbered": "{n} paragraphe",
-        "annex": "annexe", "attachment": "pièce jointe",
+        "annex": "annexe", "attachment": "pièce jointe", "part": "partie {n}",
     },
     "en": {
         "op": "para. {n}", "lettered": "para. {n}", "pp": "preambular para. {n}", "fn": "note {n}",
         "rp": "report, para. {n}", "report": "report", "unnumbered": "{n} paragraph",
-        "annex": "annex", "attachment": "attachment",
+        "annex": "annex", "attachment": "attachment", "part": "part {n}",
     },
 }
 QUOTES = {"fr": ("«" + NBSP, NBSP + "»"), "en": ("“", "”")}
@@ -178,9 +188,16 @@ def citation(doc: Document) -> str:
 
 
 def _fallback_name(doc: Document, code: str) -> str:
-    """A document without a symbol: its kind label and number, and its title in quotes."""
-    label = doc.label or " ".join(p for p in (kind_labels(doc.language).get(doc.kind, ""),
-                                              doc.number) if p)
+    """A document without a symbol: its kind and number, then its title in quotes.
+
+    ``résolution 33/1 « Lutte contre ... »``: the printed heading ("Résolution 33/1") when it
+    is not in capitals, else the kind label and number ("DÉCISION N° 7/17" -> "décision
+    7/17"); lower-cased at the start, as a name inside a sentence.
+    """
+    kind = " ".join(p for p in (kind_labels(doc.language).get(doc.kind, ""), doc.number) if p)
+    label = doc.label if doc.label and not doc.label.isupper() else kind
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        label = label[0].lower() + label[1:]
     if not doc.title:
         return label
     open_q, close_q = QUOTES[code]
@@ -210,24 +227,36 @@ def cite_labels(doc: Document) -> dict[str, str]:
         for p in paras:
             if p.number:
                 key = "op" if p.number.isdigit() else "lettered"
-                fmt: Callable[[str], str] = lambda n, key=key: where + words[key].format(n=n)
+
+                def fmt(n: str, key: str = key) -> str:
+                    return where + words[key].format(n=n)
+
                 out[p.id] = fmt(p.number)
                 add_items(p.items, p.number, fmt)
                 continue
-            if len(paras) == 1 and not where:
+            if len(paras) == 1 and not where and len(doc.operative) == 1:
                 out[p.id] = ""  # the one paragraph of a decision: the document itself
             else:
                 nth = ordinal(unnumbered.index(p) + 1, code)
                 out[p.id] = where + words["unnumbered"].format(n=nth)
-            base = out[p.id]
-            add_items(p.items, "", lambda n, base=base: f"{base}, {n}" if base
-                      else words["lettered"].format(n=n))
 
-    for i, p in enumerate(doc.preamble, 1):
-        pp_fmt: Callable[[str], str] = lambda n: words["pp"].format(n=n)
-        out[p.id] = pp_fmt(str(i))
-        add_items(p.items, str(i), pp_fmt)
-    add_paragraphs(doc.operative, "")
+            def item_fmt(n: str, base: str = out[p.id]) -> str:
+                return f"{base}, {n}" if base else words["lettered"].format(n=n)
+
+            add_items(p.items, "", item_fmt)
+
+    numbers = preamble_numbers(doc)
+    for p in doc.preamble:
+        where = words["part"].format(n=p.part) + ", " if p.part else ""
+
+        def pp_fmt(n: str, where: str = where) -> str:
+            return where + words["pp"].format(n=n)
+
+        out[p.id] = pp_fmt(numbers[p.id])
+        add_items(p.items, numbers[p.id], pp_fmt)
+    for part in dict.fromkeys(p.part for p in doc.operative):
+        where = words["part"].format(n=part) + ", " if part else ""
+        add_paragraphs([p for p in doc.operative if p.part == part], where)
     for k, att in enumerate(doc.attachments, 1):
         name = words[attachment_kind(att)]
         if len(doc.attachments) > 1:
@@ -237,6 +266,17 @@ def cite_labels(doc: Document) -> dict[str, str]:
         out[r.id] = words["rp"].format(n=r.number) if r.number else words["report"]
     for note in doc.footnotes:
         out[note.id] = words["fn"].format(n=note.mark)
+    return out
+
+
+def preamble_numbers(doc: Document) -> dict[str, str]:
+    """The position of each preambular paragraph in its part ("3" for the third): not
+    printed, but what a citation names ("al. 3 du préambule")."""
+    seen: dict[str, int] = defaultdict(int)
+    out: dict[str, str] = {}
+    for p in doc.preamble:
+        seen[p.part] += 1
+        out[p.id] = str(seen[p.part])
     return out
 
 
@@ -268,11 +308,23 @@ class FootnoteLinks:
             fid=fid, rid=ref_id, mark=mark, label=self.label)
 
 
-def rich_html(rich: str, links: FootnoteLinks | None = None) -> Markup:
-    """Rich text -> safe inline HTML (emphasis and footnote links only)."""
+def french_spacing(text: str) -> str:
+    """No-break spaces where French typography wants them (« x », x ; x : x ? x !)."""
+    return _FR_SPACE_AFTER.sub(NBSP, _FR_SPACE_BEFORE.sub(NBSP, text))
+
+
+def rich_html(rich: str, links: FootnoteLinks | None = None, lang: str = "") -> Markup:
+    """Rich text -> safe inline HTML (emphasis and footnote links only).
+
+    markdown-it-py runs with raw HTML off, so ``<img onerror=...>`` comes out as
+    ``&lt;img ...&gt;``; the result is Markup only because it was escaped here.
+    """
+    if lang == "fr":
+        rich = french_spacing(rich)
     html = _INLINE.renderInline(rich)
     if links is None:
-        return Markup(_RENDERED_MARKER.sub(lambda m: f'<sup class="fn-mark">{m.group(1)}</sup>', html))
+        return Markup(_RENDERED_MARKER.sub(
+            lambda m: f'<sup class="fn-mark">{m.group(1)}</sup>', html))
     return Markup(_RENDERED_MARKER.sub(lambda m: str(links.ref(m.group(1))), html))
 
 
@@ -291,6 +343,43 @@ def sections(paras: list[Paragraph]) -> list[tuple[str, list[Paragraph]]]:
             out.append((p.heading, []))
         out[-1][1].append(p)
     return out
+
+
+@dataclass
+class Group:
+    """What the page prints of one part of a collection (A, B, C), or of the whole text."""
+
+    part: Part | None
+    formula: str
+    preamble: list[Paragraph]
+    operative: list[Paragraph]
+    closing: list[Loose]
+
+
+def groups(doc: Document) -> list[Group]:
+    """The resolution proper cut into its parts, each with its own formula, paragraphs and
+    closing lines ("47e séance plénière", date). A text without parts is one group; lines
+    printed before the first part (or not matched to one) stay in a leading group."""
+    if not doc.parts:
+        return [Group(None, doc.formula, doc.preamble, doc.operative, doc.closing)]
+    out = [Group(None, "", [], [], [])]
+    by_label: dict[str, Group] = {}
+    for part in doc.parts:
+        out.append(Group(part, part.formula, [], [], []))
+        by_label.setdefault(part.label, out[-1])
+    if doc.formula and doc.formula != doc.parts[0].formula:
+        out[0].formula = doc.formula
+    for p in doc.preamble:
+        by_label.get(p.part, out[0]).preamble.append(p)
+    for p in doc.operative:
+        by_label.get(p.part, out[0]).operative.append(p)
+    for c in doc.closing:  # a part's closing lines follow it: the last part that starts before
+        group = out[0]
+        for g in out[1:]:
+            if g.part is not None and g.part.line <= c.line:
+                group = g
+        group.closing.append(c)
+    return [g for g in out if g.part or g.formula or g.preamble or g.operative or g.closing]
 
 
 def make_env(templates: Path) -> Environment:
@@ -318,7 +407,7 @@ def render_document(env: Environment, doc: Document, site: dict) -> str:
     labels = cite_labels(doc)
 
     def rich(text: str) -> Markup:
-        return rich_html(text, links)
+        return rich_html(text, links, doc.language)
 
     def lead_and_rest(para: Paragraph) -> Markup:
         rest = strip_lead(para.rich, para.lead)
@@ -331,10 +420,11 @@ def render_document(env: Environment, doc: Document, site: dict) -> str:
     body_html = env.get_template("document_body.html").render(
         **common, rich=rich, lead_and_rest=lead_and_rest, sections=sections,
         attachment_kind=attachment_kind, data_href="../" + data_url(doc),
-        page_href=doc_url(doc).split("/")[-1],
+        page_href=doc_url(doc).split("/")[-1], groups=groups(doc),
+        pp_numbers=preamble_numbers(doc),
     )
     notes_html = env.get_template("footnotes.html").render(
-        **common, rich=lambda t: rich_html(t), refs=links.refs,
+        **common, rich=lambda t: rich_html(t, None, doc.language), refs=links.refs,
     )
     return env.get_template("document.html").render(
         **common, body_html=Markup(body_html), notes_html=Markup(notes_html),
@@ -354,15 +444,15 @@ def render_index(env: Environment, docs: list[Document], site: dict) -> str:
             "date": human_date(doc.date, code),
             "language_name": UI[code]["languages"].get(doc.language, doc.language),
         })
-    groups: dict[str, list[dict]] = defaultdict(list)
+    by_body: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
-        groups[row["doc"].body or row["doc"].organization or "—"].append(row)
+        by_body[row["doc"].body or row["doc"].organization or "—"].append(row)
     kinds: dict[str, str] = {}
     for row in rows:
         if row["doc"].kind:
             kinds.setdefault(row["doc"].kind, row["kind_label"])
     return env.get_template("index.html").render(
-        rows=rows, groups=sorted(groups.items()), root="", site=site, lang="fr",
+        rows=rows, groups=sorted(by_body.items()), root="", site=site, lang="fr",
         ui=UI["fr"], ui_lang="fr",
         bodies=sorted({r["doc"].body for r in rows if r["doc"].body}),
         years=sorted({r["year"] for r in rows if r["year"]}, reverse=True),

@@ -172,6 +172,9 @@
     box.appendChild(close);
     var tools = button.closest(".tools, .doc-tools");
     tools.parentNode.insertBefore(box, tools.nextSibling);
+    // tall enough to show the whole citation (a URL is long on a phone)
+    area.rows = 2;
+    while (area.scrollHeight > area.clientHeight + 1 && area.rows < 12) area.rows += 1;
     if (!copied) {
       area.focus();
       area.select();
@@ -188,12 +191,17 @@
         status.textContent = "";
         status.textContent = article.getAttribute(copied ? "data-cite-copied" : "data-cite-failed") + " " + text;
       }
-      if (copied) {
+      if (copied && !button.classList.contains("is-done")) {
+        // "Citer" -> "Copié" for two seconds; the accessible name follows the visible text
         var label = button.textContent;
-        button.textContent = article.getAttribute("data-copied");
+        var name = button.getAttribute("aria-label");
+        var done = article.getAttribute("data-copied");
+        button.textContent = done;
+        if (name) button.setAttribute("aria-label", name.replace(label, done));
         button.classList.add("is-done");
         window.setTimeout(function () {
           button.textContent = label;
+          if (name) button.setAttribute("aria-label", name);
           button.classList.remove("is-done");
         }, 2000);
       }
