@@ -35,15 +35,24 @@ cannot be loaded with a new query pipeline):
 3. ``fold``     accent folding: NFD, drop combining marks, then œ->oe, æ->ae, ß->ss
                 and a few letters NFD does not decompose.
 4. ``stopword`` drop stop words (compared folded, so "où" and "ou" are both dropped).
-5. ``stem``     French: restore the accent on a few endings (-ité, -ée, -ière; see the
-                YAML), Snowball French, fold again. English: Porter2.
+5. ``stem``     map an irregular form to a member of its family ("travaux" ->
+                "travail", "lieux" -> "lieu", "children" -> "child": ``irregular`` in
+                the YAML, a closed class of plurals the stemmers cannot conflate);
+                rewrite one suffix (``rewrite`` in the YAML; French: restore the accent
+                on -ité, -ée, -ière, and drop the plural s of -ions, -ois, -its, -us,
+                which Snowball French stems apart from the singular: "commissions",
+                "lois", "conflits", "détenus"); then French: Snowball French, fold
+                again; English: Porter2.
 
 Folding comes *before* stemming: a user typing "securite" must find "sécurité", and
 folding first makes every query accent-insensitive by construction. Stem-then-fold
 (the Snowball stemmer wants accents) would conflate inflections slightly better but
-finds only 84% of accented-word occurrences when the query is typed without accents;
-fold-then-stem with the accent restoration of step 5 loses only 0.12% of conflations
-relative to stem-then-fold (``test_fold_order_measurement`` prints the numbers).
+finds only 82% of accented-word occurrences when the query is typed without accents;
+fold-then-stem with the rewrites of step 5 splits 0.3% of word occurrences off their
+stem-then-fold group (mostly -ié participles, "associé" vs "associer", and "félicite",
+which the -ité restoration reads as "félicité"; part of it is wanted: "commissions" no
+longer sits with "comme"). ``test_fold_order_measurement`` in tests/test_textpipe.py
+measures both on the corpus and prints the numbers.
 
 Tokenization rules (identical in JavaScript):
 
@@ -86,6 +95,7 @@ __all__ = [
     "browser_data",
     "builder",
     "fold",
+    "highlight_spans",
     "label",
     "pipeline_functions",
     "register",
@@ -97,7 +107,8 @@ __all__ = [
 ]
 
 #: Bump when any change (code or YAML data) can change a term. Labels carry it.
-PIPELINE_VERSION = 1
+#: 2: irregular forms and plural suffix rewrites (YAML ``irregular``, ``rewrite``).
+PIPELINE_VERSION = 2
 
 LANGUAGES = ("fr", "en")
 
@@ -124,35 +135,48 @@ def _lang_data(lang: str) -> dict[str, Any]:
         raise ValueError(f"unsupported language {lang!r}; expected one of {LANGUAGES}")
     path = resources.files("resarchive") / "data" / f"stopwords-{lang}.yaml"
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for key in ("elisions", "stopwords", "reaccent"):
+    irregular = raw.get("irregular") or {}
+    if not isinstance(irregular, dict):
+        raise ValueError(f"stopwords-{lang}.yaml: irregular must be a mapping")
+    for key in ("elisions", "stopwords", "rewrite", "irregular"):
         values = raw.get(key) or []
-        flat = [v for pair in values for v in pair] if key == "reaccent" else values
+        if key == "rewrite":
+            flat = [v for pair in values for v in pair]
+        elif key == "irregular":
+            flat = [v for pair in irregular.items() for v in pair]
+        else:
+            flat = values
         bad = [v for v in flat if not isinstance(v, str)]
         if bad:  # YAML 1.1 turns bare on/off/no into booleans
             raise ValueError(f"stopwords-{lang}.yaml: {key} has non-strings {bad!r}")
-    elisions = sorted({_normalize(e) for e in raw.get("elisions") or []}, key=lambda e: (-len(e), e))
+    elisions = sorted(
+        {_normalize(e) for e in raw.get("elisions") or []}, key=lambda e: (-len(e), e)
+    )
     stopwords = sorted({fold(_normalize(w)) for w in raw.get("stopwords") or []})
-    reaccent = sorted(
-        ((_normalize(a), _normalize(b)) for a, b in raw.get("reaccent") or []),
+    rewrite = sorted(
+        ((_normalize(a), _normalize(b)) for a, b in raw.get("rewrite") or []),
         key=lambda p: (-len(p[0]), p[0]),
     )
+    irregular_folded = {fold(_normalize(k)): fold(_normalize(v)) for k, v in irregular.items()}
     return {
         "version": PIPELINE_VERSION,
         "lang": lang,
         "elisions": elisions,
         "stopwords": stopwords,
         "stopword_set": frozenset(stopwords),
-        "reaccent": reaccent,
+        "rewrite": rewrite,
+        "irregular": dict(sorted(irregular_folded.items())),
     }
 
 
 def browser_data(lang: str) -> dict[str, Any]:
     """The JSON object ``static/js/textpipe.js`` needs for ``lang``.
 
-    Shape: ``{"version": 1, "lang": "fr", "elisions": ["jusqu'", ...],
-    "stopwords": ["a", "afin", ...], "reaccent": [["ieres", "ières"], ...]}``: already
-    normalized (lowercase, ' apostrophe, stop words accent-folded, elisions and
-    reaccent pairs longest first), so the browser uses it as is.
+    Shape: ``{"version": 2, "lang": "fr", "elisions": ["jusqu'", ...],
+    "stopwords": ["a", "afin", ...], "rewrite": [["ieres", "ières"], ...],
+    "irregular": {"travaux": "travail", ...}}``: already normalized (lowercase,
+    ' apostrophe, stop words and irregular forms accent-folded, elisions and rewrite
+    pairs longest first), so the browser uses it as is.
     """
     d = _lang_data(lang)
     return {
@@ -160,7 +184,8 @@ def browser_data(lang: str) -> dict[str, Any]:
         "lang": lang,
         "elisions": list(d["elisions"]),
         "stopwords": list(d["stopwords"]),
-        "reaccent": [list(p) for p in d["reaccent"]],
+        "rewrite": [list(p) for p in d["rewrite"]],
+        "irregular": dict(d["irregular"]),
     }
 
 
@@ -199,7 +224,8 @@ def _classes() -> tuple[str, str]:
 def _regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     word, marks = _classes()
     w = f"[{word}]"
-    # JavaScript: /\p{Nd}+(?:\/\p{Nd}+)+(?![\p{L}\p{M}\p{Nd}])|[\p{L}\p{M}\p{Nd}]+(?:['’ʼ][\p{L}\p{M}\p{Nd}]+)*/gu
+    # JavaScript: /\p{Nd}+(?:\/\p{Nd}+)+(?![\p{L}\p{M}\p{Nd}])
+    #             |[\p{L}\p{M}\p{Nd}]+(?:['’ʼ][\p{L}\p{M}\p{Nd}]+)*/gu  (TOKEN_PATTERN)
     token = re.compile(rf"\d+(?:/\d+)+(?!{w})|{w}+(?:['\u2019\u02bc]{w}+)*")
     return token, re.compile(f"[{marks}]+")
 
@@ -781,19 +807,36 @@ def _is_stopword(token: str, lang: str) -> bool:
     return token in _lang_data(lang)["stopword_set"]
 
 
+def _stemmer_input(token: str, lang: str) -> str:
+    """What the ``stem`` stage hands the stemmer for a folded token.
+
+    The irregular form (or its possessive, "women's") mapped to its family, then the
+    first (longest) matching suffix rewrite of the YAML ``rewrite`` list (French:
+    accents restored on -ité, -ée, -ière; -ions, -ois, -its, -us lose their s)."""
+    data = _lang_data(lang)
+    irregular = data["irregular"]
+    if token in irregular:
+        token = irregular[token]
+    elif token.endswith("'s") and token[:-2] in irregular:  # "children's", "women's"
+        token = irregular[token[:-2]]
+    for suffix, replacement in data["rewrite"]:
+        if len(token) > len(suffix) and token.endswith(suffix):
+            return token[: -len(suffix)] + replacement
+    return token
+
+
 @lru_cache(maxsize=1 << 18)
 def _stem_stage(token: str, lang: str) -> str:
+    token = _stemmer_input(token, lang)
     if lang == "fr":
-        for plain, accented in _lang_data(lang)["reaccent"]:
-            if len(token) > len(plain) and token.endswith(plain):
-                token = token[: -len(plain)] + accented
-                break
         return fold(stem_french(token))
     return stem_english(token)
 
 
 def stem(token: str, lang: str) -> str:
-    """The ``stem`` stage on one folded token (French: reaccent, stem, fold)."""
+    """The ``stem`` stage on one folded token: irregular form -> its family (YAML
+    ``irregular``), suffix rewrites (YAML ``rewrite``), then French: Snowball French
+    and fold again; English: Porter2."""
     return _stem_stage(token, lang)
 
 
@@ -818,9 +861,24 @@ def analyze(text: str, lang: str) -> list[str]:
     """
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}")
-    token_re = _regexes()[0]
-    terms = [_raw_term(raw, lang) for raw in token_re.findall(text.lower())]
-    return [t for t in terms if t is not None]
+    out: list[str] = []
+    for chunk in text.lower().split():
+        out += _chunk_terms(chunk, lang)
+    return out
+
+
+@lru_cache(maxsize=1 << 18)
+def _chunk_terms(chunk: str, lang: str) -> tuple[str, ...]:
+    """Terms of one whitespace-free chunk of lowercased text.
+
+    The same as running the token pattern over the whole text (no token holds a space,
+    and a space ends the digit/slash run as well as anything else that is not a word
+    character), but cached: Python's ``re`` is slow on our large Unicode classes, and
+    the corpus repeats its chunks (5M occurrences, 100k distinct), so this makes
+    indexing several times faster. textpipe.js runs the pattern over the whole text.
+    """
+    terms = (_raw_term(raw, lang) for raw in _regexes()[0].findall(chunk))
+    return tuple(t for t in terms if t is not None)
 
 
 @lru_cache(maxsize=1 << 19)
@@ -837,6 +895,40 @@ def analyze_query_term(query_term: str, lang: str) -> list[str]:
     (:func:`fold`) before searching, and expect them to match stems.
     """
     return analyze(query_term, lang)
+
+
+def highlight_spans(text: str, lang: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """``(start, end)`` of each token of ``text`` whose term is in ``terms``.
+
+    For a search UI that highlights matched words in a snippet: pass the terms a hit
+    matched (lunr's ``matchData.metadata`` keys, which include wildcard expansions)
+    or :func:`analyze` of the query. Offsets index the original ``text`` (code points
+    here; UTF-16 units in ``textpipe.js``' ``highlightSpans``, i.e. what each
+    language's string slicing wants). Spans are in text order and never overlap;
+    neighbouring words are separate spans ("prie instamment" gives two).
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}")
+    wanted = terms if isinstance(terms, (set, frozenset, dict)) else set(terms)
+    if not wanted:
+        return []
+    # Tokenize the lowercased text, as analyze() does (lowercasing depends on context:
+    # Greek final sigma), then map offsets back: only a few letters ("İ" -> "i̇")
+    # lowercase to more than one character, never splitting a token.
+    lower = text.lower()
+    starts = ends = None
+    if len(lower) != len(text):
+        starts, ends = [], []
+        for i, c in enumerate(text):
+            n = len(c.lower())
+            starts += [i] * n
+            ends += [i + 1] * n
+    spans = []
+    for m in _regexes()[0].finditer(lower):
+        if _raw_term(m.group(), lang) in wanted:
+            a, b = m.span()
+            spans.append((a, b) if starts is None else (starts[a], ends[b - 1]))
+    return spans
 
 
 # ------------------------------------------------------------- lunr integration

@@ -14,12 +14,20 @@
  * Usage (Node): var tp = require("./textpipe.js"); tp.register(lunr, "fr", data)
  *
  * `data` is textpipe.browser_data(lang) from Python:
- *     {"version": 1, "lang": "fr", "elisions": ["jusqu'", ...],
- *      "stopwords": ["a", ...], "reaccent": [["ieres", "ières"], ...]}
- * already normalized (lowercase, ' apostrophe, stop words folded, longest first).
+ *     {"version": 2, "lang": "fr", "elisions": ["jusqu'", ...],
+ *      "stopwords": ["a", ...], "rewrite": [["ieres", "ières"], ...],
+ *      "irregular": {"travaux": "travail", ...}}
+ * already normalized (lowercase, ' apostrophe, stop words and irregular forms folded,
+ * longest first).
  *
- * Plain ES5 plus Unicode property escapes (\p{..}, ES2018) and String.normalize; no
- * eval, no dependencies. Attaches to globalThis.resarchiveTextpipe and module.exports.
+ * For a search UI: highlightSpans(text, lang, terms) gives the [start, end] offsets
+ * (UTF-16, for String.slice) of the words of `text` whose term is in `terms` (an array
+ * or Set, e.g. Object.keys(result.matchData.metadata)).
+ *
+ * Plain ES5 plus Unicode property escapes (\p{..}, ES2018), String.normalize, Map and
+ * Set; no eval, no DOM, no window: runs in a Web Worker (importScripts) as in a page or
+ * Node. Attaches to globalThis (self in a Worker) as resarchiveTextpipe, and to
+ * module.exports under Node.
  */
 (function (root, factory) {
   "use strict";
@@ -33,7 +41,7 @@
 }(typeof globalThis !== "undefined" ? globalThis : (typeof self !== "undefined" ? self : this), function () {
   "use strict";
 
-  var PIPELINE_VERSION = 1;
+  var PIPELINE_VERSION = 2;
   var LANGUAGES = ["fr", "en"];
   var STAGES = ["split", "elision", "fold", "stopword", "stem"];
 
@@ -669,11 +677,15 @@
         throw new Error("resarchive textpipe: data for " + data.lang + " given for " + lang);
       }
       var stop = new Set(data.stopwords);
+      var irregular = new Map();
+      var irr = data.irregular || {};
+      Object.keys(irr).forEach(function (k) { irregular.set(k, irr[k]); });
       var L = {
         lang: lang,
         elisions: data.elisions.slice(),
         stopwords: stop,
-        reaccent: data.reaccent.map(function (p) { return [p[0], p[1]]; })
+        rewrite: (data.rewrite || []).map(function (p) { return [p[0], p[1]]; }),
+        irregular: irregular
       };
       L.stem = makeCache(function (token) { return stemStage(L, token); });
       L.term = makeCache(function (token) { return termOf(L, token); });
@@ -693,15 +705,25 @@
     return token;
   }
 
-  function stemStage(L, token) {
-    if (L.lang === "fr") {
-      for (var k = 0; k < L.reaccent.length; k++) {
-        var plain = L.reaccent[k][0];
-        if (token.length > plain.length && endsWith(token, plain)) {
-          token = token.slice(0, token.length - plain.length) + L.reaccent[k][1];
-          break;
-        }
+  // What the stem stage hands the stemmer for a folded token (textpipe._stemmer_input).
+  function stemmerInput(L, token) {
+    var mapped = L.irregular.get(token);
+    if (mapped === undefined && endsWith(token, "'s")) {  // "children's", "women's"
+      mapped = L.irregular.get(token.slice(0, -2));
+    }
+    if (mapped !== undefined) { token = mapped; }
+    for (var k = 0; k < L.rewrite.length; k++) {
+      var suffix = L.rewrite[k][0];
+      if (token.length > suffix.length && endsWith(token, suffix)) {
+        return token.slice(0, token.length - suffix.length) + L.rewrite[k][1];
       }
+    }
+    return token;
+  }
+
+  function stemStage(L, token) {
+    token = stemmerInput(L, token);
+    if (L.lang === "fr") {
       return fold(stemFrench(token));
     }
     return stemEnglish(token);
@@ -723,6 +745,42 @@
     while ((m = re.exec(lower)) !== null) {
       var t = L.term(normalize(m[0]));
       if (t !== null) { out.push(t); }
+    }
+    return out;
+  }
+
+  // [start, end] of each word of `text` whose term is in `terms` (textpipe.highlight_spans).
+  // Offsets are UTF-16 indices into `text` itself (not its lowercased copy).
+  function highlightSpans(text, lang, terms, data) {
+    var L = lang_(lang, data);
+    var wanted = terms instanceof Set ? terms : new Set(terms || []);
+    var out = [];
+    if (wanted.size === 0) { return out; }
+    // Tokenize the lowercased text, as analyze() does, then map offsets back (see
+    // textpipe.highlight_spans); here per code point, in UTF-16 units.
+    var s = String(text);
+    var lower = s.toLowerCase();
+    var starts = null, ends = null;
+    if (lower.length !== s.length) {
+      starts = [];
+      ends = [];
+      for (var i = 0; i < s.length;) {
+        var ch = String.fromCodePoint(s.codePointAt(i));
+        var n = ch.toLowerCase().length;
+        for (var k = 0; k < n; k++) {
+          starts.push(i);
+          ends.push(i + ch.length);
+        }
+        i += ch.length;
+      }
+    }
+    var re = tokenRe();
+    var m;
+    while ((m = re.exec(lower)) !== null) {
+      if (wanted.has(L.term(normalize(m[0])))) {
+        var a = m.index, b = m.index + m[0].length;
+        out.push(starts === null ? [a, b] : [starts[a], ends[b - 1]]);
+      }
     }
     return out;
   }
@@ -806,6 +864,7 @@
     term: function (token, lang, data) { return lang_(lang, data).term(token); },
     analyze: analyze,
     analyzeQueryTerm: analyzeQueryTerm,
+    highlightSpans: highlightSpans,
     register: register,
     load: load
   };

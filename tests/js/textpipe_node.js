@@ -9,26 +9,55 @@
  *           "tasks": [TASK, ...]}
  * TASK, one of
  *   {"op": "analyze",  "lang": "fr", "items": [text, ...]}     -> [[term, ...], ...]
+ *   {"op": "term",     "lang": "fr", "items": [token, ...]}     -> [term or null, ...]
  *   {"op": "tokenize", "items": [text, ...]}                    -> [[token, ...], ...]
  *   {"op": "stem",     "lang": "fr", "items": [word, ...]}      -> [stem, ...]  (raw stemmer)
  *   {"op": "fold",     "items": [text, ...]}                    -> [folded, ...]
  *   {"op": "pipeline", "lang": "fr", "items": [text, ...]}
  *        -> [[term, ...], ...]: lunr.tokenizer + the registered lunr.Pipeline, i.e. what
  *           lunr.js itself would do with our functions
+ *   {"op": "positions", "lang": "fr", "items": [text, ...]}
+ *        -> [[[term, start, length], ...], ...]: the same with each token's position
+ *   {"op": "highlight", "lang": "fr", "items": [[text, [term, ...]], ...]}
+ *        -> [[[start, end], ...], ...]: highlightSpans
  *   {"op": "search",   "lang": "fr", "index": SERIALIZED, "queries": [q, ...]}
- *        -> [[{"ref": r, "score": s}, ...], ...]: lunr.Index.load + search, all hits
+ *        -> [[{"ref": r, "score": s, "terms": [matched term, ...]}, ...], ...]:
+ *           lunr.Index.load + search, all hits, in lunr's order
+ *   {"op": "worker",   "lang": "fr", "index": SERIALIZED, "queries": [q, ...]}
+ *        -> {"globals": {...}, "results": same as "search"}: lunr.js and textpipe.js
+ *           evaluated as a Web Worker's importScripts would, in a fresh global scope
+ *           that has `self` and nothing of Node or of a page (no module, require,
+ *           window, document), then register + load + search there
  * RESPONSE: {"version": PIPELINE_VERSION, "labels": {...}, "results": [result per task],
  *            "seconds": wall time}
+ * On any error: a one-line message on stderr naming the task, and exit status 1.
  */
 "use strict";
 
 const fs = require("fs");
 const path = require("path");
-const lunr = require("lunr");
-const tp = require(path.join(__dirname, "..", "..", "static", "js", "textpipe.js"));
+const vm = require("vm");
+
+const TEXTPIPE = path.join(__dirname, "..", "..", "static", "js", "textpipe.js");
+
+function fail(message) {
+  process.stderr.write("textpipe_node.js: " + message + "\n");
+  process.exit(1);
+}
+
+let lunr;
+try {
+  lunr = require("lunr");
+} catch (e) {
+  fail("cannot load lunr from node_modules (run `make setup`): " + e.message);
+}
+const tp = require(TEXTPIPE);
 
 function main() {
   const [reqPath, resPath] = process.argv.slice(2);
+  if (!reqPath || !resPath) {
+    fail("usage: node textpipe_node.js REQUEST.json RESPONSE.json");
+  }
   const req = JSON.parse(fs.readFileSync(reqPath, "utf8"));
   const t0 = Date.now();
   const labels = {};
@@ -36,7 +65,14 @@ function main() {
     tp.register(lunr, lang, req.data[lang]);
     labels[lang] = tp.STAGES.map((s) => tp.label(lang, s));
   }
-  const results = (req.tasks || []).map((task) => run(task));
+  const results = (req.tasks || []).map((task, k) => {
+    try {
+      return run(task, req.data || {});
+    } catch (e) {
+      fail(`task ${k} (op ${task.op}, lang ${task.lang}) failed: ${e && e.stack ? e.stack : e}`);
+    }
+    return null;
+  });
   fs.writeFileSync(resPath, JSON.stringify({
     version: tp.PIPELINE_VERSION,
     labels: labels,
@@ -45,10 +81,20 @@ function main() {
   }));
 }
 
-function run(task) {
+function searchAll(idx, queries) {
+  return queries.map((q) => idx.search(q).map((r) => ({
+    ref: r.ref,
+    score: r.score,
+    terms: Object.keys(r.matchData.metadata).sort(),
+  })));
+}
+
+function run(task, data) {
   switch (task.op) {
     case "analyze":
       return task.items.map((t) => tp.analyze(t, task.lang));
+    case "term":
+      return task.items.map((t) => tp.term(t, task.lang));
     case "tokenize":
       return task.items.map((t) => tp.tokenize(t));
     case "stem": {
@@ -57,18 +103,54 @@ function run(task) {
     }
     case "fold":
       return task.items.map((t) => tp.fold(t));
-    case "pipeline": {
+    case "pipeline":
+    case "positions": {
       const pipeline = new lunr.Pipeline();
       tp.register(lunr, task.lang).forEach((fn) => pipeline.add(fn));
-      return task.items.map((t) => pipeline.run(lunr.tokenizer(t)).map(String));
+      return task.items.map((t) => pipeline.run(lunr.tokenizer(t)).map((tok) => (
+        task.op === "pipeline" ? String(tok) : [String(tok)].concat(tok.metadata.position)
+      )));
     }
-    case "search": {
-      const idx = lunr.Index.load(task.index);
-      return task.queries.map((q) => idx.search(q).map((r) => ({ref: r.ref, score: r.score})));
-    }
+    case "highlight":
+      return task.items.map(([text, terms]) => tp.highlightSpans(text, task.lang, terms));
+    case "search":
+      return searchAll(lunr.Index.load(task.index), task.queries);
+    case "worker":
+      return inWorkerScope(task, data);
     default:
       throw new Error("unknown op " + task.op);
   }
+}
+
+// What a Web Worker does with importScripts("lunr.js", "textpipe.js"): evaluate both
+// scripts in one global scope whose `self` is the global object.
+function inWorkerScope(task, data) {
+  const scope = vm.createContext({});
+  vm.runInContext("var self = this;", scope);
+  const lunrFile = require.resolve("lunr");
+  for (const file of [lunrFile, TEXTPIPE]) {
+    vm.runInContext(fs.readFileSync(file, "utf8"), scope, {filename: file});
+  }
+  scope.__input = JSON.stringify({lang: task.lang, data: data[task.lang],
+    index: task.index, queries: task.queries});
+  const out = vm.runInContext(`(function () {
+    var input = JSON.parse(__input);
+    var globals = {
+      self: typeof self, window: typeof window, document: typeof document,
+      module: typeof module, require: typeof require, process: typeof process,
+      lunr: typeof self.lunr, resarchiveTextpipe: typeof self.resarchiveTextpipe
+    };
+    var tp = self.resarchiveTextpipe;
+    tp.register(self.lunr, input.lang, input.data);
+    var idx = self.lunr.Index.load(input.index);
+    var results = input.queries.map(function (q) {
+      return idx.search(q).map(function (r) {
+        return {ref: r.ref, score: r.score, terms: Object.keys(r.matchData.metadata).sort()};
+      });
+    });
+    return JSON.stringify({globals: globals, results: results});
+  })()`, scope);
+  return JSON.parse(out);
 }
 
 main();
