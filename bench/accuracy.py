@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     root = corpus_txt_dir(args.shared)
     files = corpus_files(root, quick=args.quick)
     if args.lang:  # folder names: "<session>-French", "<session>-English"
-        files = [f for f in files if f.parent.name.endswith({"fr": "French", "en": "English"}[args.lang])]
+        folder = {"fr": "French", "en": "English"}[args.lang]
+        files = [f for f in files if f.parent.name.endswith(folder)]
     if args.limit:
         files = files[: args.limit]
     start = time.perf_counter()
@@ -65,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report(results: list[FileResult], args: argparse.Namespace, wall: float) -> None:
-    mode = ("simulated PDF" if args.pdf else "clean text") + (", quick sample" if args.quick else "")
+    mode = ("simulated PDF" if args.pdf else "clean text") \
+        + (", quick sample" if args.quick else "")
     print(f"Parser accuracy on the GA corpus ({mode}): {len(results)} files, {wall:.1f} s wall")
     for code, s in summarize(results).items():
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(s.excluded.items()))

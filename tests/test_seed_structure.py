@@ -19,7 +19,8 @@ CONTENT = Path(__file__).resolve().parents[1] / "content"
 def load(name: str):
     path = CONTENT / name
     meta_path = sidecar_path(path)
-    return parse_source(read_source(path, CONTENT), read_sidecar(meta_path, CONTENT) if meta_path else {})
+    meta = read_sidecar(meta_path, CONTENT) if meta_path else {}
+    return parse_source(read_source(path, CONTENT), meta)
 
 
 @pytest.fixture(scope="module")
@@ -32,17 +33,18 @@ def test_eleven_documents(docs):
 
 
 # (seed, index in file, kind, number, body, preambular count, operative numbers)
+CCPCJ = "Commission pour la prévention du crime et la justice pénale"
 DOCUMENTS = [
-    ("000", 0, "draft-resolution", "", "Commission pour la prévention du crime et la justice pénale", 8, list(range(1, 8))),
-    ("001", 0, "revised-draft-resolution", "", "Commission pour la prévention du crime et la justice pénale", 7, list(range(1, 14))),
+    ("000", 0, "draft-resolution", "", CCPCJ, 8, list(range(1, 8))),
+    ("001", 0, "revised-draft-resolution", "", CCPCJ, 7, list(range(1, 14))),
     ("002", 0, "draft-resolution", "I", "Assemblée générale", 14, list(range(1, 28))),
     ("002", 1, "draft-resolution", "II", "Assemblée générale", 9, list(range(1, 6))),
     ("002", 2, "draft-resolution", "III", "Assemblée générale", 16, list(range(1, 13))),
     ("002", 3, "draft-resolution", "", "Conseil économique et social", 14, list(range(1, 11))),
     ("002", 4, "draft-decision", "I", "Conseil économique et social", 0, []),
     ("002", 5, "draft-decision", "II", "Conseil économique et social", 0, []),
-    ("002", 6, "resolution", "33/1", "Commission pour la prévention du crime et la justice pénale", 14, list(range(1, 12))),
-    ("002", 7, "decision", "33/1", "Commission pour la prévention du crime et la justice pénale", 0, []),
+    ("002", 6, "resolution", "33/1", CCPCJ, 14, list(range(1, 12))),
+    ("002", 7, "decision", "33/1", CCPCJ, 0, []),
     ("003", 0, "decision", "7/17", "Conseil ministériel", 15, list(range(1, 14))),
 ]
 
@@ -59,12 +61,15 @@ def test_document_structure(docs, seed, index, kind, number, body, preamble, num
 def test_metadata_from_the_text(docs):
     d = docs["000"][0]
     assert (d.symbol, d.date, d.sponsors, d.session, d.agenda_item, d.language) == (
-        "E/CN.15/2018/L.3", "2018-04-13", ["France", "Roumanie"], "Vingt-septième session", "6", "fr")
+        "E/CN.15/2018/L.3", "2018-04-13", ["France", "Roumanie"], "Vingt-septième session", "6",
+        "fr")
     d = docs["001"][0]
-    assert (d.date, d.sponsors, d.kind) == ("2018-05-17", ["Colombie", "Philippines"], "revised-draft-resolution")
+    assert (d.date, d.sponsors, d.kind) == ("2018-05-17", ["Colombie", "Philippines"],
+                                            "revised-draft-resolution")
     assert d.session == "Vingt-septième session"  # from the sidecar YAML
     d = docs["003"][0]
-    assert (d.symbol, d.date, d.organization, d.agenda_item) == ("MC.DEC/7/17/Corr.1", "2017-12-08", "OSCE", "7")
+    assert (d.symbol, d.date, d.organization, d.agenda_item) == (
+        "MC.DEC/7/17/Corr.1", "2017-12-08", "OSCE", "7")
     assert d.title.startswith("RENFORCEMENT DES EFFORTS") and d.title.endswith("DES ENFANTS")
     assert docs["002"][7].date == "2024-05-16"  # "À sa 7e séance, le 16 mai 2024"
 
@@ -100,7 +105,8 @@ def test_decision_i_is_one_unnumbered_paragraph(docs):
 
 def test_osce_attachment(docs):
     (att,) = docs["003"][0].attachments
-    assert att.header == ["MC.DEC/7/17/Corr.1", "8 December 2017", "Attachment", "FRENCH", "Original: RUSSIAN"]
+    assert att.header == ["MC.DEC/7/17/Corr.1", "8 December 2017", "Attachment", "FRENCH",
+                          "Original: RUSSIAN"]
     assert att.title.startswith("DÉCLARATION INTERPRÉTATIVE")
     assert att.paragraphs[0].text == "Faite par la délégation de la Fédération de Russie :"
     assert att.paragraphs[-1].text.endswith("incluse dans le journal de ce jour. »")
@@ -124,7 +130,8 @@ def test_footnotes_are_moved_and_linked(docs):
     assert all("Ibid" not in p.text for p in d.paragraphs())
     assert "afin de faciliter et de promouvoir l'enseignement" in d.operative[1].text
     d = docs["001"][0]
-    assert "adoptés par les gouvernements et les organisations intergouvernementales" in d.preamble[4].text
+    assert "adoptés par les gouvernements et les organisations intergouvernementales" \
+        in d.preamble[4].text
     assert "émotionnel, en tenant compte des spécificités" in d.operative[3].text
     # marker <sup>1</sup> cited twice: one footnote
     assert [n.mark for n in d.footnotes] == ["1", "2", "3", "4", "5"]
@@ -171,12 +178,14 @@ def test_catalog_export(built_site: Path):
     docs = catalog["documents"]
     assert len(docs) == 11
     for entry in docs:
-        assert set(entry) >= {"id", "url", "data", "source", "title", "symbol", "date", "body", "kind", "language"}
+        assert set(entry) >= {"id", "url", "data", "source", "title", "symbol", "date", "body",
+                              "kind", "language"}
         assert (built_site / entry["url"]).is_file() and (built_site / entry["data"]).is_file()
         assert (CONTENT / entry["source"]).is_file()
         data = json.loads((built_site / entry["data"]).read_text(encoding="utf-8"))
         assert data["id"] == entry["id"]
-        for key in ("sponsors", "preamble", "operative", "footnotes", "attachments", "unclassified"):
+        for key in ("sponsors", "preamble", "operative", "footnotes", "attachments",
+                    "unclassified"):
             assert isinstance(data[key], list)
         for para in data["preamble"] + data["operative"]:
             assert {"id", "text", "items"} <= set(para)

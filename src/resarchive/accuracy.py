@@ -65,8 +65,8 @@ RUNNING_HEAD = re.compile(
     r"^\s*(\d{1,3}/\d{1,3}\s+[A-Z]\.\d{2}-\d{5}|[A-Z]\.\d{2}-\d{5}\s+\d{1,3}/\d{1,3})\s*$", re.M)
 WORD = re.compile(r"\d+|[^\W\d_]+")  # digits and letters apart: "organisée¹", "1^{er}"
 # keys of an exported document whose string values are shown on its page
-SHOWN_KEYS = frozenset({"text", "title", "formula", "number", "label", "header", "sponsors", "heading",
-                        "mark"})
+SHOWN_KEYS = frozenset({"text", "title", "formula", "number", "label", "header", "sponsors",
+                        "heading", "mark"})
 
 
 def words(text: str) -> Counter:

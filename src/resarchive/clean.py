@@ -20,7 +20,8 @@ from .models import MARKER_RE, Line, marker
 HEADING_HINT = "\ue010"  # prefix of a line that was printed as a heading (#, bold)
 _EM_OPEN, _EM_CLOSE = "\ue002", "\ue003"
 
-_SUPERSCRIPT_LETTERS = dict(zip("abcdefghijklmnoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", strict=True))
+_SUPERSCRIPT_LETTERS = dict(zip("abcdefghijklmnoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ",
+                                strict=True))
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\u2060\ufeff\u00ad"))
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
 
@@ -79,6 +80,9 @@ def _emphasis(text: str) -> str:
         return f"\ue004{len(saved) - 1}\ue005"
 
     text = MARKER_RE.sub(hide, text)
+    # an asterism ("* * *", a break between groups of paragraphs) is printed text, not markers
+    text = re.sub(r"(?m)^([ \t]*(?:" + HEADING_HINT + r")?)(\*(?:[ \t]*\*){2,})[ \t]*$",
+                  lambda m: m.group(1) + m.group(2).replace("*", "\ue007"), text)
     text = re.sub(
         r"(?<![\w\\*])\*(?=[^\s*])((?:(?!\n[ \t]*\n)[^*])+?)(?<=[^\s*\\])\*(?![\w*])",
         lambda m: _EM_OPEN + m.group(1) + _EM_CLOSE,
@@ -86,7 +90,7 @@ def _emphasis(text: str) -> str:
     )
     text = re.sub(r"(?<=[\w)»])\*(?=[\s,.;:)]|$)", "\ue006", text, flags=re.M)
     text = re.sub(r"(?m)^([ \t]*(?:" + HEADING_HINT + r")?)\*(?=[ \t]+\S)", "\\1\ue006", text)
-    text = re.sub(r"(?<!\\)\*", r"\\*", text)
+    text = re.sub(r"(?<!\\)[*\ue007]", r"\\*", text)
     text = text.replace(_EM_OPEN, "*").replace(_EM_CLOSE, "*").replace("\ue006", marker("*"))
     return re.sub("\ue004(\\d+)\ue005", lambda m: saved[int(m.group(1))], text)
 
@@ -94,7 +98,8 @@ def _emphasis(text: str) -> str:
 def _bullets(text: str) -> str:
     """"- 1. Encourage" and " - a) L'adoption": list bullets before a printed label."""
     return re.sub(
-        r"(?m)^([ \t]*(?:" + HEADING_HINT + r")?)[ \t]*[-•*][ \t]+(?=\d{1,3}\.|\(?[a-z]{1,4}\)|\(?[ivxl]+\))",
+        r"(?m)^([ \t]*(?:" + HEADING_HINT + r")?)[ \t]*[-•*][ \t]+"
+        r"(?=\d{1,3}\.|\(?[a-z]{1,4}\)|\(?[ivxl]+\))",
         r"\1",
         text,
     )
@@ -131,7 +136,8 @@ def clean_text(text: str, steps: tuple[str, ...] | list[str] = DEFAULT_STEPS) ->
         try:
             step = STEPS[name]
         except KeyError:
-            raise ValueError(f"unknown clean step {name!r}; valid steps: {', '.join(STEPS)}") from None
+            raise ValueError(f"unknown clean step {name!r}; "
+                             f"valid steps: {', '.join(STEPS)}") from None
         text = step(text)
     return text
 

@@ -55,7 +55,8 @@ def link_footnotes(docs: list[Document], spans: list[Span]) -> None:
             if block is None:
                 continue
             used.add(id(block))
-            notes.append(Footnote(id=footnote_id(mark), mark=mark, rich=block.rich, line=block.line))
+            notes.append(Footnote(id=footnote_id(mark), mark=mark, rich=block.rich,
+                                  line=block.line))
         taken = {n.id for n in notes}
         for block in local:
             if id(block) in used:
@@ -80,4 +81,5 @@ def _pick(mark: str, local: list[Block], everywhere: list[Block], near: int) -> 
 
 
 def _order(note: Footnote) -> tuple[int, int, str]:
-    return (0 if note.mark.isdigit() else 1, int(note.mark) if note.mark.isdigit() else 0, note.mark)
+    digits = note.mark.isdigit()
+    return (0 if digits else 1, int(note.mark) if digits else 0, note.mark)

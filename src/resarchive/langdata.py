@@ -42,6 +42,7 @@ class Common:
     ordinal_markup: re.Pattern
     latex: tuple[tuple[re.Pattern, str], ...]
     section_heading: re.Pattern
+    separator: re.Pattern
     abbreviations: frozenset[str]
 
 
@@ -56,6 +57,7 @@ def common() -> Common:
         ordinal_markup=re.compile(d["ordinal_markup"]),
         latex=tuple((re.compile(p), r) for p, r in d["latex"]),
         section_heading=re.compile(d["section_heading"]),
+        separator=re.compile(d["separator"]),
         abbreviations=frozenset(d["abbreviations"]),
     )
 
@@ -95,7 +97,8 @@ def lang(code: str) -> Lang:
         detect=frozenset(d["detect"]),
         months={k.lower(): v for k, v in d["months"].items()},
         date=re.compile(d["date"], re.IGNORECASE),
-        document_headings=tuple((h["kind"], re.compile(h["pattern"])) for h in d["document_headings"]),
+        document_headings=tuple((h["kind"], re.compile(h["pattern"]))
+                                for h in d["document_headings"]),
         numbered_title=re.compile(d["numbered_title"]),
         masthead=tuple((k, re.compile(v)) for k, v in d["masthead"].items()),
         sponsors=re.compile(d["sponsors"]),

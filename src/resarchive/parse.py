@@ -232,7 +232,8 @@ class BodyState:
     numbered: int = 0  # numbered operative paragraphs seen so far in this part
     prefix: str = ""  # id prefix of the part's paragraphs: "b-"
     part: str = ""  # the part's label
-    unnumbered: bool = False  # the part numbers no paragraph: operative verbs open its operative part
+    # the part numbers no paragraph: operative verbs open its operative part
+    unnumbered: bool = False
 
 
 def _item_label(text: str) -> tuple[str, str] | None:
@@ -252,9 +253,9 @@ def _add_item(parent_items: list[Item], parent_id: str, label: str, rich: str, l
               lang: Lang) -> None:
     """Add a sub-paragraph. "i)" after a letter other than "h)" opens a roman list nested
     in the previous item; later roman labels continue it. "l)" after "k)" is a letter."""
-    key = label.strip("()")
+    key = label.strip("().")
     last = parent_items[-1] if parent_items else None
-    last_key = last.label.strip("()") if last is not None else ""
+    last_key = last.label.strip("().") if last is not None else ""
     continues_roman = bool(last is not None and last.items and ROMAN.match(key)
                            and ROMAN.match(last.items[-1].label.strip("()")))
     opens_roman = key == "i" and last is not None and last_key not in ("h", "") \
@@ -277,7 +278,8 @@ def _add_item(parent_items: list[Item], parent_id: str, label: str, rich: str, l
 def parse_document(span: Span, lang: Lang, source: str, stem: str) -> Document:
     texts = [b for b in span.blocks if b.kind == "text"]
     formula_at, inline = _find_formula(texts, lang)
-    header_blocks = texts[:formula_at] if formula_at is not None else _header_without_formula(texts, lang)
+    header_blocks = texts[:formula_at] if formula_at is not None \
+        else _header_without_formula(texts, lang)
     body_blocks = texts[len(header_blocks):]
     header_blocks, part_a = _first_part(header_blocks, formula_at is not None)
     mast = read_masthead(header_blocks, lang)
@@ -298,7 +300,7 @@ def parse_document(span: Span, lang: Lang, source: str, stem: str) -> Document:
     doc.organ = f.get("organ", "")
     doc.date = f.get("adopted_date") or f.get("printed_date", "")
     doc.context = [Loose(id=f"ctx{i + 1}", rich=b.rich, line=b.line,
-                         number=(NUMBER_LABEL.match(b.text) or [None, ""])[1])
+                         number=_printed_number(b.text))
                    for i, b in enumerate(span.context) if b.kind == "text"]
     _title_and_header(doc, mast, f)
 
@@ -318,7 +320,8 @@ def parse_document(span: Span, lang: Lang, source: str, stem: str) -> Document:
         doc.parts.append(_part(part_a[0], part_a[1:], doc.formula))
     doc.organization = lang.organizations.get(doc.body, "") or lang.organizations.get(doc.organ, "")
     if not doc.organization and f.get("organization_line"):
-        doc.organization = "UN" if "Unies" in f["organization_line"] or "United" in f["organization_line"] else "OSCE"
+        org_line = f["organization_line"]
+        doc.organization = "UN" if "Unies" in org_line or "United" in org_line else "OSCE"
     _parse_body(doc, body_blocks, lang, formula_ends_list=doc.formula.endswith(":"),
                 has_formula=formula_at is not None, inline=inline)
     _fallback_metadata(doc, span.blocks, lang)
@@ -344,7 +347,9 @@ def is_formula(text: str, lang: Lang) -> bool:
     """"L’Assemblée générale," — without its comma only when it names a known body (a
     collection's later parts print "The General Assembly"; a title may read "The United ...")."""
     m = lang.formula.match(text)
-    return bool(m) and (bool(m.group("end")) or m.group("body").strip() in lang.organizations)
+    if m is None:
+        return False
+    return bool(m.group("end")) or m.group("body").strip() in lang.organizations
 
 
 def _find_formula(texts: list[Block], lang: Lang) -> tuple[int | None, bool]:
@@ -371,13 +376,14 @@ def _title_and_header(doc: Document, mast: Masthead, f: dict[str, str]) -> None:
     free = [(line, rich) for line, role, rich in groups if role == "text"]
     title_rich = ""
     if f.get("title"):
-        title_rich = f["rich_title_line"].split(". ", 1)[1] if ". " in f["rich_title_line"] else f["title"]
+        rich_line = f["rich_title_line"]
+        title_rich = rich_line.split(". ", 1)[1] if ". " in rich_line else f["title"]
     elif free:
         title_rich = free[-1][1]
         free = free[:-1]
     doc.rich_title = title_rich
     doc.title = plain(title_rich)
-    for line, role, rich in groups:
+    for _line, role, rich in groups:
         if role == "agenda_title":
             doc.agenda_title = plain(rich)
     shown = {"label", "numbered_title", "sponsors"}
@@ -425,7 +431,7 @@ def _regions(blocks: list[Block], lang: Lang) -> list[tuple[str, list[Block]]]:
     of a collection, whose body follows) or "annex" (an annex or a declaration printed after
     the resolution, until the next part if any)."""
     out: list[tuple[str, list[Block]]] = []
-    kind, current = "body", []
+    kind, current = "body", list[Block]()
     i = 0
     while i < len(blocks):
         block = blocks[i]
@@ -499,8 +505,15 @@ def _annex_region(doc: Document, blocks: list[Block], lang: Lang,
 def _body_region(doc: Document, blocks: list[Block], lang: Lang, st: BodyState,
                  formula_ends_list: bool, has_formula: bool, inline: bool,
                  attachment: Attachment | None) -> Attachment | None:
-    for block in blocks:
+    nested = _nested_numbered_lists(blocks)
+    for k, block in enumerate(blocks):
         rich, text = block.rich, block.text
+        if k in nested and doc.operative:  # "11. Approves the following agenda:" | "1. ..."
+            owner = doc.operative[-1]
+            label = _printed_number(text) + "."
+            _add_item(owner.items, owner.id, label, _strip_label(rich, len(label)), block.line,
+                      lang)
+            continue
         num = NUMBER_LABEL.match(text) or _loose_number(text, st, lang)
         item = _item_label(text)
         if attachment is None and st.zone != "attachment" and _opens_attachment(block, lang):
@@ -519,13 +532,14 @@ def _body_region(doc: Document, blocks: list[Block], lang: Lang, st: BodyState,
                 continue
             _attachment_block(attachment, block, lang)
             continue
-        if num and not has_formula and not doc.preamble and not doc.operative and num.group(1) != "1":
+        if num and not has_formula and not doc.preamble and not doc.operative \
+                and num.group(1) != "1":
             # "5. À sa 7e séance, ... la Commission a décidé": the report's paragraph
             doc.report.append(Loose(id=f"rp{num.group(1)}", rich=_strip_label(rich, num.end()),
                                     line=block.line, number=num.group(1)))
             continue
         if num:
-            n = int(num.group(1))
+            n = _label_value(num.group(1))
             if n == 1 and st.numbered:
                 st.runs += 1
             st.zone, st.last_number, st.numbered = "operative", n, st.numbered + 1
@@ -557,6 +571,12 @@ def _body_region(doc: Document, blocks: list[Block], lang: Lang, st: BodyState,
                 continue
             _add_item(parent.items, parent.id, label, body, block.line, lang)
             continue
+        wrap_up = _list_wrap_up(doc, st, text)
+        if wrap_up is not None:  # "(f) ...," | "and in the commitments contained therein,"
+            n = sum(1 for i in wrap_up.items if not i.label) + 1
+            wrap_up.items.append(Item(id=f"{wrap_up.id}-t{n}", label="", rich=rich,
+                                      line=block.line))
+            continue
         if _is_section_heading(block, lang, st):
             st.heading = (st.heading + " " + text).strip() if st.heading else text
             continue
@@ -579,19 +599,73 @@ def _body_region(doc: Document, blocks: list[Block], lang: Lang, st: BodyState,
                                            part=st.part))
             st.heading = ""
             continue
-        doc.unclassified.append(Loose(id=f"u{len(doc.unclassified) + 1}", rich=rich, line=block.line))
+        doc.unclassified.append(Loose(id=f"u{len(doc.unclassified) + 1}", rich=rich,
+                                      line=block.line))
     return attachment
 
 
-LOOSE_NUMBER = re.compile(r"^(\d{1,3}),?\s+")
+# "l." for "1.": never "I", a section's roman number ("I Demande de subvention ...")
+LOOSE_NUMBER = re.compile(r"^(\d{1,3}|l(?=\.\s))(?:\s*[.,]\s*|\s+)")
 
 
 def _loose_number(text: str, st: BodyState, lang: Lang) -> re.Match | None:
-    """"10 Rappelle", "16, Invite": the next operative number printed without its dot."""
+    """"10 Rappelle", "16, Invite", "232 .Recognizes", "l. Decides" (a letter for the digit
+    1): the next operative number misprinted, before an operative verb."""
     m = LOOSE_NUMBER.match(text)
-    if m and int(m.group(1)) == st.last_number + 1 and lang.operative_lead.match(text[m.end():]):
+    if m and _label_value(m.group(1)) == st.last_number + 1 \
+            and lang.operative_lead.match(text[m.end():]):
         return m
     return None
+
+
+def _printed_number(text: str) -> str:
+    """"5" for "5. La Commission ..."; "" for text without a paragraph number."""
+    m = NUMBER_LABEL.match(text)
+    return m.group(1) if m else ""
+
+
+def _label_value(number: str) -> int:
+    """The value of a printed paragraph number: "12" -> 12; "l" (the digit 1 misread) -> 1."""
+    return int(number) if number.isdigit() else 1
+
+
+def _nested_numbered_lists(blocks: list[Block]) -> set[int]:
+    """Indexes of numbered blocks that are a list inside the paragraph before them: after
+    "11. Approves the following agenda:", "1. Opening ..." to "7. Adoption ..." and then
+    "12. Decides": numbering restarts at 1 right after a colon, and the outer numbering
+    resumes right after the list (sections restarting at 1 follow a heading)."""
+    numbered = [(k, int(m.group(1))) for k, b in enumerate(blocks)
+                for m in [NUMBER_LABEL.match(b.text)] if m]
+    nested: set[int] = set()
+    for i in range(1, len(numbered)):
+        (k0, outer), (k1, n) = numbered[i - 1], numbered[i]
+        if n != 1 or k1 != k0 + 1 or not blocks[k0].text.rstrip().endswith(":") or k0 in nested:
+            continue  # the list follows its paragraph at once: no heading, no items between
+        run = [k1]
+        for j in range(i + 1, len(numbered)):
+            k, value = numbered[j]
+            if any(not NUMBER_LABEL.match(b.text) for b in blocks[run[-1] + 1:k]):
+                break  # text between: not one list
+            if value == outer + 1:
+                nested.update(run)
+                break
+            if value != len(run) + 1:
+                break
+            run.append(k)
+    return nested
+
+
+def _list_wrap_up(doc: Document, st: BodyState, text: str) -> Paragraph | None:
+    """The paragraph whose list of items this lower-case text goes on after: the words that
+    close a list ("(f) ...," | "and in the targets contained therein,"), not a paragraph."""
+    if not text[:1].islower() or st.heading:
+        return None
+    mine = [p for p in (doc.operative if st.zone == "operative" else doc.preamble)
+            if p.part == st.part]
+    if not mine or not mine[-1].items:
+        return None
+    last = mine[-1].items[-1]
+    return mine[-1] if plain(last.rich).rstrip().endswith((",", ";", ":")) else None
 
 
 def _last_of_part(doc: Document, st: BodyState) -> Paragraph | None:
@@ -601,7 +675,10 @@ def _last_of_part(doc: Document, st: BodyState) -> Paragraph | None:
 
 def _is_section_heading(block: Block, lang: Lang, st: BodyState) -> bool:
     text = block.text
-    if common().section_heading.match(text) and len(text.split()) <= HEADING_MAX_WORDS and _is_open(text):
+    if common().separator.match(text):
+        return True
+    if common().section_heading.match(text) and len(text.split()) <= HEADING_MAX_WORDS \
+            and _is_open(text):
         return True
     if st.zone == "operative" and block.hint == "heading" and _is_heading_like(block):
         return True
@@ -643,7 +720,8 @@ def _attachment_heading(att: Attachment, block: Block, lang: Lang) -> None:
 
 
 def _is_masthead_line(text: str, lang: Lang) -> bool:
-    if common().symbol.match(text) or re.fullmatch(r"\d{1,2}\s+\S+\s+\d{4}", text) and iso_date(text, lang):
+    if common().symbol.match(text) or \
+            re.fullmatch(r"\d{1,2}\s+\S+\s+\d{4}", text) and iso_date(text, lang):
         return True
     return any(pattern.match(text) for name, pattern in lang.masthead
                if name in ("date", "original_language", "document_language", "attachment_word"))
@@ -667,14 +745,15 @@ def _attachment_block(att: Attachment, block: Block, lang: Lang) -> None:
         pid = f"{att.id}-p{n}"
         if any(p.id == pid for p in att.paragraphs):
             pid = f"{pid}-{block.line}"
-        att.paragraphs.append(Paragraph(id=pid, number=n, rich=_strip_label(rich, len(num.group(0))),
+        att.paragraphs.append(Paragraph(id=pid, number=n,
+                                        rich=_strip_label(rich, len(num.group(0))),
                                         line=block.line))
         return
     if item and att.paragraphs:
         label = item[0]
         parent = att.paragraphs[-1]
-        _add_item(parent.items, parent.id, label, _strip_label(rich, rich.index(label) + len(label)),
-                  block.line, lang)
+        _add_item(parent.items, parent.id, label,
+                  _strip_label(rich, rich.index(label) + len(label)), block.line, lang)
         return
     k = sum(1 for p in att.paragraphs if not p.number) + 1
     att.paragraphs.append(Paragraph(id=f"{att.id}-t{k}", number="", rich=rich, line=block.line))

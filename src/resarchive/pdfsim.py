@@ -9,7 +9,8 @@ What a real conversion does, and so this does:
 - sometimes a paragraph number alone on its line ("12." then the text);
 - a page break every 40-50 lines: the page's footnotes at its foot (so between two lines of a
   paragraph when the page breaks inside it), then a running head with the page number and the
-  symbol, in either order ("2/5 A/RES/78/120", "A/RES/78/120 3/5").
+  symbol, in either order, on one line ("2/5 A/RES/78/120", "A/RES/78/120 3/5") or, as
+  converters that read the page's corners apart give it, on two ("A/RES/78/120" | "3/5").
 
 Nothing of the source is dropped or reworded: only line breaks, spaces and noise lines are added.
 """
@@ -21,7 +22,7 @@ import random
 import re
 from dataclasses import dataclass, field
 
-FOOTNOTE = re.compile(r"^([⁰¹²³⁴⁵⁶⁷⁸⁹]+|\*{1,3}) ")
+FOOTNOTE = re.compile(r"^([⁰¹²³⁴⁵⁶⁷⁸⁹]+|\*{1,3}) (?![\s*]*$)")  # not an asterism "* * *"
 MARKS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|(?<=\S)\*{1,3}")
 NUMBERED = re.compile(r"^(\d{1,3}\.) (\S.*)$")
 PAGE_MARK = "\x00PAGE\x00"  # placeholder for "p/N": N is known only at the end
@@ -30,6 +31,7 @@ PAGE_MARK = "\x00PAGE\x00"  # placeholder for "p/N": N is known only at the end
 @dataclass
 class Layout:
     rng: random.Random
+    heads: random.Random  # the running heads' form: apart, so the other choices stay the same
     width: int
     page_length: int
     lines: list[str] = field(default_factory=list)
@@ -83,9 +85,12 @@ def _page_break(lay: Layout, symbol: str) -> None:
     lay.notes = []
     if lay.page == 1:
         foot += lay.first_foot
-    head = f"{PAGE_MARK}{lay.page + 1} {symbol}" if lay.page % 2 else \
-        f"{symbol} {PAGE_MARK}{lay.page + 1}"
-    lay.lines += ([""] if gap else []) + foot + ([""] if gap else []) + [head] + ([""] if gap else [])
+    number = f"{PAGE_MARK}{lay.page + 1}"
+    head = [number, symbol] if lay.page % 2 else [symbol, number]
+    if lay.heads.random() < 0.7:  # one line; else the symbol and the page number apart
+        head = [" ".join(head)]
+    blank = [""] if gap else []
+    lay.lines += blank + foot + blank + head + blank
     lay.page += 1
     lay.on_page = 0
 
@@ -119,7 +124,8 @@ def simulate(text: str, name: str, language: str = "") -> str:
     symbol = blocks[0][0][0] if blocks else ""
     language = language or ("F" if name.endswith("F") or "French" in name else "E")
     job, barcode = job_number(name, language)
-    lay = Layout(rng=rng, width=rng.randint(80, 95), page_length=rng.randint(40, 50),
+    lay = Layout(rng=rng, heads=random.Random(_seed("heads" + name)),
+                 width=rng.randint(80, 95), page_length=rng.randint(40, 50),
                  first_foot=[job, barcode])
     head = _masthead_end(blocks)
     for lines, notes in blocks[:head]:  # the masthead: one line each, no blank lines

@@ -64,4 +64,5 @@ def apply_metadata(docs: list[Document], meta: dict[str, Any], stem: str, multi:
             if key == "id":
                 continue
             setattr(doc, key, str(value) if key != "sponsors" else list(value))
-        doc.id = str(fields["id"]) if "id" in fields else document_id(doc, stem, multi and bool(doc.label))
+        doc.id = str(fields["id"]) if "id" in fields \
+            else document_id(doc, stem, multi and bool(doc.label))

@@ -7,11 +7,14 @@ paragraphs in three ways that this stage undoes:
   then the paragraph goes on in lower case (joined again; the footnotes keep their place);
 - several paragraphs without a blank line between them (split at printed labels: "5.", "a)",
   a footnote marker, a lead participle after a line that ended a sentence).
+A line that was full (the next word would have passed the longest line of its run) broke
+only for want of room: what follows goes on with it, even a capital, a label or a number.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .langdata import Lang, all_months, common, lang, languages
@@ -43,6 +46,26 @@ def _is_running_head(text: str) -> bool:
     return any(p.match(text) for p in common().running_heads)
 
 
+PAGE_NUMBER = re.compile(r"^\d{1,3}/\d{1,3}$")
+
+
+def _split_running_heads(lines: list[Line]) -> set[int]:
+    """Indexes of symbol lines that are half of a running head: a converter that reads the
+    page's corners apart prints the symbol and the page number on lines of their own
+    ("A/RES/78/120" | "3/5"). A symbol alone is a running head only beside a page number and
+    printed alone elsewhere too (the masthead, the other pages): not the end of a wrapped
+    footnote ("... A/AC.278/2019/2 and" | "A/AC.278/2021/2.")."""
+    symbol = common().symbol
+    texts = [(k, ln.text) for k, ln in enumerate(lines) if ln.text]
+    alone = Counter(text for _, text in texts if symbol.match(text))
+    out = set()
+    for j, (k, text) in enumerate(texts):
+        if alone[text] > 1 and any(PAGE_NUMBER.match(texts[i][1]) for i in (j - 1, j + 1)
+                                   if 0 <= i < len(texts)):
+            out.add(k)
+    return out
+
+
 def _footnote_mark(text: str) -> str:
     m = FOOTNOTE_START.match(text)
     if m:
@@ -53,13 +76,20 @@ def _footnote_mark(text: str) -> str:
     return ""
 
 
-def _bare_mark_in_text(text: str, mark: str, current: Unit | None, cited: set[str]) -> bool:
-    """A line opening with a bare number inside a run of text lines is the text's, not a
-    footnote: after a paragraph number alone ("5." | "1 Comprend"), or when no marker cites
-    that number ("... there still remain" | "17 Non-Self-Governing Territories")."""
-    if current is None or current.kind != "text" or FOOTNOTE_START.match(text):
+def _bare_mark_in_text(text: str, mark: str, current: Unit | None, pending: set[str],
+                       cited: set[str]) -> bool:
+    """A line opening with a bare number is the text's, not a footnote, when a marker cites
+    that number but not since its last footnote: a footnote is printed after its marker,
+    once ("... across all" | "17 Sustainable Development Goals"; a table row "1 P-4 Officer"
+    after footnote 1); inside a run of text lines, also after a paragraph number alone
+    ("5." | "1 Comprend") or when no marker cites it."""
+    if FOOTNOTE_START.match(text):
         return False
-    return bool(NUMBER_ALONE.match(current.lines[-1].text)) or mark not in cited
+    if mark in cited and mark not in pending:
+        return True
+    if current is None or current.kind != "text":
+        return False
+    return bool(NUMBER_ALONE.match(current.lines[-1].text)) or mark not in pending
 
 
 def _operative_verb(text: str) -> bool:
@@ -67,45 +97,116 @@ def _operative_verb(text: str) -> bool:
     return any(lang(code).operative_lead.match(text) for code in languages())
 
 
-def _starts_paragraph(text: str, previous: str) -> bool:
+def _starts_paragraph(text: str, lines: list[Line], width: int) -> bool:
     """Does this line open a new paragraph inside a run of lines with no blank line?
     A label after a line that ends mid-sentence is a wrapped reference ("paragraph 4" |
-    "(a) of resolution 2255"); a heading ("I", "Introduction") may stand before one."""
-    if NUMBER_LABEL.match(text) or ITEM_LABEL.match(text):
-        return previous.endswith((",", ";", ":", ".", "!", "?", "»", "”")) \
+    "(a) of resolution 2255"); a heading ("I", "Introduction") may stand before one.
+    At the start of a line that follows a full one, a label is still the text's when the
+    line broke mid-clause ("paragraphs a)," | "d) et e)") or inside a list printed inline
+    ("... durable ; b) recommande ... durable ;" | "c) recommande"). A capitalised word after
+    a line that ended a clause opens a paragraph only if that line was not simply full: a
+    hard wrap puts "Palestine:" | "Reconstructing Gaza" apart too."""
+    previous = lines[-1].text
+    label = NUMBER_LABEL.match(text) or ITEM_LABEL.match(text)
+    if label:
+        opens = previous.endswith((",", ";", ":", ".", "!", "?", "»", "”")) \
             or NUMBER_ALONE.match(previous) is not None or len(previous.split()) <= 6
+        if opens and not previous.endswith((":", ".", "!", "?")) \
+                and _wrapped(previous, text, width):
+            return previous.endswith(";") and not _inline_list(label.group(0).strip(), lines)
+        return opens
     if NUMBER_ALONE.match(previous):
         return False
     ends_sentence = previous.endswith((",", ";", ".", ":"))
-    return ends_sentence and bool(PARTICIPLE.match(text)) and len(text.split()) > 3
+    return ends_sentence and bool(PARTICIPLE.match(text)) and len(text.split()) > 3 \
+        and not _wrapped(previous, text, width)
+
+
+ROMANS = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv",
+          "xv", "xvi", "xvii", "xviii", "xix", "xx"]
+
+
+def _inline_list(label: str, lines: list[Line]) -> bool:
+    """Was the label before this one ("b)" before "c)", "(iii)" before "(iv)") printed inside
+    the paragraph's lines, not opening them: a list run into the text?"""
+    key = label.strip("().")
+    before = []
+    if len(key) == 1 and key.isalpha() and key != "a":
+        before.append(chr(ord(key) - 1))
+    if key in ROMANS[1:]:
+        before.append(ROMANS[ROMANS.index(key) - 1])
+    if not before or label.endswith("."):
+        return False
+    forms = [f"({b})" if label.startswith("(") else f"{b})" for b in before]
+    pattern = re.compile(r"(?<![\w(])(?:" + "|".join(re.escape(f) for f in forms) + r")\s")
+    return any(m.start() > 0 or k > 0 for k, ln in enumerate(lines)
+               for m in pattern.finditer(ln.text))
+
+
+HARD_WRAP_MAX = 130  # lines of a hard-wrapped page are shorter than this
+
+
+def _printed_length(text: str) -> int:
+    """Length as printed: a marker is its superscript digits."""
+    return len(MARKER_RE.sub(lambda m: m.group(1), text)) if MARK_OPEN in text else len(text)
+
+
+def _wrapped(previous: str, text: str, width: int) -> bool:
+    """Did the line break only because the next word did not fit? ``width`` is the longest
+    line of the run: a hard-wrapped run breaks where the next word would pass it."""
+    if not width or width > HARD_WRAP_MAX:
+        return False  # one paragraph per line: every break is meant
+    first = text.split(" ", 1)[0]
+    return _printed_length(previous) + 1 + _printed_length(first) > 0.9 * width
+
+
+def _run_widths(lines: list[Line]) -> list[int]:
+    """For each line, the printed length of the longest line of its run of non-blank lines."""
+    widths = [0] * len(lines)
+    start = 0
+    for i in range(len(lines) + 1):
+        if i == len(lines) or not lines[i].text:
+            width = max((_printed_length(ln.text) for ln in lines[start:i]), default=0)
+            widths[start:i] = [width] * (i - start)
+            start = i + 1
+    return widths
 
 
 def _units(lines: list[Line]) -> list[Unit]:
     units: list[Unit] = []
     current: Unit | None = None
     cited = {m for ln in lines for m in MARKER_RE.findall(ln.text)}
-    for line in lines:
-        text = line.text
+    pending: set[str] = set()  # marks cited before this line and since their last footnote
+    widths = _run_widths(lines)
+    split_heads = _split_running_heads(lines)
+    previous = ""
+    for k, (line, width) in enumerate(zip(lines, widths, strict=True)):
+        if MARK_OPEN in previous:  # a footnote's own mark cites nothing
+            pending.update(MARKER_RE.findall(FOOTNOTE_START.sub("", previous, count=1)))
+        text = previous = line.text
         if not text:
             current = None
             continue
-        if _is_running_head(text):
+        if _is_running_head(text) or k in split_heads:
             units.append(Unit("runninghead", [line]))
             current = None
             continue
         mark = _footnote_mark(text)
-        if mark and not _bare_mark_in_text(text, mark, current, cited):
+        if mark and not _bare_mark_in_text(text, mark, current, pending, cited):
+            pending.discard(mark)
             current = Unit("footnote", [line], mark=mark)
             units.append(current)
             continue
         if current is not None:
             prev = current.lines[-1].text
             if current.kind == "footnote":
-                # a footnote ends with its sentence; lower-case text after it is the page's text
+                # a footnote ends with its sentence; lower-case text after it is the page's
+                # text, unless the footnote's line was full ("(Vol. II)" | "and ...")
                 new = prev.endswith((".", ")", "»")) and not _ends_with_abbreviation(prev) \
-                    and bool(CONTINUATION.match(text))
+                    and bool(CONTINUATION.match(text)) \
+                    and not (prev.endswith((")", "»")) and _wrapped(prev, text, width))
             else:
-                new = _starts_paragraph(text, prev)
+                new = _starts_paragraph(text, current.lines, width)
             if not new:
                 current.lines.append(line)
                 continue
@@ -163,11 +264,19 @@ def _continues(last: Unit, unit: Unit, page_break: bool) -> bool:
     if not (page_break and _is_body_text(last)):
         return False
     if _is_open(last):  # "... in paragraph 4" | page break | "(a) of resolution 2255"
-        return _may_continue(unit) or len(last.lines) > 1
+        return _may_continue(unit) or len(last.lines) > 1 and _label_then_lower(unit)
     # "... including, but not limited to," | page break | "Branch 215, Branch 227, ...":
     # a paragraph opens with a label or a lead word, not with any capitalised word
     return last.lines[-1].text.endswith(",") and _may_continue(unit) and \
         _is_body_text(unit) and not _opens_with_lead(unit.lines[0].text)
+
+
+def _label_then_lower(unit: Unit) -> bool:
+    """"(a) of resolution 2255" goes on with a sentence; "8. Reaffirms" (after a heading
+    wrapped over two lines and a page break) opens a paragraph."""
+    first = unit.lines[0].text
+    m = ITEM_LABEL.match(first) or NUMBER_LABEL.match(first)
+    return m is not None and first[m.end():m.end() + 1].islower()
 
 
 def _is_body_text(unit: Unit) -> bool:
