@@ -184,16 +184,18 @@
     });
   }
 
-  // The shards loaded so far for one language, merged into a lunr.Index on demand.
+  // The shards loaded so far for one language. For each query it builds a small lunr.Index
+  // holding only the terms the query can match (its words, its prefixes' expansions): lunr
+  // scores a paragraph by the dot product of the query vector with the paragraph's vector,
+  // and the query vector is zero outside those terms, so the scores are the whole index's.
+  // The cost of a query is then bounded by its own postings, not by what earlier queries loaded.
   function ShardSet(lunr, pipelineLabels) {
     this.lunr = lunr;
     this.pipelineLabels = pipelineLabels;
     this.loaded = Object.create(null);
-    this.inverted = Object.create(null);
-    this.vectorParts = Object.create(null); // "text/<ref>" -> [termIndex, score, ...] (unsorted)
-    this.dirty = Object.create(null);
-    this.vectors = Object.create(null);
-    this.index = null;
+    this.terms = Object.create(null); // term -> {index, flats: [[ref delta, score, ...], ...]}
+    this.sorted = null; // the loaded terms, sorted (for prefixes)
+    this.last = { key: null, index: null };
   }
 
   ShardSet.prototype.has = function (n) { return !!this.loaded[n]; };
@@ -201,59 +203,93 @@
   ShardSet.prototype.add = function (n, shard) {
     if (this.loaded[n]) { return; }
     this.loaded[n] = true;
-    var terms = shard.terms;
-    for (var k = 0; k < terms.length; k++) {
-      var term = terms[k][0], tIndex = terms[k][1], flat = terms[k][2];
-      var refs = Object.create(null);
-      var ref = 0;
-      for (var i = 0; i < flat.length; i += 2) {
-        ref += flat[i];
-        refs[ref] = {};
-        var key = FIELD + "/" + ref;
-        var part = this.vectorParts[key];
-        if (!part) { part = this.vectorParts[key] = []; }
-        part.push(tIndex, flat[i + 1]);
-        this.dirty[key] = true;
-      }
-      var known = this.inverted[term];
-      if (known) { // another piece of a common word: add its refs
-        for (var r in refs) { known[FIELD][r] = refs[r]; }
-      } else {
-        var posting = { _index: tIndex };
-        posting[FIELD] = refs;
-        this.inverted[term] = posting;
-      }
-    }
-    this.index = null;
+    shard.terms.forEach(function (t) {
+      var known = this.terms[t[0]];
+      if (!known) { known = this.terms[t[0]] = { index: t[1], flats: [] }; }
+      known.flats.push(t[2]); // a common word arrives in several pieces
+    }, this);
+    this.sorted = null;
   };
+
+  function decode(flat, each) {
+    var ref = 0;
+    for (var i = 0; i < flat.length; i += 2) {
+      ref += flat[i];
+      each(ref, flat[i + 1]);
+    }
+  }
 
   // Refs (sorted numbers) of the loaded postings of `term`.
   ShardSet.prototype.refsOf = function (term) {
-    var posting = this.inverted[term];
-    return posting ? sortedNumbers(posting[FIELD]) : [];
+    var known = this.terms[term];
+    if (!known) { return []; }
+    var refs = [];
+    known.flats.forEach(function (flat) { decode(flat, function (ref) { refs.push(ref); }); });
+    return refs.sort(function (a, b) { return a - b; });
   };
 
-  ShardSet.prototype.lunrIndex = function () {
-    if (this.index) { return this.index; }
+  // The loaded terms a query can match, sorted.
+  ShardSet.prototype.termsFor = function (parsed) {
+    if (!this.sorted) { this.sorted = Object.keys(this.terms).sort(); }
+    var sorted = this.sorted;
+    var out = Object.create(null);
+    parsed.clauses.forEach(function (c) {
+      if (!c.prefix) {
+        if (this.terms[c.term]) { out[c.term] = true; }
+        return;
+      }
+      var lo = 0, hi = sorted.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (sorted[mid] < c.term) { lo = mid + 1; } else { hi = mid; }
+      }
+      for (var k = lo; k < sorted.length && sorted[k].lastIndexOf(c.term, 0) === 0; k++) { out[sorted[k]] = true; }
+    }, this);
+    return Object.keys(out).sort();
+  };
+
+  ShardSet.prototype.lunrIndex = function (parsed) {
     var lunr = this.lunr;
-    for (var key in this.dirty) {
-      var part = this.vectorParts[key];
-      var pairs = [];
-      for (var i = 0; i < part.length; i += 2) { pairs.push([part[i], part[i + 1]]); }
-      pairs.sort(function (a, b) { return a[0] - b[0]; });
-      var elements = [];
-      pairs.forEach(function (p) { elements.push(p[0], p[1]); });
-      this.vectors[key] = new lunr.Vector(elements);
+    var terms = this.termsFor(parsed);
+    var key = terms.join("\u0000");
+    if (this.last.key === key) { return this.last.index; }
+    var inverted = Object.create(null);
+    var parts = Object.create(null); // "text/<ref>" -> [termIndex, score, ...]
+    terms.forEach(function (term) {
+      var known = this.terms[term];
+      var refs = Object.create(null);
+      known.flats.forEach(function (flat) {
+        decode(flat, function (ref, score) {
+          refs[ref] = {};
+          var fieldRef = FIELD + "/" + ref;
+          (parts[fieldRef] || (parts[fieldRef] = [])).push(known.index, score);
+        });
+      });
+      var posting = { _index: known.index };
+      posting[FIELD] = refs;
+      inverted[term] = posting;
+    }, this);
+    var vectors = Object.create(null);
+    for (var fieldRef in parts) {
+      var part = parts[fieldRef];
+      if (part.length > 2) { // several terms: lunr.Vector wants its elements sorted by index
+        var pairs = [];
+        for (var i = 0; i < part.length; i += 2) { pairs.push([part[i], part[i + 1]]); }
+        pairs.sort(function (x, y) { return x[0] - y[0]; });
+        part = [];
+        pairs.forEach(function (p) { part.push(p[0], p[1]); });
+      }
+      vectors[fieldRef] = new lunr.Vector(part);
     }
-    this.dirty = Object.create(null);
-    this.index = new lunr.Index({
-      invertedIndex: this.inverted,
-      fieldVectors: this.vectors,
-      tokenSet: lunr.TokenSet.fromArray(Object.keys(this.inverted).sort()),
+    var index = new lunr.Index({
+      invertedIndex: inverted,
+      fieldVectors: vectors,
+      tokenSet: lunr.TokenSet.fromArray(terms),
       fields: [FIELD],
       pipeline: lunr.Pipeline.load(this.pipelineLabels)
     });
-    return this.index;
+    this.last = { key: key, index: index };
+    return index;
   };
 
   // ------------------------------------------------------------------ search

@@ -5,8 +5,8 @@
  * needs (search-core.js: shardsFor), searches the merged lunr.Index, filters, and fetches
  * the store chunks of the rows it shows. Messages:
  *
- *   page -> worker  {type: "search", id, q, typing, filters: {language, body, year, kind,
- *                    paragraph}, limit}
+ *   page -> worker  {type: "search", id, q, typing, prefer (a language searched first),
+ *                    filters: {language, body, year, kind, paragraph}, limit}
  *   worker -> page  {type: "results", id, q, total, exact, rows: [...], done}
  *                   (sent as rows arrive, in rank order; done: true last)
  *                   {type: "error", id, message}
@@ -22,6 +22,7 @@ importScripts("../vendor/lunr.min.js", "textpipe.js", "search-core.js");
 
 var core = resarchiveSearchCore;
 var SNIPPET = 240;
+var PHRASE_CHECK_MAX = 256; // phrase candidates checked once the rows are full; past that the count is "at least"
 var state = null; // {base, manifest, sets: {lang: ShardSet}, facets}
 var ready = null; // the promise of state
 var fetches = Object.create(null);
@@ -62,7 +63,7 @@ function searchLanguage(lang, q, typing) {
   return core.load(parsed, info.shards, set, function (n) {
     return getJSON(url(info.shards[n][2]));
   }).then(function () {
-    var hits = core.run(lunr, set.lunrIndex(), parsed);
+    var hits = core.run(lunr, set.lunrIndex(parsed), parsed);
     return {
       parsed: parsed,
       hits: hits.map(function (h) { return { ref: Number(h.ref), score: h.score, lang: lang }; })
@@ -121,79 +122,88 @@ function row(hit, chunk, parsed) {
   };
 }
 
-function search(msg) {
-  var filters = msg.filters || {};
-  var limit = Math.max(1, Math.min(msg.limit || 20, 500));
-  var langs = Object.keys(state.manifest.languages).filter(function (lang) {
+// The languages to search, the page's own first ("French first, then English").
+function languageOrder(filters, prefer) {
+  return Object.keys(state.manifest.languages).filter(function (lang) {
     return !filters.language || filters.language === lang;
-  });
-  return Promise.all([
-    Promise.all(langs.map(function (lang) { return searchLanguage(lang, msg.q, msg.typing); })),
-    facetFilter(filters)
-  ]).then(function (both) {
-    var perLang = both[0], keep = both[1];
-    var parsedBy = Object.create(null);
-    var hits = [];
-    perLang.forEach(function (r, k) {
-      parsedBy[langs[k]] = r.parsed;
-      r.hits.forEach(function (h) { if (!keep || keep(h.ref)) { hits.push(h); } });
-    });
-    hits.sort(function (a, b) { return b.score - a.score || a.ref - b.ref; });
-    var phrases = langs.some(function (l) { return parsedBy[l].phrases.length; });
-    return emit(msg, hits, parsedBy, limit, phrases);
+  }).sort(function (a, b) {
+    return (a === prefer ? 0 : 1) - (b === prefer ? 0 : 1) || (a < b ? -1 : a > b ? 1 : 0);
   });
 }
 
-// Post rows in rank order as their store chunks arrive. Phrase queries check each
-// candidate's text, so their total is known only once every candidate is checked.
-function emit(msg, hits, parsedBy, limit, phrases) {
-  var rows = [];
-  var sent = 0;
-  var exact = !phrases;
-  var total = phrases ? 0 : hits.length;
-  var i = 0;
-  function post(done) {
-    if (msg.id !== latest) { return; }
-    self.postMessage({ type: "results", id: msg.id, q: msg.q, total: total, exact: exact,
-      rows: rows.slice(sent), done: done });
-    sent = rows.length;
-  }
-  function step() {
-    if (msg.id !== latest) { return null; }
-    if (i >= hits.length || (rows.length >= limit && !phrases)) {
-      exact = true;
-      post(true);
-      return null;
-    }
-    var batch = hits.slice(i, i + (phrases ? 32 : limit - rows.length));
-    i += batch.length;
-    var chunks = batch.map(function (h) { return storeChunk(h.ref); });
-    // walk the batch in order, posting whenever the next row is ready
-    return chunks.reduce(function (previous, chunkPromise, k) {
-      return previous.then(function () {
-        return chunkPromise.then(function (chunk) {
-          var h = batch[k];
-          var parsed = parsedBy[h.lang];
-          if (phrases && !core.phraseMatches(chunk.rows[h.ref - chunk.first][3], h.lang, parsed.phrases)) {
-            return;
-          }
-          if (phrases) { total += 1; }
-          if (rows.length < limit) {
-            rows.push(row(h, chunk, parsed));
-            if (rows.length === 1 || rows.length === limit) { post(false); }
-          }
-        });
-      });
-    }, Promise.resolve()).then(function () {
-      if (phrases && total >= limit && i < hits.length && hits.length > 2000) {
-        // enough rows to show; the count stays "at least"
-        post(true);
-        return null;
-      }
-      return step();
+// One language after the other, best first within each: the first rows need only the
+// first language's shards and one store chunk, so they come early and cheaply.
+function search(msg) {
+  var filters = msg.filters || {};
+  var out = {
+    msg: msg, limit: Math.max(1, Math.min(msg.limit || 20, 500)),
+    rows: [], sent: 0, total: 0, exact: true
+  };
+  var chain = facetFilter(filters);
+  languageOrder(filters, msg.prefer).forEach(function (lang) {
+    chain = chain.then(function (keep) {
+      if (msg.id !== latest) { return keep; }
+      return searchLanguage(lang, msg.q, msg.typing).then(function (r) {
+        var hits = keep ? r.hits.filter(function (h) { return keep(h.ref); }) : r.hits;
+        return emit(out, hits, r.parsed);
+      }).then(function () { return keep; });
     });
+  });
+  return chain.then(function () { post(out, true); });
+}
+
+function post(out, done) {
+  if (out.msg.id !== latest || (!done && out.rows.length === out.sent)) { return; }
+  self.postMessage({ type: "results", id: out.msg.id, q: out.msg.q, total: out.total,
+    exact: out.exact, rows: out.rows.slice(out.sent), done: done });
+  out.sent = out.rows.length;
+}
+
+// Add one language's hits: rows (text from the store) while the limit allows, and the count.
+// A phrase query checks each candidate's text, so its count is exact only once all are
+// checked; past PHRASE_CHECK_MAX candidates it stops when the rows are full ("at least").
+function emit(out, hits, parsed) {
+  var phrases = parsed.phrases.length > 0;
+  if (!phrases) {
+    out.total += hits.length;
+    return addRows(out, hits.slice(0, out.limit - out.rows.length), parsed, null);
+  }
+  var i = 0;
+  function step() {
+    if (out.msg.id !== latest || i >= hits.length) { return null; }
+    if (out.rows.length >= out.limit && i > PHRASE_CHECK_MAX) { out.exact = false; return null; }
+    var batch = hits.slice(i, i + 32);
+    i += batch.length;
+    return addRows(out, batch, parsed, function () { out.total += 1; }).then(step);
   }
   return step();
+}
+
+// Fetch the store chunks of `hits` (the first one alone, so that the first row is not
+// kept waiting by the others), keep those passing the phrase check, post as rows arrive.
+function addRows(out, hits, parsed, counted) {
+  if (!hits.length) { return Promise.resolve(); }
+  var chunks = [];
+  var first = storeChunk(hits[0].ref);
+  var rest = first.then(function () {
+    hits.slice(1).forEach(function (h) { chunks.push(storeChunk(h.ref)); });
+  });
+  chunks.push(first);
+  return hits.reduce(function (previous, h, k) {
+    return previous.then(function () {
+      return (k === 0 ? first : rest.then(function () { return chunks[k]; })).then(function (chunk) {
+        var text = chunk.rows[h.ref - chunk.first][3];
+        if (counted) {
+          if (!core.phraseMatches(text, h.lang, parsed.phrases)) { return; }
+          counted();
+        }
+        if (out.rows.length < out.limit) {
+          out.rows.push(row(h, chunk, parsed));
+          if (out.rows.length === 1) { post(out, false); }
+        }
+      });
+    });
+  }, Promise.resolve()).then(function () { post(out, false); });
 }
 
 self.onmessage = function (event) {

@@ -96,7 +96,8 @@
     var id = nextId++;
     handlers = Object.create(null); // only the latest query is listened to
     handlers[id] = handler;
-    worker.postMessage({ type: "search", id: id, q: q, filters: filters, limit: limit, typing: typing });
+    worker.postMessage({ type: "search", id: id, q: q, filters: filters, limit: limit, typing: typing,
+      prefer: (document.documentElement.lang || "fr").slice(0, 2) });
   }
 
   // --------------------------------------------------------------- rendering

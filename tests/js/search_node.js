@@ -44,7 +44,7 @@ async function main() {
       clauses: parsed.clauses,
       shards: fetched.sort((a, b) => a - b),
       whole: pairs(core.run(lunr, whole, parsed)),
-      sharded: pairs(core.run(lunr, set.lunrIndex(), parsed)),
+      sharded: pairs(core.run(lunr, set.lunrIndex(parsed), parsed)),
     });
   }
   fs.writeFileSync(resPath, JSON.stringify({ results }));
