@@ -50,10 +50,10 @@ test: system-deps $(VENV_STAMP) $(NODE_STAMP) ## Install what is missing, then r
 system-deps: ## Install Debian's chromium and nginx if missing (apt-get; root or sudo)
 	bash .ci/system-deps
 
-bench: $(VENV_STAMP) ## Run the full benchmark (reads ../shared/corpus)
+bench: $(VENV_STAMP) $(NODE_STAMP) ## Full benchmark vs Pagefind (../shared/corpus, ~30 min; bench/README.md)
 	$(PY) bench/run.py
 
-bench-quick: $(VENV_STAMP) ## Run a short benchmark
+bench-quick: $(VENV_STAMP) $(NODE_STAMP) ## Short benchmark (a corpus sample, < 2 min)
 	$(PY) bench/run.py --quick
 
 lint: $(VENV_STAMP) ## ruff check + mypy

@@ -10,17 +10,19 @@ reported together.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import export, render
-from .cache import ParseCache, entry_key, store
+from .cache import ParseCache, StatIndex, store
 from .errors import ContentError
 from .models import Document
 from .pipeline import parse_source
@@ -62,6 +64,7 @@ class Loaded:
     cached: int = 0  # files whose documents came from the parse cache
     parsed: int = 0  # files parsed in this run
     jobs: int = 1  # processes that parsed them
+    changed: list[str] = field(default_factory=list)  # those files (relative names)
 
 
 DEFAULT_CACHE = REPO / ".cache" / "resarchive"
@@ -97,39 +100,30 @@ def load_documents(content: Path, cache: Path | None = None, jobs: int | None = 
                                            "metadata file without a text beside it "
                                            f"(expected {meta.with_suffix('.txt').name})"))
     if not sources:
-        out.errors.append(ContentError(str(content), f"no content files ({', '.join(TEXT_SUFFIXES)})"))
+        out.errors.append(ContentError(str(content),
+                                       f"no content files ({', '.join(TEXT_SUFFIXES)})"))
 
-    store_dir = None
     parse_cache = ParseCache(cache).open() if cache is not None else None
     results: list[tuple[list[Document], list[ContentError]] | None] = [None] * len(sources)
     todo: list[tuple[int, Path, str | None]] = []
-    for i, path in enumerate(sources):
-        key = None
-        if parse_cache is not None:
-            store_dir = parse_cache.dir
-            try:
-                meta_path = sidecar_path(path)
-                key = entry_key(rel_name(path, content), path.read_bytes(),
-                                meta_path.read_bytes() if meta_path else None)
-            except OSError:
-                key = None  # unreadable: parse_file reports it
-            docs = parse_cache.get(key) if key else None
-            if docs is not None:
-                results[i] = (docs, [])
-                continue
-        todo.append((i, path, key))
+    with no_gc():
+        _load_cached(sources, content, parse_cache, results, todo)
+    out.parsed, out.cached = len(todo), len(sources) - len(todo)
+    out.changed = [rel_name(path, content) for _, path, _ in todo]
 
     jobs = max(1, jobs or cpu_count())
-    args = [(path, content, store_dir if key else None, key) for _, path, key in todo]
+    args = [(path, content, parse_cache.dir if parse_cache and key else None, key)
+            for _, path, key in todo]
     if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
         out.jobs = min(jobs, len(todo))
         with ProcessPoolExecutor(out.jobs) as pool:
-            parsed = list(pool.map(parse_file, args, chunksize=max(1, min(16, len(todo) // (8 * jobs)))))
+            chunk = max(1, min(16, len(todo) // (8 * jobs)))
+            parsed = list(pool.map(parse_file, args, chunksize=chunk))
     else:
         parsed = [parse_file(a) for a in args]
-    for (i, _, _), (data, errors) in zip(todo, parsed, strict=True):
-        results[i] = (pickle.loads(data) if data else [], errors)
-    out.parsed, out.cached = len(todo), len(sources) - len(todo)
+    with no_gc():
+        for (i, _, _), (data, errors) in zip(todo, parsed, strict=True):
+            results[i] = (pickle.loads(data) if data else [], [ContentError(*e) for e in errors])
 
     for result in results:
         assert result is not None
@@ -146,9 +140,46 @@ def load_documents(content: Path, cache: Path | None = None, jobs: int | None = 
     return out
 
 
-def parse_file(job: tuple[Path, Path, Path | None, str | None]) -> tuple[bytes, list[ContentError]]:
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Unpickling makes many objects and no garbage: cyclic collections would only cost time
+    (a third of the load of a warm cache). The objects made are then frozen (gc.freeze), so
+    the collections of later stages do not walk the documents again and again; documents hold
+    no reference cycles, so reference counting still frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _load_cached(sources: list[Path], content: Path, parse_cache: ParseCache | None,
+                 results: list, todo: list) -> None:
+    """Fill ``results`` from the cache; append the files to parse to ``todo`` (i, path, key)."""
+    index = StatIndex(parse_cache.dir, content) if parse_cache is not None else None
+    for i, path in enumerate(sources):
+        key = None
+        if parse_cache is not None and index is not None:
+            try:
+                key = index.key(rel_name(path, content), path, sidecar_path(path))
+            except OSError:
+                key = None  # unreadable: parse_file reports it
+            docs = parse_cache.get(key) if key else None
+            if docs is not None:
+                results[i] = (docs, [])
+                continue
+        todo.append((i, path, key))
+    if index is not None:
+        index.save()
+
+
+def parse_file(job: tuple[Path, Path, Path | None, str | None]) -> tuple[bytes, list[tuple]]:
     """Parse one content file (in a worker process or not): its documents, pickled (and stored
-    in the cache folder under ``key`` when both are given), or the errors that stopped it."""
+    in the cache folder under ``key`` when both are given), or the error that stopped it as a
+    ``(file, message, line)`` tuple (a frozen ContentError does not survive unpickling)."""
     path, content, store_dir, key = job
     try:
         src = read_source(path, content)
@@ -156,10 +187,10 @@ def parse_file(job: tuple[Path, Path, Path | None, str | None]) -> tuple[bytes, 
         meta = read_sidecar(meta_path, content) if meta_path else {}
         docs = parse_source(src, meta)
     except ContentError as error:
-        return b"", [error]
+        return b"", [(error.file, error.message, error.line)]
     except Exception as exc:  # a parser bug must still name the file, not print a traceback
-        return b"", [ContentError(rel_name(path, content),
-                                  f"internal error while parsing ({type(exc).__name__}: {exc})")]
+        return b"", [(rel_name(path, content),
+                      f"internal error while parsing ({type(exc).__name__}: {exc})", 0)]
     data = pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL)
     if store_dir is not None and key:
         store(store_dir, key, data)
@@ -202,9 +233,28 @@ def swap(new: Path, out: Path) -> None:
         shutil.rmtree(old)
 
 
-def build_site(content: Path, out: Path, log: Callable[[str], None] | None = None) -> str:
+@dataclass
+class Built:
+    """What a build made; ``str()`` is the summary line."""
+
+    documents: int
+    paragraphs: int  # preambular + operative, as the summary line counts them
+    files: int
+    cached: int  # files whose parse came from the cache
+    parsed: int  # files parsed by this build
+    jobs: int
+    timings: dict[str, float]  # seconds per stage: parse, render, export, index, ..., swap
+
+    def __str__(self) -> str:
+        return f"{self.documents} documents ({self.paragraphs} paragraphs) from {self.files} files"
+
+
+def build_site(content: Path, out: Path, log: Callable[[str], None] | None = None,
+               cache: Path | None = DEFAULT_CACHE, jobs: int | None = None) -> Built:
+    """Parse ``content`` (``cache``: parse-cache folder, None for none), write the site aside,
+    swap it in for ``out``. Raises BuildFailed, naming every broken file, before writing."""
     t = time.perf_counter()
-    loaded = load_documents(content)
+    loaded = load_documents(content, cache=cache, jobs=jobs)
     parse_seconds = time.perf_counter() - t
     if loaded.errors:
         raise BuildFailed(loaded.errors, len({e.file for e in loaded.errors}))
@@ -219,9 +269,16 @@ def build_site(content: Path, out: Path, log: Callable[[str], None] | None = Non
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    t = time.perf_counter()
     swap(tmp, out)
-    paragraphs = sum(len(d.preamble) + len(d.operative) for d in docs)
-    stages = ", ".join(f"{k} {v:.2f} s" for k, v in {"parse": parse_seconds, **timings}.items())
+    timings = {"parse": parse_seconds, **timings, "swap": time.perf_counter() - t}
+    built = Built(documents=len(docs),
+                  paragraphs=sum(len(d.preamble) + len(d.operative) for d in docs),
+                  files=loaded.files, cached=loaded.cached, parsed=loaded.parsed,
+                  jobs=loaded.jobs, timings=timings)
     if log:
-        log(f"stages: {stages}")
-    return f"{len(docs)} documents ({paragraphs} paragraphs) from {loaded.files} files"
+        how = f"{loaded.parsed} parsed"
+        how += f" in {loaded.jobs} processes" if loaded.jobs > 1 else ""
+        log(f"parse: {loaded.files} files, {loaded.cached} from cache, {how}")
+        log("stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
+    return built

@@ -5,23 +5,34 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import json
 import sys
 import time
 from pathlib import Path
 
-from .build import BuildFailed, build_site
+from .build import DEFAULT_CACHE, BuildFailed, build_site
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="build.py", description="Build the resarchive static site.")
-    ap.add_argument("--content", type=Path, default=REPO / "content", help="content folder (default content/)")
+    ap.add_argument("--content", type=Path, default=REPO / "content",
+                    help="content folder (default content/)")
     ap.add_argument("--out", type=Path, default=REPO / "site", help="output folder (default site/)")
     ap.add_argument("--serve", nargs="?", const=8000, type=int, metavar="PORT",
                     help="after building, serve the site on http://localhost:PORT (default 8000)")
     ap.add_argument("--no-build", action="store_true", help="with --serve: serve the existing site")
     ap.add_argument("--quiet", action="store_true", help="print only errors and the summary line")
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, metavar="DIR",
+                    help="parse cache: a file unchanged since a build is not parsed again "
+                         "(default .cache/resarchive/)")
+    ap.add_argument("--no-cache", action="store_const", const=None, dest="cache",
+                    help="parse every file, read and write no cache")
+    ap.add_argument("--jobs", type=int, default=None, metavar="N",
+                    help="processes that parse files (default: one per CPU)")
+    ap.add_argument("--stats", type=Path, metavar="FILE",
+                    help="also write the build's figures (counts, seconds per stage) as JSON")
     return ap.parse_args(argv)
 
 
@@ -30,14 +41,19 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_build:
         start = time.perf_counter()
         try:
-            summary = build_site(args.content, args.out, log=None if args.quiet else _log)
+            built = build_site(args.content, args.out, log=None if args.quiet else _log,
+                               cache=args.cache, jobs=args.jobs)
         except BuildFailed as failed:
             for error in failed.errors:
                 print(f"error: {error}", file=sys.stderr)
             print(f"Build failed: {len(failed.errors)} error(s) in {failed.files} file(s); "
                   f"{args.out} left unchanged.", file=sys.stderr)
             return 1
-        print(f"Done: {summary} in {time.perf_counter() - start:.2f} s -> {args.out}")
+        seconds = time.perf_counter() - start
+        print(f"Done: {built} in {seconds:.2f} s -> {args.out}")
+        if args.stats:
+            args.stats.write_text(json.dumps({**vars(built), "seconds": seconds}, indent=1) + "\n",
+                                  encoding="utf-8")
     if args.serve is not None:
         return serve(args.out, args.serve)
     return 0

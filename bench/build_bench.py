@@ -1,0 +1,108 @@
+"""Build figures: build.py run as a user runs it, cold and after one file changed; index sizes.
+
+Each build is ``python build.py --content C --out S --cache K --stats F`` in a subprocess; the
+wall time includes Python's start-up. The cold build starts from an empty cache folder; the
+rebuild changes one word of one file and runs the same command again (warm cache).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PAGEFIND = REPO / "node_modules" / ".bin" / "pagefind"
+# what a static host compresses (nginx gzip_types, most CDNs); other files go as they are
+COMPRESSED_TYPES = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".txt")
+# Pagefind files that are its runtime or UI, not its index (ours: lunr.js and the worker, which
+# live outside site/search/ and are not counted either)
+PAGEFIND_RUNTIME = ("pagefind.js", "pagefind-worker.js", "pagefind-ui.", "pagefind-modular-ui.",
+                    "pagefind-component-ui.", "pagefind-highlight.js", "wasm.")
+
+
+class BenchError(Exception):
+    pass
+
+
+@dataclass
+class Build:
+    wall: float  # seconds, whole process
+    documents: int
+    paragraphs: int
+    files: int
+    cached: int
+    jobs: int
+    stages: dict[str, float] = field(default_factory=dict)  # seconds
+
+    def per_paragraph_ms(self, seconds: float) -> float:
+        return 1000 * seconds / max(self.paragraphs, 1)
+
+
+def run_build(content: Path, out: Path, cache: Path, work: Path) -> Build:
+    stats = work / "build-stats.json"
+    cmd = [sys.executable, str(REPO / "build.py"), "--content", str(content), "--out", str(out),
+           "--cache", str(cache), "--stats", str(stats)]
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise BenchError(f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stderr[-4000:]}")
+    data = json.loads(stats.read_text(encoding="utf-8"))
+    return Build(wall=wall, documents=data["documents"], paragraphs=data["paragraphs"],
+                 files=data["files"], cached=data["cached"], jobs=data["jobs"],
+                 stages=data["timings"])
+
+
+def touch_one_file(content: Path) -> Path:
+    """Change one word of the first content file (a symlink into the corpus is replaced by a
+    file of its own; the corpus is never written)."""
+    path = sorted(content.rglob("*.txt"))[0]
+    text = path.read_text(encoding="utf-8")
+    path.unlink()
+    path.write_text(text.replace(" the ", " the  ", 1).replace(" de ", " de  ", 1) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+@dataclass
+class Size:
+    files: int = 0
+    raw: int = 0  # bytes on disk
+    served: int = 0  # bytes as served: gzip -6 for the COMPRESSED_TYPES, as is otherwise
+
+
+def folder_size(folder: Path, skip: tuple[str, ...] = ()) -> Size:
+    size = Size()
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.name.startswith(skip):
+            continue
+        data = path.read_bytes()
+        size.files += 1
+        size.raw += len(data)
+        size.served += (len(gzip.compress(data, 6)) if path.suffix in COMPRESSED_TYPES
+                        else len(data))
+    return size
+
+
+def run_pagefind(site: Path, dest: Path) -> tuple[float, Size]:
+    """Index the document pages of ``site`` with Pagefind into ``dest``/pagefind (the built site
+    is left untouched). Returns seconds and the index size (runtime and UI files excluded)."""
+    if not PAGEFIND.exists():
+        raise BenchError(f"{PAGEFIND} not found: make setup (npm ci)")
+    cmd = [str(PAGEFIND), "--site", str(site), "--glob", "doc/**/*.html",
+           "--output-path", str(dest / "pagefind"), "--quiet"]
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    seconds = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise BenchError(f"pagefind exited {proc.returncode}:\n{proc.stderr[-4000:]}")
+    return seconds, folder_size(dest / "pagefind", skip=PAGEFIND_RUNTIME)
+
+
+def as_dict(obj) -> dict:
+    return asdict(obj)

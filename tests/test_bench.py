@@ -1,0 +1,176 @@
+"""The benchmark (bench/run.py) runs end to end in a small configuration, so it cannot rot.
+
+It builds a few corpus files and the same scaled x3, indexes them with Pagefind, runs three
+queries in Chromium, and must print every figure beside Pagefind or its target, with ratios,
+and write them as JSON. It measures nothing here (the machine may be busy): `make bench` does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CHROMIUM, missing
+
+pytestmark = [pytest.mark.browser, pytest.mark.corpus]
+
+FIGURES = [
+    "full build", "stage parse", "stage render", "stage index", "rebuild, one file changed",
+    "index size raw", "index size gzipped", "index build time",
+    "cold bytes before 1st result, median", "cold time to 1st result, max", "warm query, median",
+    "warm query, p95", "longest main-thread task",
+]
+
+
+def test_bench_quick_small(repo_root: Path, shared_dir: Path, tmp_path: Path) -> None:
+    if not (shared_dir / "corpus").is_dir():
+        missing(f"{shared_dir / 'corpus'} not found: clone the repository beside shared/")
+    if not CHROMIUM.exists():
+        missing(f"{CHROMIUM} not found: apt-get install chromium")
+    if not (repo_root / "node_modules" / ".bin" / "pagefind").exists():
+        missing("node_modules/.bin/pagefind not found: make setup")
+    out = tmp_path / "results.json"
+    cmd = [sys.executable, str(repo_root / "bench" / "run.py"), "--quick", "--step", "400",
+           "--queries", "3", "--rounds", "1", "--work", str(tmp_path / "work"), "--out", str(out),
+           "--shared", str(shared_dir)]
+    proc = subprocess.run(cmd, cwd=repo_root, capture_output=True, text=True, timeout=600,
+                          stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert proc.returncode == 0, f"bench/run.py exited {proc.returncode}:\n{proc.stderr[-4000:]}"
+    text = proc.stdout
+
+    assert "ms/paragraph (target 1.0)" in text
+    assert "rebuild, one file changed" in text and "from cache" in text
+    assert "Heaps' law" in text
+    table = text[text.index("figure"):]
+    for name in ("corpus", "scaled"):
+        for figure in FIGURES[:8]:
+            assert any(line.startswith(name) and figure in line for line in table.splitlines()), \
+                (name, figure)
+    for figure in FIGURES[8:]:  # quick: Chromium on the scaled set
+        line = next(ln for ln in table.splitlines() if ln.startswith("scaled") and figure in ln)
+        assert len(line.split()) >= 5, line
+
+    results = json.loads(out.read_text(encoding="utf-8"))
+    corpus, scaled = results["sets"]["corpus"], results["sets"]["scaled"]
+    assert scaled["copies"] == 3 and scaled["structure_ok"], "scaling changed the structure"
+    assert scaled["build"]["paragraphs"] == 3 * corpus["build"]["paragraphs"] > 0
+    assert scaled["content"]["made"] > scaled["content"]["vocabulary"]  # vocabulary grew
+    assert scaled["rebuild"]["cached"] == scaled["rebuild"]["files"] - 1
+    rows = {(r["set"], r["figure"].strip()): r for r in results["table"]}
+    assert rows[("scaled", "index size gzipped")]["ratio"] > 0
+    assert rows[("scaled", "full build")]["met"] in (True, False)
+    ours = scaled["browser"]["ours"]["summary"]
+    pagefind = scaled["browser"]["pagefind"]["summary"]
+    for summary in (ours, pagefind):
+        assert summary["cold_bytes_median"] > 0 and summary["cold_ms_median"] > 0
+        assert summary["warm_ms_p95"] is not None
+    assert rows[("scaled", "cold bytes before 1st result, median")]["ratio"] > 0
+
+
+# --------------------------------------------------------------------------- the parse cache
+# (what the benchmark's rebuild figure relies on; fast, no corpus or browser needed)
+
+
+@pytest.fixture
+def content_copy(repo_root: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    dest = tmp_path / "content"
+    shutil.copytree(repo_root / "content", dest)
+    return dest
+
+
+def _ids(loaded) -> list[str]:
+    return [d.id for d in loaded.documents]
+
+
+def test_cache_reuses_unchanged_files(content_copy: Path, tmp_path: Path) -> None:
+    from resarchive.build import load_documents
+    from resarchive.models import to_dict
+
+    cache = tmp_path / "cache"
+    first = load_documents(content_copy, cache=cache)
+    assert not first.errors and first.cached == 0 and first.parsed == first.files > 0
+    again = load_documents(content_copy, cache=cache)
+    assert again.cached == again.files and again.parsed == 0
+    assert [to_dict(d) for d in again.documents] == [to_dict(d) for d in first.documents]
+
+    target = sorted(content_copy.glob("*.txt"))[0]
+    target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    changed = load_documents(content_copy, cache=cache)
+    assert changed.parsed == 1 and changed.changed == [target.name]
+    assert _ids(changed) == _ids(first)
+    meta = target.with_suffix(".yaml")  # a sidecar change invalidates its text's entry too
+    meta.write_text((meta.read_text(encoding="utf-8") if meta.exists() else "") + "\n# x\n",
+                    encoding="utf-8")
+    assert load_documents(content_copy, cache=cache).parsed == 1
+
+
+def test_cache_is_dropped_when_the_parser_changes(content_copy: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from resarchive import build
+    from resarchive import cache as cache_mod
+
+    cache = tmp_path / "cache"
+    build.load_documents(content_copy, cache=cache)
+    old = list(cache.glob("parse-*"))
+    assert len(old) == 1
+    assert any(p.name == "parse.py" for p in cache_mod.parser_modules())
+    assert any(p.name == "read.py" for p in cache_mod.parser_modules())
+    monkeypatch.setattr(cache_mod, "fingerprint", lambda: "f" * 64)
+    loaded = build.load_documents(content_copy, cache=cache)
+    assert loaded.cached == 0 and loaded.parsed == loaded.files
+    assert [p.name for p in cache.glob("parse-*")] == ["parse-ffffffffffffffff"]
+
+
+def test_parallel_parse_keeps_order_and_every_error(content_copy: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from resarchive import build
+    from resarchive.models import to_dict
+
+    (content_copy / "aa-empty.txt").write_text("", encoding="utf-8")
+    (content_copy / "zz-binary.txt").write_bytes(b"\x00\x01binary")
+    serial = build.load_documents(content_copy, cache=None, jobs=1)
+    monkeypatch.setattr(build, "PARALLEL_MIN_FILES", 1)
+    parallel = build.load_documents(content_copy, cache=tmp_path / "cache", jobs=2)
+    assert parallel.jobs == 2
+    assert [to_dict(d) for d in parallel.documents] == [to_dict(d) for d in serial.documents]
+    assert [str(e) for e in parallel.errors] == [str(e) for e in serial.errors]
+    assert [e.file for e in serial.errors] == ["aa-empty.txt", "zz-binary.txt"]
+    # errors are never cached: the next build names the broken files again
+    assert [e.file for e in build.load_documents(content_copy, cache=tmp_path / "cache").errors] \
+        == ["aa-empty.txt", "zz-binary.txt"]
+
+
+def test_stat_index_skips_reading_unchanged_files(content_copy: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from resarchive import build
+    from resarchive import cache as cache_mod
+
+    old = 1_000_000_000  # files last written long ago: their stat figures can be trusted
+    for path in content_copy.iterdir():
+        os.utime(path, (old, old))
+    cache = tmp_path / "cache"
+    first = build.load_documents(content_copy, cache=cache)
+    hashed: list[str] = []
+    real_key = cache_mod.entry_key
+
+    def counting_key(rel: str, *rest):
+        hashed.append(rel)
+        return real_key(rel, *rest)
+
+    monkeypatch.setattr(cache_mod, "entry_key", counting_key)
+    assert build.load_documents(content_copy, cache=cache).cached == first.files
+    assert hashed == []  # nothing read to know that nothing changed
+
+    target = sorted(content_copy.glob("*.txt"))[1]
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("a", "b", 1), encoding="utf-8")  # same size, new mtime
+    changed = build.load_documents(content_copy, cache=cache)
+    assert changed.changed == [target.name] and hashed == [target.name]
