@@ -18,11 +18,17 @@
 /* global importScripts, lunr, resarchiveTextpipe, resarchiveSearchCore */
 "use strict";
 
+// The manifest is at a known place beside this script: ask for it before loading the
+// scripts, so that the two overlap (the page's "init" names the same URL).
+var MANIFEST = new URL("../../search/manifest.json", self.location.href).href;
+var early = fetch(MANIFEST);
+
 importScripts("../vendor/lunr.min.js", "textpipe.js", "search-core.js");
 
 var core = resarchiveSearchCore;
 var SNIPPET = 240;
-var PHRASE_CHECK_MAX = 256; // phrase candidates checked once the rows are full; past that the count is "at least"
+// phrase candidates checked once the rows are full; past that the count is "at least"
+var PHRASE_CHECK_MAX = 256;
 var state = null; // {base, manifest, sets: {lang: ShardSet}, facets}
 var ready = null; // the promise of state
 var fetches = Object.create(null);
@@ -30,7 +36,9 @@ var latest = 0;
 
 function getJSON(url) {
   if (!fetches[url]) {
-    fetches[url] = fetch(url).then(function (response) {
+    var pending = url === MANIFEST && early ? early : fetch(url);
+    if (url === MANIFEST) { early = null; }
+    fetches[url] = pending.then(function (response) {
       if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
       return response.json();
     });
