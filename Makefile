@@ -20,7 +20,7 @@ NODE_STAMP := node_modules/.installed
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup system-deps site serve test bench bench-quick lint clean distclean
+.PHONY: help setup system-deps site serve test accuracy bench bench-quick lint clean distclean
 
 help: ## List the targets
 	@echo "resarchive make targets:"
@@ -50,7 +50,11 @@ test: system-deps $(VENV_STAMP) $(NODE_STAMP) ## Install what is missing, then r
 system-deps: ## Install Debian's chromium and nginx if missing (apt-get; root or sudo)
 	bash .ci/system-deps
 
-bench: $(VENV_STAMP) $(NODE_STAMP) ## Full benchmark vs Pagefind (../shared/corpus, ~30 min; bench/README.md)
+accuracy: $(VENV_STAMP) ## Parser accuracy on ../shared/corpus, per language, clean and PDF-like (~2 min)
+	$(PY) bench/accuracy.py
+	$(PY) bench/accuracy.py --pdf
+
+bench: $(VENV_STAMP) $(NODE_STAMP) ## Full benchmark vs Pagefind (../shared/corpus, ~12 min; bench/README.md)
 	$(PY) bench/run.py
 
 bench-quick: $(VENV_STAMP) $(NODE_STAMP) ## Short benchmark (a corpus sample, < 2 min)

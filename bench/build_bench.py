@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import subprocess
 import sys
 import time
@@ -59,13 +60,17 @@ def run_build(content: Path, out: Path, cache: Path, work: Path) -> Build:
 
 
 def touch_one_file(content: Path) -> Path:
-    """Change one word of the first content file (a symlink into the corpus is replaced by a
+    """Change one word of the first content file, as an editor fixing a word does: the 20th
+    word of 7 letters or more becomes the 30th (a symlink into the corpus is replaced by a
     file of its own; the corpus is never written)."""
     path = sorted(content.rglob("*.txt"))[0]
     text = path.read_text(encoding="utf-8")
+    long_words = list(re.finditer(r"\b[^\W\d_]{7,}\b", text))
+    if len(long_words) < 30:
+        raise BenchError(f"{path}: too short to edit one word")
+    old, new = long_words[19], long_words[29].group()
     path.unlink()
-    path.write_text(text.replace(" the ", " the  ", 1).replace(" de ", " de  ", 1) + "\n",
-                    encoding="utf-8")
+    path.write_text(text[: old.start()] + new + text[old.end():], encoding="utf-8")
     return path
 
 

@@ -32,8 +32,10 @@ def test_every_bad_file_is_named_and_the_old_site_survives(tmp_path: Path) -> No
     (content / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     (content / "latin1.txt").write_bytes("L'Assemblée générale,\n\n1. Prie ;\n".encode("latin-1"))
     (content / "notes.txt").write_text("Shopping list\n\neggs, milk\n", encoding="utf-8")
-    (content / "good.txt").write_text("L'Assemblée générale,\n\nRappelant,\n\n1. Prie ;\n", encoding="utf-8")
-    (content / "good.yaml").write_text("title: Ok\nsponsors: [France\nsymbol: A/1\n", encoding="utf-8")
+    (content / "good.txt").write_text("L'Assemblée générale,\n\nRappelant,\n\n1. Prie ;\n",
+                                      encoding="utf-8")
+    (content / "good.yaml").write_text("title: Ok\nsponsors: [France\nsymbol: A/1\n",
+                                       encoding="utf-8")
     (content / "orphan.yaml").write_text("title: nobody\n", encoding="utf-8")
     out = tmp_path / "site"
     out.mkdir()

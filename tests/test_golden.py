@@ -35,7 +35,8 @@ def stage_output(name: str, stage: str) -> str:
     path = CONTENT / name
     src = read_source(path, CONTENT)
     if stage == "clean":
-        return "".join(f"{ln.no:4} {ln.hint[:1] or ' '} {visible(ln.text)}\n" for ln in clean_lines(src.text))
+        return "".join(f"{ln.no:4} {ln.hint[:1] or ' '} {visible(ln.text)}\n"
+                       for ln in clean_lines(src.text))
     if stage == "segment":
         blocks = segment(clean_lines(src.text))
         return json.dumps([{"kind": b.kind, "line": b.line, "end": b.end, "mark": b.mark,

@@ -11,9 +11,12 @@ reported together.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -21,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import export, render
+from . import export, render, reuse
 from .cache import ParseCache, StatIndex, store
 from .errors import ContentError
 from .models import Document
@@ -41,8 +44,8 @@ TEMPLATES = REPO / "templates"
 STATIC = REPO / "static"
 SITE = {
     "name": "resarchive",
-    "tagline": "Résolutions et décisions de l’ONU et de l’OSCE : lire, chercher, citer un paragraphe. "
-               "UN and OSCE resolutions and decisions: read, search, cite a paragraph.",
+    "tagline": "Résolutions et décisions de l’ONU et de l’OSCE : lire, chercher, citer un "
+               "paragraphe. UN and OSCE resolutions and decisions: read, search, cite a paragraph.",
     "footer": "resarchive — textes reproduits tels qu’imprimés ; source : Nations Unies, OSCE. "
               "Texts as printed; sources: United Nations, OSCE.",
 }
@@ -65,6 +68,9 @@ class Loaded:
     parsed: int = 0  # files parsed in this run
     jobs: int = 1  # processes that parsed them
     changed: list[str] = field(default_factory=list)  # those files (relative names)
+    # document id -> a digest of the document (its file's cache key and its position there):
+    # equal digests mean equal documents, so their pages can be reused (reuse.py)
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 DEFAULT_CACHE = REPO / ".cache" / "resarchive"
@@ -105,9 +111,10 @@ def load_documents(content: Path, cache: Path | None = None, jobs: int | None = 
 
     parse_cache = ParseCache(cache).open() if cache is not None else None
     results: list[tuple[list[Document], list[ContentError]] | None] = [None] * len(sources)
+    keys: list[str | None] = [None] * len(sources)
     todo: list[tuple[int, Path, str | None]] = []
     with no_gc():
-        _load_cached(sources, content, parse_cache, results, todo)
+        _load_cached(sources, content, parse_cache, results, todo, keys)
     out.parsed, out.cached = len(todo), len(sources) - len(todo)
     out.changed = [rel_name(path, content) for _, path, _ in todo]
 
@@ -122,13 +129,16 @@ def load_documents(content: Path, cache: Path | None = None, jobs: int | None = 
     else:
         parsed = [parse_file(a) for a in args]
     with no_gc():
-        for (i, _, _), (data, errors) in zip(todo, parsed, strict=True):
+        for (i, _, key), (data, errors) in zip(todo, parsed, strict=True):
             results[i] = (pickle.loads(data) if data else [], [ContentError(*e) for e in errors])
+            keys[i] = key or hashlib.sha256(data).hexdigest()
 
-    for result in results:
+    for result, key in zip(results, keys, strict=True):
         assert result is not None
         out.documents.extend(result[0])
         out.errors.extend(result[1])
+        for n, doc in enumerate(result[0]):
+            out.digests[doc.id] = f"{key}:{n}"
     seen: dict[str, Document] = {}
     for doc in out.documents:
         if doc.id in seen:
@@ -157,8 +167,9 @@ def no_gc() -> Iterator[None]:
 
 
 def _load_cached(sources: list[Path], content: Path, parse_cache: ParseCache | None,
-                 results: list, todo: list) -> None:
-    """Fill ``results`` from the cache; append the files to parse to ``todo`` (i, path, key)."""
+                 results: list, todo: list, keys: list) -> None:
+    """Fill ``results`` (and ``keys``) from the cache; append the files to parse to ``todo``
+    as (i, path, key)."""
     index = StatIndex(parse_cache.dir, content) if parse_cache is not None else None
     for i, path in enumerate(sources):
         key = None
@@ -170,6 +181,7 @@ def _load_cached(sources: list[Path], content: Path, parse_cache: ParseCache | N
             docs = parse_cache.get(key) if key else None
             if docs is not None:
                 results[i] = (docs, [])
+                keys[i] = key
                 continue
         todo.append((i, path, key))
     if index is not None:
@@ -197,40 +209,92 @@ def parse_file(job: tuple[Path, Path, Path | None, str | None]) -> tuple[bytes, 
     return data, []
 
 
-def write_site(docs: list[Document], out: Path, log: Callable[[str], None] | None = None) -> dict[str, float]:
-    """Write the whole site into ``out`` (an empty folder). Returns seconds per stage."""
-    from . import index  # the search stage; imported here to keep parse-only uses light
+def write_site(docs: list[Document], out: Path, log: Callable[[str], None] | None = None,
+               previous: Path | None = None, state: Path | None = None,
+               digests: dict[str, str] | None = None) -> tuple[dict[str, float], int]:
+    """Write the whole site into ``out`` (an empty folder). Returns seconds per stage and the
+    number of document pages linked from ``previous``.
+
+    With ``previous`` (the site in place) and ``state`` (a folder this function keeps for the
+    next build of the same site), the page and data file of an unchanged document are linked
+    from ``previous`` (reuse.py) and the search index is updated rather than rebuilt
+    (index.write_index); the files written are the same either way. ``digests``: document
+    id -> digest (Loaded.digests); a document missing from it is digested here.
+    """
+    from . import index_update  # the search stage; imported here to keep parse-only uses light
 
     timings: dict[str, float] = {}
     t = time.perf_counter()
     env = render.make_env(TEMPLATES)
     (out / "doc").mkdir(parents=True)
     (out / "data").mkdir()
+    fingerprint = reuse.output_fingerprint(REPO, repr(SITE))
+    reusable = reuse.reusable_pages(reuse.PageRecord.load(state), fingerprint, previous)
+    record = reuse.PageRecord(fingerprint)
+    fresh = []
     for doc in docs:
-        (out / render.doc_url(doc)).write_text(render.render_document(env, doc, SITE), encoding="utf-8")
+        url = render.doc_url(doc)
+        digest = (digests or {}).get(doc.id) or reuse.document_digest(doc)
+        record.digests[url] = digest
+        if reusable.get(url) == digest and previous is not None and \
+                reuse.link_or_copy(previous / url, out / url) and \
+                reuse.link_or_copy(previous / render.data_url(doc), out / render.data_url(doc)):
+            continue
+        (out / url).unlink(missing_ok=True)  # linked before its data file went missing
+        (out / url).write_text(render.render_document(env, doc, SITE), encoding="utf-8")
+        fresh.append(doc)
     (out / "index.html").write_text(render.render_index(env, docs, SITE), encoding="utf-8")
     (out / "search.html").write_text(render.render_search(env, SITE), encoding="utf-8")
     timings["render"] = time.perf_counter() - t
+    if log:
+        log(f"pages: {len(fresh)} rendered, {len(docs) - len(fresh)} unchanged since the last "
+            "build")
     t = time.perf_counter()
-    for doc in docs:
-        (out / render.data_url(doc)).write_text(export.dumps(export.document_record(doc)), encoding="utf-8")
+    for doc in fresh:
+        (out / render.data_url(doc)).write_text(export.dumps(export.document_record(doc)),
+                                                encoding="utf-8")
     (out / "catalog.json").write_text(export.dumps(export.catalog(docs)), encoding="utf-8")
     timings["export"] = time.perf_counter() - t
     t = time.perf_counter()
     shutil.copytree(STATIC, out / "static")
-    index.write_index(docs, out, REPO)
+    run = index_update.write_search(docs, out, REPO, previous,
+                                    state / "index" if state is not None else None, digests)
     timings["index"] = time.perf_counter() - t
-    return timings
+    if log:
+        log(f"index: updated in place, {run.changed_paragraphs} paragraphs changed, "
+            f"{run.shards_rewritten} shards and {run.chunks_rewritten} store chunks rewritten"
+            if run.path == "fast" else f"index: built in full ({run.reason})")
+    if state is not None:
+        record.catalog = reuse.file_digest(out / "catalog.json")
+        record.save(state)
+    return timings, len(docs) - len(fresh)
 
 
-def swap(new: Path, out: Path) -> None:
-    """Replace ``out`` by ``new`` with renames, so a reader never sees a half-written site."""
+BACKGROUND_REMOVAL_FROM = 500  # documents; removing a large old site takes a second or more
+
+
+def swap(new: Path, out: Path, background: bool = False) -> None:
+    """Replace ``out`` by ``new`` with renames, so a reader never sees a half-written site.
+
+    The old site is then garbage; with ``background`` a detached process removes it, so the
+    build returns as soon as the new site is in place.
+    """
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
     if out.exists():
         out.rename(old)
     new.rename(out)
-    if old.exists():
-        shutil.rmtree(old)
+    if not old.exists():
+        return
+    if background:
+        try:
+            remove = "import shutil, sys; shutil.rmtree(sys.argv[1])"
+            subprocess.Popen([sys.executable, "-c", remove, str(old)], start_new_session=True,
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+            return
+        except OSError:
+            pass
+    shutil.rmtree(old)
 
 
 @dataclass
@@ -243,6 +307,7 @@ class Built:
     cached: int  # files whose parse came from the cache
     parsed: int  # files parsed by this build
     jobs: int
+    reused: int  # document pages linked from the previous site, not rendered again
     timings: dict[str, float]  # seconds per stage: parse, render, export, index, ..., swap
 
     def __str__(self) -> str:
@@ -256,6 +321,10 @@ def build_site(content: Path, out: Path, log: Callable[[str], None] | None = Non
     t = time.perf_counter()
     loaded = load_documents(content, cache=cache, jobs=jobs)
     parse_seconds = time.perf_counter() - t
+    if log:
+        how = f"{loaded.parsed} parsed"
+        how += f" in {loaded.jobs} processes" if loaded.jobs > 1 else ""
+        log(f"parse: {loaded.files} files, {loaded.cached} from cache, {how}")
     if loaded.errors:
         raise BuildFailed(loaded.errors, len({e.file for e in loaded.errors}))
     docs = sorted(loaded.documents, key=lambda d: (d.source, d.line))
@@ -264,21 +333,22 @@ def build_site(content: Path, out: Path, log: Callable[[str], None] | None = Non
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     if tmp.exists():
         shutil.rmtree(tmp)
+    previous = out if (out / "catalog.json").is_file() else None
+    state = cache / f"site-{hashlib.sha256(str(out).encode()).hexdigest()[:16]}" \
+        if cache is not None else None
     try:
-        timings = write_site(docs, tmp, log)
+        timings, reused = write_site(docs, tmp, log, previous=previous, state=state,
+                                     digests=loaded.digests)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     t = time.perf_counter()
-    swap(tmp, out)
+    swap(tmp, out, background=len(docs) >= BACKGROUND_REMOVAL_FROM)
     timings = {"parse": parse_seconds, **timings, "swap": time.perf_counter() - t}
     built = Built(documents=len(docs),
                   paragraphs=sum(len(d.preamble) + len(d.operative) for d in docs),
                   files=loaded.files, cached=loaded.cached, parsed=loaded.parsed,
-                  jobs=loaded.jobs, timings=timings)
+                  jobs=loaded.jobs, reused=reused, timings=timings)
     if log:
-        how = f"{loaded.parsed} parsed"
-        how += f" in {loaded.jobs} processes" if loaded.jobs > 1 else ""
-        log(f"parse: {loaded.files} files, {loaded.cached} from cache, {how}")
         log("stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
     return built

@@ -84,16 +84,17 @@ class Entry:
 # ----------------------------------------------------------------------- entries
 
 
-def _with_items(p: Paragraph | Item, kind: str) -> Iterator[tuple[str, str, str]]:
-    yield p.id, kind, p.text
+def _with_items(p: Paragraph | Item, kind: str) -> Iterator[tuple[str, str, Any]]:
+    yield p.id, kind, p
     for item in p.items:
         yield from _with_items(item, kind)
 
 
-def document_paragraphs(doc: Document) -> Iterator[tuple[str, str, str]]:
-    """(anchor, kind, text) of every searchable paragraph of ``doc``, in reading order."""
+def paragraph_nodes(doc: Document) -> Iterator[tuple[str, str, Any]]:
+    """(anchor, kind, node) of every searchable paragraph of ``doc``, in reading order; a
+    node has ``rich`` and ``text`` (computing ``text`` costs, so index_update hashes ``rich``)."""
     for loose in doc.context + doc.report:
-        yield loose.id, "r", loose.text
+        yield loose.id, "r", loose
     for p in doc.preamble:
         yield from _with_items(p, "p")
     for p in doc.operative:
@@ -102,17 +103,30 @@ def document_paragraphs(doc: Document) -> Iterator[tuple[str, str, str]]:
         for p in att.paragraphs:
             yield from _with_items(p, "a")
     for fn in doc.footnotes:
-        yield fn.id, "f", fn.text
+        yield fn.id, "f", fn
     for loose in doc.closing + doc.unclassified:
-        yield loose.id, "r", loose.text
+        yield loose.id, "r", loose
+
+
+def document_paragraphs(doc: Document) -> Iterator[tuple[str, str, str]]:
+    """(anchor, kind, text) of every searchable paragraph of ``doc``, in reading order."""
+    for anchor, kind, node in paragraph_nodes(doc):
+        yield anchor, kind, node.text
+
+
+def document_entries(doc: Document, d: int, first_ref: int) -> list[Entry]:
+    """The entries of ``doc`` (position ``d`` in the build), numbered from ``first_ref``."""
+    out: list[Entry] = []
+    for anchor, kind, text in document_paragraphs(doc):
+        if text.strip():
+            out.append(Entry(first_ref + len(out), d, anchor, kind, doc.language, text))
+    return out
 
 
 def entries(docs: list[Document]) -> list[Entry]:
     out: list[Entry] = []
     for d, doc in enumerate(docs):
-        for anchor, kind, text in document_paragraphs(doc):
-            if text.strip():
-                out.append(Entry(len(out), d, anchor, kind, doc.language, text))
+        out += document_entries(doc, d, len(out))
     return out
 
 
@@ -320,23 +334,33 @@ def doc_record(doc: Document) -> dict[str, str]:
     }
 
 
+def store_chunk(docs: list[Document], chunk: list[Entry], start: int) -> dict[str, Any]:
+    """Store file ``start // STORE_CHUNK``: the refs ``start...`` of ``chunk``."""
+    return {
+        "format": FORMAT,
+        "first": start,
+        "docs": {str(e.doc): doc_record(docs[e.doc]) for e in chunk},
+        "rows": [[e.doc, e.anchor, e.kind, e.text] for e in chunk],
+    }
+
+
 def store_chunks(docs: list[Document], entries_: list[Entry]) -> Iterator[dict[str, Any]]:
     for start in range(0, len(entries_), STORE_CHUNK):
-        chunk = entries_[start : start + STORE_CHUNK]
-        yield {
-            "format": FORMAT,
-            "first": start,
-            "docs": {str(e.doc): doc_record(docs[e.doc]) for e in chunk},
-            "rows": [[e.doc, e.anchor, e.kind, e.text] for e in chunk],
-        }
+        yield store_chunk(docs, entries_[start : start + STORE_CHUNK], start)
 
 
 def facets(docs: list[Document], entries_: list[Entry]) -> dict[str, Any]:
-    bodies = sorted({doc_record(d)["body"] for d in docs})
-    kinds = sorted({d.kind for d in docs})
     first_ref: dict[int, int] = {}
     for e in entries_:
         first_ref.setdefault(e.doc, e.ref)
+    return facets_of(docs, "".join(e.kind for e in entries_), first_ref)
+
+
+def facets_of(docs: list[Document], paragraph_kinds: str,
+              first_ref: dict[int, int]) -> dict[str, Any]:
+    """facets.json from the per-ref kind letters and each document's first ref."""
+    bodies = sorted({doc_record(d)["body"] for d in docs})
+    kinds = sorted({d.kind for d in docs})
     return {
         "format": FORMAT,
         "bodies": bodies,
@@ -344,7 +368,7 @@ def facets(docs: list[Document], entries_: list[Entry]) -> dict[str, Any]:
         # per document: [body#, year, kind#, first ref] (first ref -1: nothing searchable)
         "docs": [[bodies.index(doc_record(d)["body"]), _year(d), kinds.index(d.kind),
                   first_ref.get(i, -1)] for i, d in enumerate(docs)],
-        "paragraphKinds": "".join(e.kind for e in entries_),
+        "paragraphKinds": paragraph_kinds,
     }
 
 
@@ -365,57 +389,52 @@ def write_store(docs: list[Document], all_entries: list[Entry], search: Path) ->
     (search / "facets.json").write_text(_dump(facets(docs, all_entries)), encoding="utf-8")
 
 
-def write_language(lang: str, mine: list[Entry], search: Path) -> dict[str, Any]:
-    """Build and split the index of one language into ``search/<lang>/``; its manifest entry."""
-    ranges, shards = split_index(build_lunr(mine, lang))
-    (search / lang).mkdir()
-    files = []
-    for n, shard in enumerate(shards):
-        name = f"{lang}/{n}.json"
-        (search / name).write_text(_dump(shard), encoding="utf-8")
-        files.append(name)
+def language_entry(lang: str, count: int, shards: list[list[Any]]) -> dict[str, Any]:
+    """The manifest entry of one language; ``shards`` as below."""
     return {
         "pipeline": [textpipe.label(lang, s) for s in textpipe.STAGES],
         "textpipe": textpipe.browser_data(lang),
         "fields": [FIELD],
-        "paragraphs": len(mine),
+        "paragraphs": count,
         # [first term, last term, file] or, for a piece of a common word,
         # [term, term, file, first ref, last ref]
-        "shards": [[r[0], r[1], name, *r[2:]] for r, name in zip(ranges, files, strict=True)],
+        "shards": shards,
     }
 
 
-def write_index(docs: list[Document], out: Path, repo: Path) -> dict[str, Any]:
-    """Write ``out/search/`` and the vendored browser runtime; return the manifest."""
-    search = out / "search"
-    search.mkdir(exist_ok=True)
-    vendor = out / "static" / "vendor"
-    vendor.mkdir(parents=True, exist_ok=True)
-    for name, rel in VENDOR_FILES.items():
-        source = repo / rel
-        if not source.is_file():
-            raise FileNotFoundError(f"{rel} is missing: run `make setup` (npm ci) first")
-        shutil.copyfile(source, vendor / name)
+def write_language(lang: str, mine: list[Entry], search: Path, budget: int | None = None,
+                   keep_state: bool = False) -> tuple[dict[str, Any], Any]:
+    """Build and split the index of one language into ``search/<lang>/``; its manifest entry,
+    and with ``keep_state`` what index_update needs to update it next time (else None)."""
+    builder = AnalyzedBuilder(lang)
+    for e in mine:
+        builder.add_text(str(e.ref), e.text)
+    terms = term_postings(builder.serialized())
+    planned = plan_shards(terms, SHARD_BYTES if budget is None else budget)
+    ranges = shard_ranges(planned)
+    (search / lang).mkdir()
+    files, texts = [], []
+    for n, shard in enumerate(planned):
+        name = f"{lang}/{n}.json"
+        text = _dump({"format": FORMAT, "terms": shard["terms"]})
+        (search / name).write_text(text, encoding="utf-8")
+        files.append(name)
+        texts.append(text)
+    shards = [[r[0], r[1], name, *r[2:]] for r, name in zip(ranges, files, strict=True)]
+    kept = None
+    if keep_state:
+        from . import index_update  # imports this module
 
-    all_entries = entries(docs)
-    by_language: dict[str, list[Entry]] = {}
-    for e in all_entries:
-        by_language.setdefault(index_language(e.language), []).append(e)
-    # one process per language: lunr.py is pure Python and the machines have two cores
-    if len(all_entries) > PARALLEL_FROM and len(by_language) > 1:
-        with ProcessPoolExecutor(min(2, len(by_language))) as pool:
-            futures = {lang: pool.submit(write_language, lang, mine, search)
-                       for lang, mine in sorted(by_language.items())}
-            write_store(docs, all_entries, search)
-            languages = {lang: f.result() for lang, f in futures.items()}
-    else:
-        write_store(docs, all_entries, search)
-        languages = {lang: write_language(lang, mine, search)
-                     for lang, mine in sorted(by_language.items())}
-    manifest = {
+        kept = index_update.language_state(builder, terms, shards, texts)
+    return language_entry(lang, len(mine), shards), kept
+
+
+def manifest_of(docs: list[Document], paragraphs: int,
+                languages: dict[str, Any]) -> dict[str, Any]:
+    return {
         "format": FORMAT,
         "pipelineVersion": textpipe.PIPELINE_VERSION,
-        "paragraphs": len(all_entries),
+        "paragraphs": paragraphs,
         "documents": len(docs),
         "storeChunk": STORE_CHUNK,
         "store": "store/{n}.json",
@@ -424,8 +443,52 @@ def write_index(docs: list[Document], out: Path, repo: Path) -> dict[str, Any]:
         "filters": filter_values(docs),
         "languages": languages,
     }
+
+
+def write_vendor(out: Path, repo: Path) -> None:
+    vendor = out / "static" / "vendor"
+    vendor.mkdir(parents=True, exist_ok=True)
+    for name, rel in VENDOR_FILES.items():
+        source = repo / rel
+        if not source.is_file():
+            raise FileNotFoundError(f"{rel} is missing: run `make setup` (npm ci) first")
+        shutil.copyfile(source, vendor / name)
+
+
+def build_full(docs: list[Document], search: Path, keep_state: bool = False
+               ) -> tuple[dict[str, Any], dict[str, Any], list[Entry]]:
+    """Write all of ``search/`` from scratch; (manifest, per language state or {}, entries)."""
+    budget = SHARD_BYTES
+    all_entries = entries(docs)
+    by_language: dict[str, list[Entry]] = {}
+    for e in all_entries:
+        by_language.setdefault(index_language(e.language), []).append(e)
+    # one process per language: lunr.py is pure Python and the machines have two cores
+    if len(all_entries) > PARALLEL_FROM and len(by_language) > 1:
+        with ProcessPoolExecutor(min(2, len(by_language))) as pool:
+            futures = {lang: pool.submit(write_language, lang, mine, search, budget, keep_state)
+                       for lang, mine in sorted(by_language.items())}
+            write_store(docs, all_entries, search)
+            written = {lang: f.result() for lang, f in futures.items()}
+    else:
+        write_store(docs, all_entries, search)
+        written = {lang: write_language(lang, mine, search, budget, keep_state)
+                   for lang, mine in sorted(by_language.items())}
+    manifest = manifest_of(docs, len(all_entries), {k: v[0] for k, v in written.items()})
     (search / "manifest.json").write_text(_dump(manifest), encoding="utf-8")
-    return manifest
+    return manifest, {k: v[1] for k, v in written.items() if v[1] is not None}, all_entries
+
+
+def write_index(docs: list[Document], out: Path, repo: Path, previous: Path | None = None,
+                state: Path | None = None) -> dict[str, Any]:
+    """Write ``out/search/`` and the vendored browser runtime; return the manifest.
+
+    With ``previous`` (the site in place) and ``state`` (a folder kept for the next build),
+    a small edit updates the previous index instead of rebuilding it (index_update.py).
+    """
+    from . import index_update  # imports this module
+
+    return index_update.write_search(docs, out, repo, previous, state).manifest
 
 
 def gzip_size(path: Path) -> int:

@@ -705,9 +705,9 @@ def stem_english(word: str) -> str:
         r2 = _gopast_v_nonv(s, p1, v)
         p2 = n if r2 is None else r2
     # Step 1a
-    for suf in ("'s'", "'s", "'"):
-        if s.endswith(suf):
-            s = s[: -len(suf)]
+    for apostrophe in ("'s'", "'s", "'"):
+        if s.endswith(apostrophe):
+            s = s[: -len(apostrophe)]
             break
     if s.endswith("sses"):
         s = s[:-2]

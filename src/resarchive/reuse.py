@@ -1,0 +1,103 @@
+"""What a rebuild may take from the previous site instead of writing it again.
+
+A document's page and data file are functions of the document alone (plus the templates, the
+static files, the rendering code and the site settings). So a rebuild hard-links the page and
+data file of every document whose digest is the one recorded when the previous site was
+written, and renders the others. The record (``pages.json`` in the build's state folder) is
+trusted only if it was written for the very site now in place (the digest of its
+``catalog.json``) and by the same output code (``output_fingerprint``); otherwise every page
+is rendered.
+
+Hard links are safe because a build never writes into a file it linked: the new site is a
+new folder, each of its files is either linked or written fresh, and the old folder is
+removed after the swap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from .cache import store_file
+from .models import Document
+
+PACKAGE = Path(__file__).resolve().parent
+STATE_FORMAT = 1
+
+
+@cache
+def output_fingerprint(repo: Path, site_settings: str) -> str:
+    """sha256 of everything a page depends on besides its document: package code and data,
+    templates, static files, the site settings."""
+    h = hashlib.sha256(f"{STATE_FORMAT}\0{site_settings}".encode())
+    files = [*PACKAGE.rglob("*.py"), *(PACKAGE / "data").rglob("*"),
+             *(repo / "templates").rglob("*"), *(repo / "static").rglob("*")]
+    for path in sorted(p for p in files if p.is_file()):
+        h.update(f"\0{path.as_posix()}\0".encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def document_digest(doc: Document) -> str:
+    return hashlib.sha256(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+def file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+@dataclass
+class PageRecord:
+    """The documents of one written site: page URL -> document digest."""
+
+    fingerprint: str
+    catalog: str | None = None  # digest of the site's catalog.json
+    digests: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, state: Path | None) -> PageRecord | None:
+        if state is None:
+            return None
+        try:
+            data = json.loads((state / "pages.json").read_text(encoding="utf-8"))
+            return cls(data["fingerprint"], data["catalog"], dict(data["digests"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save(self, state: Path) -> None:
+        data = {"fingerprint": self.fingerprint, "catalog": self.catalog, "digests": self.digests}
+        store_file(state / "pages.json", json.dumps(data, separators=(",", ":")).encode())
+
+
+def reusable_pages(record: PageRecord | None, fingerprint: str,
+                   previous: Path | None) -> dict[str, str]:
+    """URL -> digest of the pages the previous site holds and a rebuild may link ({} when the
+    record does not describe that site or another output code wrote it)."""
+    if record is None or previous is None or record.fingerprint != fingerprint:
+        return {}
+    if record.catalog is None or record.catalog != file_digest(previous / "catalog.json"):
+        return {}
+    return record.digests
+
+
+def link_or_copy(source: Path, target: Path) -> bool:
+    """Hard-link ``source`` at ``target`` (copy across file systems); False if it is gone."""
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            shutil.copyfile(source, target)
+        except OSError:
+            return False
+    return True

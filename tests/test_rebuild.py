@@ -1,0 +1,96 @@
+"""A rebuild reuses what did not change (parsed files, pages, index) and writes exactly the
+site a build from scratch writes."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from resarchive import reuse
+
+REPO = Path(__file__).resolve().parents[1]
+EDITED = "000_1b8c8940ed5f6a62.txt"  # the France/Romania draft: one document
+
+
+def build(content: Path, out: Path, cache: Path | None, stats: Path) -> dict:
+    command = [sys.executable, str(REPO / "build.py"), "--content", str(content), "--out", str(out),
+               "--stats", str(stats), "--quiet"]
+    command += ["--cache", str(cache)] if cache else ["--no-cache"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return json.loads(stats.read_text(encoding="utf-8"))
+
+
+def differences(left: Path, right: Path) -> list[str]:
+    """Files present on one side only or with different bytes, recursively."""
+    found: list[str] = []
+
+    def walk(cmp: filecmp.dircmp, prefix: str) -> None:
+        found.extend(prefix + n for n in cmp.left_only + cmp.right_only + cmp.funny_files)
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+        found.extend(prefix + n for n in mismatch + errors)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(left, right), "")
+    return found
+
+
+def test_rebuild_after_an_edit_equals_a_build_from_scratch(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    first = build(content, site, cache, tmp_path / "first.json")
+    assert first["reused"] == 0 and first["parsed"] == first["files"] == 4
+
+    unchanged = build(content, site, cache, tmp_path / "unchanged.json")
+    assert unchanged["parsed"] == 0
+    assert unchanged["reused"] == unchanged["documents"] == 11
+
+    text = (content / EDITED).read_text(encoding="utf-8")
+    assert text.count("enfants") > 1
+    (content / EDITED).write_text(text.replace("enfants", "mineurs", 1), encoding="utf-8")
+    edited = build(content, site, cache, tmp_path / "edited.json")
+    assert edited["parsed"] == 1 and edited["reused"] == 10  # the edited file holds one document
+
+    scratch = tmp_path / "scratch"
+    build(content, scratch, None, tmp_path / "scratch.json")
+    assert differences(site, scratch) == []
+    assert "mineurs" in (site / "doc").joinpath(
+        json.loads((site / "catalog.json").read_text(encoding="utf-8"))["documents"][0]["url"]
+        .removeprefix("doc/")).read_text(encoding="utf-8")
+    assert not list(tmp_path.glob(".site.*")), "the old site and the temporary folder are gone"
+
+
+def test_pages_are_not_reused_for_a_site_replaced_meanwhile(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(content, site, cache, tmp_path / "a.json")
+    # Someone rebuilt the site without the cache from other content: the record no longer
+    # describes it, so its pages must not be trusted.
+    (content / EDITED).unlink()
+    build(content, site, None, tmp_path / "b.json")
+    shutil.copy(REPO / "content" / EDITED, content / EDITED)
+    again = build(content, site, cache, tmp_path / "c.json")
+    assert again["reused"] == 0
+    scratch = tmp_path / "scratch"
+    build(content, scratch, None, tmp_path / "scratch.json")
+    assert differences(site, scratch) == []
+
+
+def test_a_record_of_other_output_code_or_another_site_is_not_trusted(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "catalog.json").write_text("{}", encoding="utf-8")
+    record = reuse.PageRecord("code-1", reuse.file_digest(site / "catalog.json"),
+                              {"doc/a.html": "x"})
+    assert reuse.reusable_pages(record, "code-1", site) == {"doc/a.html": "x"}
+    assert reuse.reusable_pages(record, "code-2", site) == {}
+    (site / "catalog.json").write_text('{"documents": []}', encoding="utf-8")
+    assert reuse.reusable_pages(record, "code-1", site) == {}
+    assert reuse.reusable_pages(record, "code-1", None) == {}
