@@ -30,12 +30,11 @@ from .errors import ContentError
 from .models import Document
 from .pipeline import parse_source
 from .read import (
-    META_SUFFIXES,
     TEXT_SUFFIXES,
-    find_sources,
     read_sidecar,
     read_source,
     rel_name,
+    scan_content,
     sidecar_path,
 )
 
@@ -97,14 +96,13 @@ def load_documents(content: Path, cache: Path | None = None, jobs: int | None = 
     if not content.is_dir():
         out.errors.append(ContentError(str(content), "content folder not found"))
         return out
-    sources = find_sources(content)
+    found = scan_content(content)
+    sources = found.sources
     out.files = len(sources)
-    texts = {p.with_suffix("") for p in sources}
-    for meta in sorted(p for s in META_SUFFIXES for p in content.rglob(f"*{s}")):
-        if meta.with_suffix("") not in texts:
-            out.errors.append(ContentError(rel_name(meta, content),
-                                           "metadata file without a text beside it "
-                                           f"(expected {meta.with_suffix('.txt').name})"))
+    for meta in found.orphans:
+        out.errors.append(ContentError(rel_name(meta, content),
+                                       "metadata file without a text beside it "
+                                       f"(expected {meta.with_suffix('.txt').name})"))
     if not sources:
         out.errors.append(ContentError(str(content),
                                        f"no content files ({', '.join(TEXT_SUFFIXES)})"))
@@ -114,7 +112,7 @@ def load_documents(content: Path, cache: Path | None = None, jobs: int | None = 
     keys: list[str | None] = [None] * len(sources)
     todo: list[tuple[int, Path, str | None]] = []
     with no_gc():
-        _load_cached(sources, content, parse_cache, results, todo, keys)
+        _load_cached(sources, found.sidecars, content, parse_cache, results, todo, keys)
     out.parsed, out.cached = len(todo), len(sources) - len(todo)
     out.changed = [rel_name(path, content) for _, path, _ in todo]
 
@@ -166,8 +164,8 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _load_cached(sources: list[Path], content: Path, parse_cache: ParseCache | None,
-                 results: list, todo: list, keys: list) -> None:
+def _load_cached(sources: list[Path], sidecars: dict[Path, Path], content: Path,
+                 parse_cache: ParseCache | None, results: list, todo: list, keys: list) -> None:
     """Fill ``results`` (and ``keys``) from the cache; append the files to parse to ``todo``
     as (i, path, key)."""
     index = StatIndex(parse_cache.dir, content) if parse_cache is not None else None
@@ -175,7 +173,7 @@ def _load_cached(sources: list[Path], content: Path, parse_cache: ParseCache | N
         key = None
         if parse_cache is not None and index is not None:
             try:
-                key = index.key(rel_name(path, content), path, sidecar_path(path))
+                key = index.key(rel_name(path, content), path, sidecars.get(path))
             except OSError:
                 key = None  # unreadable: parse_file reports it
             docs = parse_cache.get(key) if key else None

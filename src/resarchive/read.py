@@ -5,6 +5,8 @@ Bad input is reported as ContentError (file and line), never raised as a traceba
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +25,53 @@ META_KEYS = {
 
 def find_sources(content: Path) -> list[Path]:
     """Content files in a stable order (sorted by relative path)."""
-    return sorted(
-        p for p in content.rglob("*")
-        if p.is_file() and p.suffix in TEXT_SUFFIXES and not p.name.startswith(".")
-    )
+    return scan_content(content).sources
+
+
+@dataclass
+class ContentFiles:
+    """What a content folder holds, found in one walk."""
+
+    sources: list[Path]  # text files, sorted by relative path
+    sidecars: dict[Path, Path]  # text file -> its YAML file
+    orphans: list[Path]  # YAML files without a text beside them, sorted
+
+
+def scan_content(content: Path) -> ContentFiles:
+    """Walk ``content`` once (os.scandir: the file type comes with the directory entry, so a
+    folder of thousands of files costs no stat per file). Hidden files are skipped."""
+    texts: dict[tuple[str, ...], Path] = {}
+    metas: dict[tuple[str, ...], Path] = {}
+    folders = [(content, ())]
+    while folders:
+        folder, parts = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                stem, dot, suffix = entry.name.rpartition(".")
+                suffix = f".{suffix}" if dot and stem else ""
+                wanted = texts if suffix in TEXT_SUFFIXES else \
+                    metas if suffix in META_SUFFIXES else None
+                if wanted is not None and entry.is_file():
+                    wanted[(*parts, entry.name)] = Path(entry.path)
+                elif entry.is_dir():
+                    folders.append((Path(entry.path), (*parts, entry.name)))
+    stems = {key[:-1] + (key[-1].rpartition(".")[0],) for key in texts}
+    by_stem: dict[tuple[str, ...], Path] = {}
+    for suffix in reversed(META_SUFFIXES):  # .yaml wins over .yml, as sidecar_path says
+        for key, path in metas.items():
+            if key[-1].endswith(suffix):
+                by_stem[key[:-1] + (key[-1].rpartition(".")[0],)] = path
+    sources = [texts[key] for key in sorted(texts)]
+    sidecars = {}
+    for key in sorted(texts):
+        meta = by_stem.get(key[:-1] + (key[-1].rpartition(".")[0],))
+        if meta is not None:
+            sidecars[texts[key]] = meta
+    orphans = [metas[key] for key in sorted(metas)
+               if key[:-1] + (key[-1].rpartition(".")[0],) not in stems]
+    return ContentFiles(sources, sidecars, orphans)
 
 
 def rel_name(path: Path, content: Path) -> str:
