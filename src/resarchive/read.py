@@ -42,7 +42,7 @@ def scan_content(content: Path) -> ContentFiles:
     folder of thousands of files costs no stat per file). Hidden files are skipped."""
     texts: dict[tuple[str, ...], Path] = {}
     metas: dict[tuple[str, ...], Path] = {}
-    folders = [(content, ())]
+    folders: list[tuple[Path, tuple[str, ...]]] = [(content, ())]
     while folders:
         folder, parts = folders.pop()
         with os.scandir(folder) as entries:
