@@ -34,10 +34,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 import shutil
-import tempfile
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -50,7 +48,8 @@ from typing import Any
 from lunr.builder import Builder
 from lunr.idf import idf as Idf
 
-from . import index, textpipe
+from . import index, reuse, textpipe
+from .cache import store_file
 from .models import Document
 
 STATE_FORMAT = 1
@@ -209,16 +208,9 @@ def _header() -> dict[str, Any]:
 
 
 def save_state(folder: Path, state: dict[str, Any]) -> None:
-    """Atomically: a reader finds the old state or the new one, never half of one."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=STATE_FILE + ".", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / STATE_FILE)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Atomically (a reader finds the old state or the new one, never half of one); a cache
+    that cannot be written only means the next build is a full one."""
+    store_file(folder / STATE_FILE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def load_state(folder: Path, old_search: Path) -> dict[str, Any]:
@@ -419,12 +411,8 @@ def write_chunks(docs: list[Document], changes: Changes, chunks: set[int], searc
 
 
 def _link(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except FileNotFoundError:
-        raise Fallback(f"{source} is missing from the previous site") from None
-    except OSError:  # another file system, or no hard links there
-        shutil.copyfile(source, target)
+    if not reuse.link_or_copy(source, target):
+        raise Fallback(f"{source} is missing from the previous site")
 
 
 def link_unchanged(old_search: Path, search: Path, state: dict[str, Any], total: int,
