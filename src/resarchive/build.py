@@ -255,7 +255,7 @@ def write_site(docs: list[Document], out: Path, log: Callable[[str], None] | Non
     timings["export"] = time.perf_counter() - t
     t = time.perf_counter()
     shutil.copytree(STATIC, out / "static")
-    run = index_update.write_search(docs, out, REPO, previous,
+    run = index_update.write_search(docs, out, previous,
                                     state / "index" if state is not None else None, digests)
     timings["index"] = time.perf_counter() - t
     if log:

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -62,12 +61,6 @@ PARAGRAPH_KINDS = {
     "a": "attachment",
     "r": "other",  # report text, closing lines, unclassified blocks
 }
-
-#: npm files the search worker needs, copied into site/static/vendor/ by the build.
-VENDOR_FILES = {
-    "lunr.min.js": "node_modules/lunr/lunr.min.js",
-}
-
 
 @dataclass(frozen=True)
 class Entry:
@@ -445,16 +438,6 @@ def manifest_of(docs: list[Document], paragraphs: int,
     }
 
 
-def write_vendor(out: Path, repo: Path) -> None:
-    vendor = out / "static" / "vendor"
-    vendor.mkdir(parents=True, exist_ok=True)
-    for name, rel in VENDOR_FILES.items():
-        source = repo / rel
-        if not source.is_file():
-            raise FileNotFoundError(f"{rel} is missing: run `make setup` (npm ci) first")
-        shutil.copyfile(source, vendor / name)
-
-
 def build_full(docs: list[Document], search: Path, keep_state: bool = False
                ) -> tuple[dict[str, Any], dict[str, Any], list[Entry]]:
     """Write all of ``search/`` from scratch; (manifest, per language state or {}, entries)."""
@@ -479,16 +462,16 @@ def build_full(docs: list[Document], search: Path, keep_state: bool = False
     return manifest, {k: v[1] for k, v in written.items() if v[1] is not None}, all_entries
 
 
-def write_index(docs: list[Document], out: Path, repo: Path, previous: Path | None = None,
+def write_index(docs: list[Document], out: Path, previous: Path | None = None,
                 state: Path | None = None) -> dict[str, Any]:
-    """Write ``out/search/`` and the vendored browser runtime; return the manifest.
+    """Write ``out/search/``; return the manifest.
 
     With ``previous`` (the site in place) and ``state`` (a folder kept for the next build),
     a small edit updates the previous index instead of rebuilding it (index_update.py).
     """
     from . import index_update  # imports this module
 
-    return index_update.write_search(docs, out, repo, previous, state).manifest
+    return index_update.write_search(docs, out, previous, state).manifest
 
 
 def gzip_size(path: Path) -> int:

@@ -236,14 +236,13 @@ def load_state(folder: Path, old_search: Path) -> dict[str, Any]:
 # ------------------------------------------------------------------ entry point
 
 
-def write_search(docs: list[Document], out: Path, repo: Path, previous: Path | None,
+def write_search(docs: list[Document], out: Path, previous: Path | None,
                  state: Path | None, digests: dict[str, str] | None = None) -> IndexRun:
-    """``out/search/`` and the vendored runtime: updated from ``previous`` when ``state``
+    """``out/search/``: updated from ``previous`` when ``state``
     allows it (see the module docstring), else built in full; the state is saved for next
     time whenever ``state`` is given."""
     search = out / "search"
     search.mkdir(exist_ok=True)
-    index.write_vendor(out, repo)
     reason = "no previous site or no state folder"
     if previous is not None and state is not None:
         try:

@@ -4,14 +4,15 @@
  * - parseQuery: what the user typed -> clauses (one per word: its index term, required or
  *   excluded, exact or prefix) and quoted phrases;
  * - shardsFor: which term shards of site/search/<lang>/ a query needs (manifest ranges);
- * - ShardSet: the shards loaded so far, merged into one lunr.Index. A shard holds every
- *   index entry of its terms (inverted index and field-vector entries), and lunr.js scores
- *   with the dot product over the query's terms only, so the merge of the shards a query
- *   needs answers it exactly as the whole index would (tests/test_search_index.py);
- * - run: the lunr query for the clauses;
+ * - ShardSet: the shards loaded so far, and search(), which scores the clauses over their
+ *   postings exactly as lunr.js would over the whole index. A shard holds every index
+ *   entry of its terms (inverted index and field-vector entries of a lunr.py index), and
+ *   lunr.js scores with the dot product over the query's terms only, so the shards a query
+ *   needs answer it as the whole index would (tests/test_search_index.py);
  * - phraseMatches, highlightSpans: checks and marks on a paragraph's text.
  *
- * UMD: self.resarchiveSearchCore in a worker, module.exports in Node. Needs textpipe.js.
+ * UMD: self.resarchiveSearchCore in a worker, module.exports in Node. Needs textpipe.js
+ * (not lunr.js: the worker reads the index's entries itself).
  */
 (function (root, factory) {
   "use strict";
@@ -184,18 +185,24 @@
     });
   }
 
-  // The shards loaded so far for one language. For each query it builds a small lunr.Index
-  // holding only the terms the query can match (its words, its prefixes' expansions): lunr
-  // scores a paragraph by the dot product of the query vector with the paragraph's vector,
-  // and the query vector is zero outside those terms, so the scores are the whole index's.
-  // The cost of a query is then bounded by its own postings, not by what earlier queries loaded.
-  function ShardSet(lunr, pipelineLabels) {
-    this.lunr = lunr;
-    this.pipelineLabels = pipelineLabels;
+  // The shards loaded so far for one language, and the search over them.
+  //
+  // Scores are lunr.js's (lunr.Index.prototype.query, 2.3.9), computed over the postings
+  // directly: a paragraph's score is the dot product of the query vector (1 per matching
+  // clause term, summed when two clauses expand to the same term) with the paragraph's
+  // field vector, divided by the query vector's magnitude; both sums are taken in ascending
+  // term index order, as lunr.Vector does, so the floats are the same to the last bit. The
+  // field vector's entries outside the query's terms add nothing to the dot product, which is
+  // why the shards a query needs answer it exactly as the whole index would
+  // (tests/test_search_index.py compares with lunr.js on the unsplit index). Building a
+  // lunr.Index per query cost 200-400 ms for two common words at 300,000 paragraphs; this
+  // costs a few ms, and its work is bounded by the query's own postings.
+  function ShardSet() {
     this.loaded = Object.create(null);
-    this.terms = Object.create(null); // term -> {index, flats: [[ref delta, score, ...], ...]}
+    this.terms = Object.create(null); // term -> {index, flats: [[ref delta, score, ...]], postings}
     this.sorted = null; // the loaded terms, sorted (for prefixes)
-    this.last = { key: null, index: null };
+    this.mark = new Int32Array(0); // per ref: the generation that last marked it
+    this.generation = 0;
   }
 
   ShardSet.prototype.has = function (n) { return !!this.loaded[n]; };
@@ -205,111 +212,166 @@
     this.loaded[n] = true;
     shard.terms.forEach(function (t) {
       var known = this.terms[t[0]];
-      if (!known) { known = this.terms[t[0]] = { index: t[1], flats: [] }; }
+      if (!known) { known = this.terms[t[0]] = { index: t[1], flats: [], postings: null }; }
       known.flats.push(t[2]); // a common word arrives in several pieces
+      known.postings = null;
     }, this);
     this.sorted = null;
   };
 
-  function decode(flat, each) {
-    var ref = 0;
-    for (var i = 0; i < flat.length; i += 2) {
-      ref += flat[i];
-      each(ref, flat[i + 1]);
-    }
-  }
+  // The loaded postings of `term`, decoded once: {refs: Int32Array, weights: Float64Array},
+  // sorted by ref (the pieces of a common word cover disjoint ref ranges).
+  ShardSet.prototype.postings = function (term) {
+    var known = this.terms[term];
+    if (!known) { return { refs: new Int32Array(0), weights: new Float64Array(0) }; }
+    if (known.postings) { return known.postings; }
+    var flats = known.flats.slice().sort(function (a, b) { return a[0] - b[0]; });
+    var size = 0;
+    flats.forEach(function (flat) { size += flat.length / 2; });
+    var refs = new Int32Array(size), weights = new Float64Array(size), k = 0;
+    flats.forEach(function (flat) {
+      var ref = 0;
+      for (var i = 0; i < flat.length; i += 2) {
+        ref += flat[i];
+        refs[k] = ref;
+        weights[k] = flat[i + 1];
+        k++;
+      }
+    });
+    known.postings = { refs: refs, weights: weights };
+    return known.postings;
+  };
 
   // Refs (sorted numbers) of the loaded postings of `term`.
   ShardSet.prototype.refsOf = function (term) {
-    var known = this.terms[term];
-    if (!known) { return []; }
-    var refs = [];
-    known.flats.forEach(function (flat) { decode(flat, function (ref) { refs.push(ref); }); });
-    return refs.sort(function (a, b) { return a - b; });
+    return Array.prototype.slice.call(this.postings(term).refs);
   };
 
-  // The loaded terms a query can match, sorted.
-  ShardSet.prototype.termsFor = function (parsed) {
+  // The loaded terms a clause matches: its term, or every term its prefix starts, sorted.
+  ShardSet.prototype.expand = function (clause) {
+    if (!clause.prefix) { return this.terms[clause.term] ? [clause.term] : []; }
     if (!this.sorted) { this.sorted = Object.keys(this.terms).sort(); }
-    var sorted = this.sorted;
-    var out = Object.create(null);
-    parsed.clauses.forEach(function (c) {
-      if (!c.prefix) {
-        if (this.terms[c.term]) { out[c.term] = true; }
-        return;
-      }
-      var lo = 0, hi = sorted.length;
-      while (lo < hi) {
-        var mid = (lo + hi) >> 1;
-        if (sorted[mid] < c.term) { lo = mid + 1; } else { hi = mid; }
-      }
-      for (var k = lo; k < sorted.length && sorted[k].lastIndexOf(c.term, 0) === 0; k++) { out[sorted[k]] = true; }
-    }, this);
-    return Object.keys(out).sort();
-  };
-
-  ShardSet.prototype.lunrIndex = function (parsed) {
-    var lunr = this.lunr;
-    var terms = this.termsFor(parsed);
-    var key = terms.join("\u0000");
-    if (this.last.key === key) { return this.last.index; }
-    var inverted = Object.create(null);
-    var parts = Object.create(null); // "text/<ref>" -> [termIndex, score, ...]
-    terms.forEach(function (term) {
-      var known = this.terms[term];
-      var refs = Object.create(null);
-      known.flats.forEach(function (flat) {
-        decode(flat, function (ref, score) {
-          refs[ref] = {};
-          var fieldRef = FIELD + "/" + ref;
-          (parts[fieldRef] || (parts[fieldRef] = [])).push(known.index, score);
-        });
-      });
-      var posting = { _index: known.index };
-      posting[FIELD] = refs;
-      inverted[term] = posting;
-    }, this);
-    var vectors = Object.create(null);
-    for (var fieldRef in parts) {
-      var part = parts[fieldRef];
-      if (part.length > 2) { // several terms: lunr.Vector wants its elements sorted by index
-        var pairs = [];
-        for (var i = 0; i < part.length; i += 2) { pairs.push([part[i], part[i + 1]]); }
-        pairs.sort(function (x, y) { return x[0] - y[0]; });
-        part = [];
-        pairs.forEach(function (p) { part.push(p[0], p[1]); });
-      }
-      vectors[fieldRef] = new lunr.Vector(part);
+    var sorted = this.sorted, out = [];
+    var lo = 0, hi = sorted.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (sorted[mid] < clause.term) { lo = mid + 1; } else { hi = mid; }
     }
-    var index = new lunr.Index({
-      invertedIndex: inverted,
-      fieldVectors: vectors,
-      tokenSet: lunr.TokenSet.fromArray(terms),
-      fields: [FIELD],
-      pipeline: lunr.Pipeline.load(this.pipelineLabels)
-    });
-    this.last = { key: key, index: index };
-    return index;
+    for (var k = lo; k < sorted.length && sorted[k].lastIndexOf(clause.term, 0) === 0; k++) { out.push(sorted[k]); }
+    return out;
   };
 
-  // ------------------------------------------------------------------ search
-  // lunr results ([{ref, score, matchData}]) of the clauses on `index` (a lunr.Index).
-  function run(lunr, index, parsed) {
-    var clauses = parsed.clauses;
-    if (!clauses.some(function (c) { return c.presence !== "prohibited"; })) { return []; }
-    return index.query(function (query) {
-      clauses.forEach(function (c) {
-        query.term(c.term, {
-          fields: [FIELD],
-          usePipeline: false,
-          wildcard: c.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
-          presence: c.presence === "prohibited" ? lunr.Query.presence.PROHIBITED
-            : lunr.Query.presence.REQUIRED
-        });
-      });
-    });
+  // The refs of any of `terms`, sorted, without repeats.
+  ShardSet.prototype.union = function (terms) {
+    if (terms.length === 1) { return this.postings(terms[0]).refs; }
+    var size = 0, lists = terms.map(function (t) { var r = this.postings(t).refs; size += r.length; return r; }, this);
+    var all = new Int32Array(size), k = 0;
+    lists.forEach(function (r) { all.set(r, k); k += r.length; });
+    all.sort();
+    var n = 0;
+    for (var i = 0; i < all.length; i++) { if (i === 0 || all[i] !== all[i - 1]) { all[n++] = all[i]; } }
+    return all.subarray(0, n);
+  };
+
+  // Mark every ref of `refs` with a new generation; returns it.
+  ShardSet.prototype.markAll = function (refs) {
+    var last = refs.length ? refs[refs.length - 1] : -1;
+    if (last >= this.mark.length) {
+      var grown = new Int32Array(Math.max(last + 1, this.mark.length * 2));
+      grown.set(this.mark);
+      this.mark = grown;
+    }
+    var g = ++this.generation;
+    for (var i = 0; i < refs.length; i++) { this.mark[refs[i]] = g; }
+    return g;
+  };
+
+  // The candidates (sorted refs) marked with generation `g` (wanted) or not (!wanted).
+  ShardSet.prototype.keepMarked = function (candidates, g, wanted) {
+    var mark = this.mark, out = new Int32Array(candidates.length), n = 0;
+    for (var i = 0; i < candidates.length; i++) {
+      var r = candidates[i];
+      if ((r < mark.length && mark[r] === g) === wanted) { out[n++] = r; }
+    }
+    return out.subarray(0, n);
+  };
+
+  // [{ref, score}] of the clauses (all "required" words present, no "prohibited" one), best
+  // first; equal scores by ref, so the order does not depend on what was loaded before.
+  // Typed arrays throughout: two common words give some 20,000 candidates.
+  ShardSet.prototype.search = function (parsed) {
+    var positive = [], negative = [];
+    var vector = Object.create(null); // term index -> query weight
+    var termAt = Object.create(null); // term index -> term
+    for (var c = 0; c < parsed.clauses.length; c++) {
+      var clause = parsed.clauses[c];
+      var terms = this.expand(clause);
+      if (clause.presence === "prohibited") {
+        if (terms.length) { negative.push(terms); }
+        continue;
+      }
+      if (!terms.length) { return []; } // a required word no paragraph has
+      positive.push(terms);
+      for (var t = 0; t < terms.length; t++) {
+        var i = this.terms[terms[t]].index;
+        vector[i] = (vector[i] || 0) + 1;
+        termAt[i] = terms[t];
+      }
+    }
+    if (!positive.length) { return []; }
+    // candidates: the refs every required clause matches, the rarest clause first
+    var unions = positive.map(this.union, this).sort(function (a, b) { return a.length - b.length; });
+    var candidates = unions[0];
+    for (var u = 1; u < unions.length && candidates.length; u++) {
+      candidates = this.keepMarked(candidates, this.markAll(unions[u]), true);
+    }
+    for (var x = 0; x < negative.length && candidates.length; x++) {
+      candidates = this.keepMarked(candidates, this.markAll(this.union(negative[x])), false);
+    }
+    var n = candidates.length;
+    if (!n) { return []; }
+    // the dot products, term by term in ascending index order, as lunr.Vector.dot adds them
+    var indexes = Object.keys(vector).map(Number).sort(function (a, b) { return a - b; });
+    var dots = new Float64Array(n);
+    var magnitudeSquared = 0;
+    for (var k = 0; k < indexes.length; k++) {
+      var weight = vector[indexes[k]];
+      magnitudeSquared += weight * weight;
+      var p = this.postings(termAt[indexes[k]]);
+      addProducts(candidates, p.refs, p.weights, weight, dots);
+    }
+    var magnitude = Math.sqrt(magnitudeSquared);
+    for (var d = 0; d < n; d++) { dots[d] = dots[d] / magnitude || 0; }
+    // candidates are sorted by ref: equal scores keep that order
+    var order = new Uint32Array(n);
+    for (var o = 0; o < n; o++) { order[o] = o; }
+    order.sort(function (a, b) { return dots[b] - dots[a] || a - b; });
+    var hits = new Array(n);
+    for (var h = 0; h < n; h++) { hits[h] = { ref: candidates[order[h]], score: dots[order[h]] }; }
+    return hits;
+  };
+
+  // dots[k] += weight * (the posting weight of candidates[k]) for the candidates in `refs`;
+  // both sorted. Gallops through `refs` when the candidates are few.
+  function addProducts(candidates, refs, weights, weight, dots) {
+    var j = 0, n = refs.length;
+    for (var k = 0; k < candidates.length && j < n; k++) {
+      var r = candidates[k];
+      if (refs[j] < r) {
+        var step = 1;
+        while (j + step < n && refs[j + step] < r) { j += step; step *= 2; }
+        var lo = j + 1, hi = Math.min(n, j + step + 1);
+        while (lo < hi) {
+          var mid = (lo + hi) >> 1;
+          if (refs[mid] < r) { lo = mid + 1; } else { hi = mid; }
+        }
+        j = lo;
+      }
+      if (j < n && refs[j] === r) { dots[k] += weight * weights[j]; j++; }
+    }
   }
 
+  // ------------------------------------------------------------------- text
   // Do the terms of `text` hold each phrase as consecutive terms?
   function phraseMatches(text, lang, phrases) {
     if (!phrases.length) { return true; }
@@ -392,7 +454,6 @@
     piecesFor: piecesFor,
     load: load,
     ShardSet: ShardSet,
-    run: run,
     phraseMatches: phraseMatches,
     highlightSpans: highlightSpans,
     phraseSpan: phraseSpan,

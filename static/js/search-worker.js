@@ -2,7 +2,7 @@
  * resarchive search worker: all the work of a search, off the main thread.
  *
  * Reads search/manifest.json first, then for each query fetches only the term shards it
- * needs (search-core.js: shardsFor), searches the merged lunr.Index, filters, and fetches
+ * needs (search-core.js: shardsFor), scores them as lunr.js would (ShardSet.search), filters, and fetches
  * the store chunks of the rows it shows. Messages:
  *
  *   page -> worker  {type: "search", id, q, typing, prefer (a language searched first),
@@ -15,7 +15,7 @@
  * language}, text, spans: [[start, end], ...], cutStart, cutEnd}. The page sets all of it
  * as text (search.js); nothing here builds HTML.
  */
-/* global importScripts, lunr, resarchiveTextpipe, resarchiveSearchCore */
+/* global importScripts, resarchiveTextpipe, resarchiveSearchCore */
 "use strict";
 
 // The manifest is at a known place beside this script: ask for it before loading the
@@ -23,7 +23,7 @@
 var MANIFEST = new URL("../../search/manifest.json", self.location.href).href;
 var early = fetch(MANIFEST);
 
-importScripts("../vendor/lunr.min.js", "textpipe.js", "search-core.js");
+importScripts("textpipe.js", "search-core.js");
 
 var core = resarchiveSearchCore;
 var SNIPPET = 240;
@@ -53,8 +53,8 @@ function init(manifestUrl) {
     var sets = Object.create(null);
     Object.keys(manifest.languages).forEach(function (lang) {
       var info = manifest.languages[lang];
-      resarchiveTextpipe.register(lunr, lang, info.textpipe);
-      sets[lang] = new core.ShardSet(lunr, info.pipeline);
+      resarchiveTextpipe.load(lang, info.textpipe);
+      sets[lang] = new core.ShardSet();
     });
     state = { base: new URL(".", manifestUrl).href, manifest: manifest, sets: sets, facets: null };
     return state;
@@ -71,10 +71,9 @@ function searchLanguage(lang, q, typing) {
   return core.load(parsed, info.shards, set, function (n) {
     return getJSON(url(info.shards[n][2]));
   }).then(function () {
-    var hits = core.run(lunr, set.lunrIndex(parsed), parsed);
     return {
       parsed: parsed,
-      hits: hits.map(function (h) { return { ref: Number(h.ref), score: h.score, lang: lang }; })
+      hits: set.search(parsed).map(function (h) { return { ref: h.ref, score: h.score, lang: lang }; })
     };
   });
 }

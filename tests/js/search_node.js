@@ -3,7 +3,8 @@
  * Node side of tests/test_search_index.py: runs static/js/search-core.js with lunr.js on an
  * index written by src/resarchive/index.py, two ways, so Python can compare them:
  *   "whole":   lunr.Index.load(the unsplit serialized lunr.py index)
- *   "sharded": a ShardSet holding only the shards search-core's load fetches
+ *   "sharded": a ShardSet holding only the shards search-core's load fetches, searched by
+ *              ShardSet.search (the worker's own scoring, no lunr.js)
  *
  *   node tests/js/search_node.js REQUEST.json RESPONSE.json
  *
@@ -30,11 +31,28 @@ const whole = lunr.Index.load(req.whole);
 
 const pairs = (hits) => hits.map((h) => [Number(h.ref), h.score]);
 
+// The reference: lunr.js's own query of the clauses on the whole index.
+function lunrQuery(index, parsed) {
+  const clauses = parsed.clauses;
+  if (!clauses.some((c) => c.presence !== "prohibited")) { return []; }
+  return index.query((query) => {
+    clauses.forEach((c) => {
+      query.term(c.term, {
+        fields: [core.FIELD],
+        usePipeline: false,
+        wildcard: c.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
+        presence: c.presence === "prohibited" ? lunr.Query.presence.PROHIBITED
+          : lunr.Query.presence.REQUIRED,
+      });
+    });
+  });
+}
+
 async function main() {
   const results = [];
   for (const [q, typing] of req.queries) {
     const parsed = core.parseQuery(q, req.lang, typing);
-    const set = new core.ShardSet(lunr, req.pipeline);
+    const set = new core.ShardSet();
     const fetched = [];
     await core.load(parsed, req.ranges, set, (n) => {
       fetched.push(n);
@@ -43,8 +61,8 @@ async function main() {
     results.push({
       clauses: parsed.clauses,
       shards: fetched.sort((a, b) => a - b),
-      whole: pairs(core.run(lunr, whole, parsed)),
-      sharded: pairs(core.run(lunr, set.lunrIndex(parsed), parsed)),
+      whole: pairs(lunrQuery(whole, parsed)),
+      sharded: pairs(set.search(parsed)),
     });
   }
   fs.writeFileSync(resPath, JSON.stringify({ results }));
