@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import export, render, reuse
-from .cache import ParseCache, StatIndex, store
+from .cache import ParseCache, StatIndex, content_name, store
 from .errors import ContentError
 from .models import Document
 from .pipeline import parse_source
@@ -37,6 +37,7 @@ from .read import (
     scan_content,
     sidecar_path,
 )
+from .summaries import SummaryFile, materialize, paragraph_count
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "templates"
@@ -87,8 +88,10 @@ def load_documents(content: Path, cache: Path | None = None, jobs: int | None = 
     """Parse every content file; collect documents and errors (never raise for content).
 
     With ``cache`` (a folder), a file whose bytes, sidecar and parser are unchanged is not parsed
-    again (see cache.py). Files to parse go to ``jobs`` worker processes (default: one per CPU)
-    when there are at least PARALLEL_MIN_FILES of them. Documents and errors come out in file
+    again (see cache.py), and its documents come as LazyDocuments: metadata at hand, text
+    loaded from the cache when a stage asks for it (summaries.py). Files to parse go to
+    ``jobs`` worker processes (default: one per CPU) when there are at least
+    PARALLEL_MIN_FILES of them. Documents and errors come out in file
     order whatever the number of processes.
     """
     out = Loaded()
@@ -108,11 +111,13 @@ def load_documents(content: Path, cache: Path | None = None, jobs: int | None = 
                                        f"no content files ({', '.join(TEXT_SUFFIXES)})"))
 
     parse_cache = ParseCache(cache).open() if cache is not None else None
+    summaries = SummaryFile(parse_cache.dir, content_name(content)) if parse_cache else None
     results: list[tuple[list[Document], list[ContentError]] | None] = [None] * len(sources)
     keys: list[str | None] = [None] * len(sources)
     todo: list[tuple[int, Path, str | None]] = []
     with no_gc():
-        _load_cached(sources, found.sidecars, content, parse_cache, results, todo, keys)
+        _load_cached(sources, found.sidecars, content, parse_cache, summaries, results, todo,
+                     keys)
     out.parsed, out.cached = len(todo), len(sources) - len(todo)
     out.changed = [rel_name(path, content) for _, path, _ in todo]
 
@@ -128,8 +133,13 @@ def load_documents(content: Path, cache: Path | None = None, jobs: int | None = 
         parsed = [parse_file(a) for a in args]
     with no_gc():
         for (i, _, key), (data, errors) in zip(todo, parsed, strict=True):
-            results[i] = (pickle.loads(data) if data else [], [ContentError(*e) for e in errors])
+            docs = pickle.loads(data) if data else []
+            results[i] = (docs, [ContentError(*e) for e in errors])
             keys[i] = key or hashlib.sha256(data).hexdigest()
+            if summaries is not None and key and data:
+                summaries.remember(key, docs)
+    if summaries is not None:
+        summaries.save()
 
     for result, key in zip(results, keys, strict=True):
         assert result is not None
@@ -165,18 +175,23 @@ def no_gc() -> Iterator[None]:
 
 
 def _load_cached(sources: list[Path], sidecars: dict[Path, Path], content: Path,
-                 parse_cache: ParseCache | None, results: list, todo: list, keys: list) -> None:
-    """Fill ``results`` (and ``keys``) from the cache; append the files to parse to ``todo``
-    as (i, path, key)."""
+                 parse_cache: ParseCache | None, summaries: SummaryFile | None, results: list,
+                 todo: list, keys: list) -> None:
+    """Fill ``results`` (and ``keys``) from the cache, as LazyDocuments where the summaries
+    know the entry; append the files to parse to ``todo`` as (i, path, key)."""
     index = StatIndex(parse_cache.dir, content) if parse_cache is not None else None
     for i, path in enumerate(sources):
         key = None
-        if parse_cache is not None and index is not None:
+        if parse_cache is not None and index is not None and summaries is not None:
             try:
                 key = index.key(rel_name(path, content), path, sidecars.get(path))
             except OSError:
                 key = None  # unreadable: parse_file reports it
-            docs = parse_cache.get(key) if key else None
+            docs = summaries.lazy(key, parse_cache.path(key)) if key else None
+            if docs is None and key:
+                docs = parse_cache.get(key)
+                if docs is not None:
+                    summaries.remember(key, docs)
             if docs is not None:
                 results[i] = (docs, [])
                 keys[i] = key
@@ -239,6 +254,7 @@ def write_site(docs: list[Document], out: Path, log: Callable[[str], None] | Non
                 reuse.link_or_copy(previous / render.data_url(doc), out / render.data_url(doc)):
             continue
         (out / url).unlink(missing_ok=True)  # linked before its data file went missing
+        doc = materialize(doc)
         (out / url).write_text(render.render_document(env, doc, SITE), encoding="utf-8")
         fresh.append(doc)
     (out / "index.html").write_text(render.render_index(env, docs, SITE), encoding="utf-8")
@@ -344,7 +360,7 @@ def build_site(content: Path, out: Path, log: Callable[[str], None] | None = Non
     swap(tmp, out, background=len(docs) >= BACKGROUND_REMOVAL_FROM)
     timings = {"parse": parse_seconds, **timings, "swap": time.perf_counter() - t}
     built = Built(documents=len(docs),
-                  paragraphs=sum(len(d.preamble) + len(d.operative) for d in docs),
+                  paragraphs=sum(paragraph_count(d) for d in docs),
                   files=loaded.files, cached=loaded.cached, parsed=loaded.parsed,
                   jobs=loaded.jobs, reused=reused, timings=timings)
     if log:

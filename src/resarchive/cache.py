@@ -100,12 +100,12 @@ class ParseCache:
             pass
         return self
 
-    def _path(self, key: str) -> Path:
+    def path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.pickle"
 
     def get(self, key: str) -> list[Document] | None:
         try:
-            return pickle.loads(self._path(key).read_bytes())
+            return pickle.loads(self.path(key).read_bytes())
         except Exception:  # missing, or truncated or foreign: parse again, overwrite it
             return None
 
@@ -116,8 +116,7 @@ class StatIndex:
     RACY_NS = 1_000_000_000
 
     def __init__(self, folder: Path, content: Path):
-        name = hashlib.sha256(str(content.resolve()).encode()).hexdigest()[:16]
-        self.path = folder / f"stat-{name}.json"
+        self.path = folder / f"stat-{content_name(content)}.json"
         try:
             self.old = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -143,6 +142,11 @@ class StatIndex:
     def save(self) -> None:
         if self.new != self.old:
             store_file(self.path, json.dumps(self.new, separators=(",", ":")).encode())
+
+
+def content_name(content: Path) -> str:
+    """A short name for a content folder, for the files the cache keeps about it."""
+    return hashlib.sha256(str(content.resolve()).encode()).hexdigest()[:16]
 
 
 def store(folder: Path, key: str, data: bytes) -> None:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from .build import DEFAULT_CACHE, BuildFailed, build_site
+from .summaries import EntryVanished
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -48,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"error: {error}", file=sys.stderr)
             print(f"Build failed: {len(failed.errors)} error(s) in {failed.files} file(s); "
                   f"{args.out} left unchanged.", file=sys.stderr)
+            return 1
+        except EntryVanished as vanished:
+            print(f"error: {vanished}", file=sys.stderr)
+            print(f"Build failed; {args.out} left unchanged.", file=sys.stderr)
             return 1
         seconds = time.perf_counter() - start
         print(f"Done: {built} in {seconds:.2f} s -> {args.out}")

@@ -1,0 +1,98 @@
+"""Unchanged documents come from the parse cache as LazyDocuments: their metadata from one
+summary file, their text only when a stage reads it; a rebuild after an edit loads the text
+of few of them, and writes what a build from scratch writes (tests/test_rebuild.py)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from resarchive import summaries
+from resarchive.build import load_documents, write_site
+from resarchive.cache import ParseCache
+from resarchive.models import Document
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def lazy_of(docs: list[Document]) -> list[summaries.LazyDocument]:
+    return [d for d in docs if isinstance(d, summaries.LazyDocument)]  # type: ignore[misc]
+
+
+def test_second_load_gives_lazy_documents_equal_to_parsed_ones(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    parsed = load_documents(REPO / "content", cache=cache)
+    assert not lazy_of(parsed.documents), "a first load parses: real Documents"
+    again = load_documents(REPO / "content", cache=cache)
+    lazy = lazy_of(again.documents)
+    assert len(lazy) == len(again.documents) == len(parsed.documents) == 11
+    assert again.digests == parsed.digests
+    for doc, real in zip(lazy, parsed.documents, strict=True):
+        for name in summaries.SUMMARY_FIELDS:
+            assert getattr(doc, name) == getattr(real, name), name
+        assert summaries.paragraph_count(doc) == len(real.preamble) + len(real.operative)
+        assert doc._full is None, "reading metadata must not load the text"
+        assert doc.operative == real.operative  # loads it
+        assert doc == real and summaries.materialize(doc) == real
+
+
+def test_a_rebuild_loads_the_text_of_few_unchanged_documents(tmp_path: Path, corpus_dir: Path
+                                                              ) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    for f in sorted(corpus_dir.glob("*-French/*.txt"))[::40]:
+        shutil.copy(f, content / f.name)
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    done = subprocess.run([sys.executable, str(REPO / "build.py"), "--content", str(content),
+                           "--out", str(site), "--cache", str(cache), "--quiet"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    edited = sorted(content.iterdir())[5]
+    text = edited.read_text(encoding="utf-8")
+    # one word of the body replaced by another, as an editor does (lengths stay the same,
+    # so the search index is updated in place)
+    word = next(m for m in re.finditer(r"\b[^\W\d_]{7,}\b", text) if m.start() > len(text) // 2)
+    edited.write_text(text[:word.start()] + "remanié" + text[word.end():], encoding="utf-8")
+
+    loaded = load_documents(content, cache=cache)
+    assert loaded.parsed == 1
+    docs = sorted(loaded.documents, key=lambda d: (d.source, d.line))
+    lazy = lazy_of(docs)
+    assert len(lazy) == len(docs) - 1 >= 25
+    state = cache / "site-state"
+    shutil.copytree(next(cache.glob("site-*")), state)
+    out = tmp_path / "rebuilt"
+    out.mkdir()
+    log: list[str] = []
+    _, reused = write_site(docs, out, log.append, previous=site, state=state,
+                           digests=loaded.digests)
+    assert reused == len(lazy)
+    assert "index: updated in place" in "\n".join(log)
+    loaded_text = [d.id for d in lazy if d._full is not None]
+    # only the neighbours sharing a search store chunk with the edited document are read
+    assert len(loaded_text) <= 4, loaded_text
+
+
+def test_a_vanished_cache_entry_is_a_clear_error(tmp_path: Path) -> None:
+    content, cache, site = tmp_path / "content", tmp_path / "cache", tmp_path / "site"
+    shutil.copytree(REPO / "content", content)
+
+    def build() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, str(REPO / "build.py"), "--content", str(content),
+                               "--out", str(site), "--cache", str(cache), "--quiet"],
+                              capture_output=True, text=True, timeout=300)
+
+    assert build().returncode == 0
+    loaded = load_documents(content, cache=cache)
+    doc = lazy_of(loaded.documents)[0]
+    doc._entry.unlink()
+    with pytest.raises(summaries.EntryVanished, match=str(doc._entry)):
+        doc.operative  # noqa: B018
+    # the build itself notices the missing entry before making a LazyDocument of it
+    assert build().returncode == 0
+    assert ParseCache(cache).path(loaded.digests[doc.id].split(":")[0]).is_file()
