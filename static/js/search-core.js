@@ -341,13 +341,25 @@
       addProducts(candidates, p.refs, p.weights, weight, dots);
     }
     var magnitude = Math.sqrt(magnitudeSquared);
-    for (var d = 0; d < n; d++) { dots[d] = dots[d] / magnitude || 0; }
-    // candidates are sorted by ref: equal scores keep that order
-    var order = new Uint32Array(n);
-    for (var o = 0; o < n; o++) { order[o] = o; }
-    order.sort(function (a, b) { return dots[b] - dots[a] || a - b; });
-    var hits = new Array(n);
-    for (var h = 0; h < n; h++) { hits[h] = { ref: candidates[order[h]], score: dots[order[h]] }; }
+    // Best first, equal scores by ref. Sorting the scores natively (a typed array, no
+    // comparator) and then listing each score's refs, which come in ref order, is several
+    // times faster than sorting with a comparator while the worker's code is still cold.
+    var descending = new Float64Array(n);
+    var refsByScore = new Map();
+    for (var d = 0; d < n; d++) {
+      var score = dots[d] / magnitude || 0;
+      descending[d] = -score;
+      var same = refsByScore.get(score);
+      if (same === undefined) { refsByScore.set(score, [candidates[d]]); } else { same.push(candidates[d]); }
+    }
+    descending.sort();
+    var hits = new Array(n), h = 0;
+    for (var o = 0; o < n; o++) {
+      if (o > 0 && descending[o] === descending[o - 1]) { continue; }
+      var value = -descending[o];
+      var refs = refsByScore.get(value);
+      for (var e = 0; e < refs.length; e++) { hits[h++] = { ref: refs[e], score: value }; }
+    }
     return hits;
   };
 

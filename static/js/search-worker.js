@@ -63,7 +63,8 @@ function init(manifestUrl) {
 
 function url(rel) { return new URL(rel, state.base).href; }
 
-// Results of one language: [{ref, score, lang}], best first, phrases not yet checked.
+// Results of one language: {parsed, lang, hits: [{ref, score}]}, best first, phrases not yet
+// checked.
 function searchLanguage(lang, q, typing) {
   var info = state.manifest.languages[lang];
   var parsed = core.parseQuery(q, lang, typing);
@@ -71,10 +72,7 @@ function searchLanguage(lang, q, typing) {
   return core.load(parsed, info.shards, set, function (n) {
     return getJSON(url(info.shards[n][2]));
   }).then(function () {
-    return {
-      parsed: parsed,
-      hits: set.search(parsed).map(function (h) { return { ref: h.ref, score: h.score, lang: lang }; })
-    };
+    return { parsed: parsed, lang: lang, hits: set.search(parsed) };
   });
 }
 
@@ -117,13 +115,13 @@ function storeChunk(ref) {
   return getJSON(url(state.manifest.store.replace("{n}", String(n))));
 }
 
-function row(hit, chunk, parsed) {
+function row(hit, chunk, parsed, lang) {
   var r = chunk.rows[hit.ref - chunk.first];
   var text = r[3];
-  var phrase = core.phraseSpan(text, hit.lang, parsed.phrases);
-  var cut = core.snippet(text, core.highlightSpans(text, hit.lang, parsed), SNIPPET, phrase ? phrase[0] : undefined);
+  var phrase = core.phraseSpan(text, lang, parsed.phrases);
+  var cut = core.snippet(text, core.highlightSpans(text, lang, parsed), SNIPPET, phrase ? phrase[0] : undefined);
   return {
-    ref: hit.ref, score: hit.score, anchor: r[1], kind: r[2], lang: hit.lang,
+    ref: hit.ref, score: hit.score, anchor: r[1], kind: r[2], lang: lang,
     doc: chunk.docs[String(r[0])], text: cut.text, spans: cut.spans,
     cutStart: cut.cutStart, cutEnd: cut.cutEnd
   };
@@ -152,7 +150,7 @@ function search(msg) {
       if (msg.id !== latest) { return keep; }
       return searchLanguage(lang, msg.q, msg.typing).then(function (r) {
         var hits = keep ? r.hits.filter(function (h) { return keep(h.ref); }) : r.hits;
-        return emit(out, hits, r.parsed);
+        return emit(out, hits, r.parsed, lang);
       }).then(function () { return keep; });
     });
   });
@@ -169,11 +167,11 @@ function post(out, done) {
 // Add one language's hits: rows (text from the store) while the limit allows, and the count.
 // A phrase query checks each candidate's text, so its count is exact only once all are
 // checked; past PHRASE_CHECK_MAX candidates it stops when the rows are full ("at least").
-function emit(out, hits, parsed) {
+function emit(out, hits, parsed, lang) {
   var phrases = parsed.phrases.length > 0;
   if (!phrases) {
     out.total += hits.length;
-    return addRows(out, hits.slice(0, out.limit - out.rows.length), parsed, null);
+    return addRows(out, hits.slice(0, out.limit - out.rows.length), parsed, lang, null);
   }
   var i = 0;
   function step() {
@@ -181,14 +179,14 @@ function emit(out, hits, parsed) {
     if (out.rows.length >= out.limit && i > PHRASE_CHECK_MAX) { out.exact = false; return null; }
     var batch = hits.slice(i, i + 32);
     i += batch.length;
-    return addRows(out, batch, parsed, function () { out.total += 1; }).then(step);
+    return addRows(out, batch, parsed, lang, function () { out.total += 1; }).then(step);
   }
   return step();
 }
 
 // Fetch the store chunks of `hits` (the first one alone, so that the first row is not
 // kept waiting by the others), keep those passing the phrase check, post as rows arrive.
-function addRows(out, hits, parsed, counted) {
+function addRows(out, hits, parsed, lang, counted) {
   if (!hits.length) { return Promise.resolve(); }
   var chunks = [];
   var first = storeChunk(hits[0].ref);
@@ -201,11 +199,11 @@ function addRows(out, hits, parsed, counted) {
       return (k === 0 ? first : rest.then(function () { return chunks[k]; })).then(function (chunk) {
         var text = chunk.rows[h.ref - chunk.first][3];
         if (counted) {
-          if (!core.phraseMatches(text, h.lang, parsed.phrases)) { return; }
+          if (!core.phraseMatches(text, lang, parsed.phrases)) { return; }
           counted();
         }
         if (out.rows.length < out.limit) {
-          out.rows.push(row(h, chunk, parsed));
+          out.rows.push(row(h, chunk, parsed, lang));
           if (out.rows.length === 1) { post(out, false); }
         }
       });
