@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 PAGEFIND = REPO / "node_modules" / ".bin" / "pagefind"
 # what a static host compresses (nginx gzip_types, most CDNs); other files go as they are
 COMPRESSED_TYPES = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".txt")
-# Pagefind files that are its runtime or UI, not its index (ours: lunr.js and the worker, which
+# Pagefind files that are its runtime or UI, not its index (ours: the worker scripts, which
 # live outside site/search/ and are not counted either)
 PAGEFIND_RUNTIME = ("pagefind.js", "pagefind-worker.js", "pagefind-ui.", "pagefind-modular-ui.",
                     "pagefind-component-ui.", "pagefind-highlight.js", "wasm.")

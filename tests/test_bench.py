@@ -133,7 +133,6 @@ def test_parallel_parse_keeps_order_and_every_error(content_copy: Path, tmp_path
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from resarchive import build
     from resarchive.models import to_dict
-    from resarchive.summaries import materialize
 
     (content_copy / "aa-empty.txt").write_text("", encoding="utf-8")
     (content_copy / "zz-binary.txt").write_bytes(b"\x00\x01binary")
