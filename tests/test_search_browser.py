@@ -8,6 +8,7 @@ the paragraph labels, where a click lands.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -76,6 +77,52 @@ def test_search_runs_in_a_worker(watched: Page, site_url: str) -> None:
     search(watched, site_url, "traite")
     assert watched.workers, "no Web Worker was started"
     assert any(w.url.endswith("/static/js/search-worker.js") for w in watched.workers)
+
+
+def test_query_of_the_url_starts_before_the_page_has_loaded(watched: Page, site_url: str) -> None:
+    """search-boot.js (in the <head>) starts the worker and sends the URL's query; search.js
+    takes both over: one worker, one manifest, the query's shards fetched once."""
+    fetched: list[str] = []
+    watched.on("request", lambda r: fetched.append(urlsplit(r.url).path))
+    search(watched, site_url, "enfants")
+    assert len(watched.workers) == 1, [w.url for w in watched.workers]
+    assert sum(p.endswith("/search/manifest.json") for p in fetched) == 1, fetched
+    shards = [p for p in fetched if re.search(r"/search/(fr|en)/\d+\.json$", p)]
+    assert shards and len(shards) == len(set(shards)), shards
+    worker_at = next(i for i, p in enumerate(fetched) if p.endswith("/search-worker.js"))
+    page_script_at = next(i for i, p in enumerate(fetched) if p.endswith("/js/search.js"))
+    assert worker_at < page_script_at, "the worker should start before search.js loads"
+    assert labels(watched), "no results shown"
+    # a later query on the same page goes to the same worker
+    watched.locator("#site-search").fill("sécurité")
+    watched.locator("#site-search").press("Enter")
+    watched.wait_for_selector(f'{DONE}[data-query="sécurité"]')
+    assert len(watched.workers) == 1 and "sécurité" in " ".join(marks(watched)).lower()
+
+
+def slow_page_script(page: Page) -> None:
+    """search.js arrives a second late (a slow network): the worker started by search-boot.js
+    answers before search.js is there, so search.js must replay what it was sent."""
+    def late(route) -> None:
+        time.sleep(1.0)
+        route.continue_()
+    page.route(re.compile(r".*/static/js/search\.js$"), late)
+
+
+@pytest.mark.parametrize("slow", [False, True])
+def test_filters_appear_without_a_query(watched: Page, site_url: str, slow: bool) -> None:
+    if slow:
+        slow_page_script(watched)
+    watched.goto(f"{site_url}search.html")
+    watched.wait_for_selector(DONE)
+    expect(watched.locator("#search-filters select")).to_have_count(5)
+    assert watched.locator('#search-filters select[name="language"] option').count() >= 2
+
+
+def test_results_sent_before_the_page_script_are_shown(watched: Page, site_url: str) -> None:
+    slow_page_script(watched)
+    search(watched, site_url, "enfants")
+    assert labels(watched) and "enfants" in " ".join(marks(watched)).lower()
 
 
 def test_phrase_is_stricter_than_all_words(watched: Page, site_url: str) -> None:

@@ -7,8 +7,8 @@
  * Other pages: typing in the header's search box opens a short list of results under it;
  * Enter without a chosen result goes to search.html?q=...
  *
- * Both use one Web Worker (search-worker.js), started on first use, so typing never waits
- * for the index. Keyboard: ArrowDown/ArrowUp move between the box and the results, Enter
+ * Both use one Web Worker (search-worker.js), so typing never waits for the index: on
+ * search.html it is started by search-boot.js in the <head>, elsewhere on first use. Keyboard: ArrowDown/ArrowUp move between the box and the results, Enter
  * opens one, Escape closes the short list. Everything shown is set with textContent or
  * created as elements; nothing from the index or the query is parsed as HTML.
  *
@@ -74,30 +74,56 @@
   var onReady = [];
   var filterValues = null;
 
+  function onMessage(msg) {
+    if (msg.type === "ready") {
+      filterValues = msg.filters;
+      onReady.splice(0).forEach(function (fn) { fn(msg); });
+    } else if (handlers[msg.id]) {
+      handlers[msg.id](msg);
+    } else if (msg.type === "error" && msg.id === 0) {
+      Object.keys(handlers).forEach(function (id) { handlers[id](msg); });
+    }
+  }
+
+  // search.html starts the worker from its <head> (search-boot.js); other pages on first use.
+  var boot = window.resarchiveSearchBoot || null;
+
   function startWorker() {
     if (worker) { return; }
-    worker = new Worker(new URL(root + "static/js/search-worker.js", location.href).href);
-    worker.onmessage = function (event) {
-      var msg = event.data;
-      if (msg.type === "ready") {
-        filterValues = msg.filters;
-        onReady.splice(0).forEach(function (fn) { fn(msg); });
-      } else if (handlers[msg.id]) {
-        handlers[msg.id](msg);
-      } else if (msg.type === "error" && msg.id === 0) {
-        Object.keys(handlers).forEach(function (id) { handlers[id](msg); });
-      }
-    };
-    worker.postMessage({ type: "init", manifest: new URL(root + "search/manifest.json", location.href).href });
+    if (boot) {
+      worker = boot.worker;
+      nextId = (boot.sent ? boot.sent.id : 0) + 1;
+    } else {
+      worker = new Worker(new URL(root + "static/js/search-worker.js", location.href).href);
+      worker.postMessage({ type: "init", manifest: new URL(root + "search/manifest.json", location.href).href });
+    }
+    worker.onmessage = function (event) { onMessage(event.data); };
   }
 
   function query(q, filters, limit, typing, handler) {
     startWorker();
-    var id = nextId++;
+    var msg = { type: "search", id: nextId, q: q, filters: filters, limit: limit, typing: typing,
+      prefer: (document.documentElement.lang || "fr").slice(0, 2) };
     handlers = Object.create(null); // only the latest query is listened to
-    handlers[id] = handler;
-    worker.postMessage({ type: "search", id: id, q: q, filters: filters, limit: limit, typing: typing,
-      prefer: (document.documentElement.lang || "fr").slice(0, 2) });
+    var sent = boot && boot.sent;
+    if (sent && JSON.stringify(sent) === JSON.stringify(Object.assign({}, msg, { id: sent.id }))) {
+      // the same query, already sent by search-boot.js: listen to it, replay what came
+      handlers[sent.id] = handler;
+      replayKept();
+      return;
+    }
+    nextId++;
+    handlers[msg.id] = handler;
+    worker.postMessage(msg);
+    replayKept();
+  }
+
+  // Messages the worker sent before this script was there (search-boot.js kept them).
+  function replayKept() {
+    if (!boot) { return; }
+    var kept = boot.kept.splice(0);
+    boot.sent = null;
+    kept.forEach(onMessage);
   }
 
   // --------------------------------------------------------------- rendering
@@ -288,6 +314,7 @@
     startWorker();
     onReady.push(function () { buildFilters(filterValues); });
     run(false);
+    replayKept(); // the "ready" message, when there was no query to send
   }
 
   // ----------------------------------------------------- short list elsewhere
