@@ -4,10 +4,11 @@
  * A cold search waits for the search worker to start, read the manifest and fetch the
  * shards; started from search.js at the end of the page, all of that began after the page
  * had loaded (DOMContentLoaded is 100-160 ms into a cold visit). Here the worker starts, and
- * the URL's query is sent to it, while the page is still being parsed. Messages the worker
- * sends before search.js is there are kept; search.js takes the worker, the kept messages and
- * the query sent (window.resarchiveSearchBoot), and sends the query again only if it would
- * have sent another one.
+ * the URL's query is sent to it, while the page is still being parsed (async: the page does
+ * not wait for this script). Messages the worker sends before search.js is there are kept;
+ * search.js takes the worker, the kept messages and the query sent
+ * (window.resarchiveSearchBoot), and sends the query again only if it would have sent
+ * another one. Should search.js run first after all, this script does nothing.
  */
 (function () {
   "use strict";
@@ -16,7 +17,7 @@
   var PAGE = 20; // as in search.js
 
   var here = document.currentScript && document.currentScript.src;
-  if (!here || typeof Worker === "undefined") { return; }
+  if (!here || typeof Worker === "undefined" || window.resarchiveSearchLoaded) { return; }
   var worker = new Worker(new URL("search-worker.js", here).href);
   var boot = { worker: worker, kept: [], sent: null };
   worker.onmessage = function (event) { boot.kept.push(event.data); };

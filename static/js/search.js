@@ -87,6 +87,7 @@
 
   // search.html starts the worker from its <head> (search-boot.js); other pages on first use.
   var boot = window.resarchiveSearchBoot || null;
+  window.resarchiveSearchLoaded = true; // a search-boot.js arriving after this stands down
 
   function startWorker() {
     if (worker) { return; }
