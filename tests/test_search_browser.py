@@ -1,5 +1,5 @@
 """Paragraph search in a real browser: Debian's chromium, the site built from content/ and
-served by nginx from a sub-folder with the production CSP, lunr.js in a Web Worker.
+served by nginx from a sub-folder with the production CSP, the search in a Web Worker.
 
 Each test types or opens a query a user would and checks what is shown: the marked words,
 the paragraph labels, where a click lands.

@@ -13,10 +13,10 @@ Written into ``site/search/``:
                    global lunr term index and its postings as ``[ref, score, ref, score...]``
                    (refs delta-encoded). That is all of the lunr index for those terms: the
                    inverted index entry (term -> refs) and the field-vector entries
-                   (ref -> (term index, score)). The worker merges the shards a query needs
-                   into a ``lunr.Index``; lunr.js scores a document with the query vector's
-                   magnitude and the dot product over the query's own terms only, so a merge
-                   of the right shards scores exactly as the whole index does
+                   (ref -> (term index, score)). The worker scores the shards a query needs
+                   as lunr.js scores a whole index (search-core.js, ShardSet.search): the
+                   query vector's magnitude and the dot product over the query's own terms
+                   only, so the right shards score exactly as the whole index does
                    (tests/test_search_index.py proves it on a fixed list of queries).
 ``store/<n>.json`` what a result row shows, ``STORE_CHUNK`` refs per file:
                    ``{"docs": {doc#: {...}}, "rows": [[doc#, anchor, kind, text], ...]}``.

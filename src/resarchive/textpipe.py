@@ -1,6 +1,6 @@
 """Text analysis for search: one pipeline, written twice, that must agree exactly.
 
-The index is built here with lunr.py and queried in the browser with lunr.js. A query
+The index is built here with lunr.py and queried in the browser (search-core.js). A query
 term only finds a document if both sides turn words into the *same* index terms, so
 this module and ``static/js/textpipe.js`` implement the same pure functions, line for
 line, and ``tests/test_textpipe.py`` runs both over every distinct token of the seeds

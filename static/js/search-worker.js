@@ -2,8 +2,8 @@
  * resarchive search worker: all the work of a search, off the main thread.
  *
  * Reads search/manifest.json first, then for each query fetches only the term shards it
- * needs (search-core.js: shardsFor), scores them as lunr.js would (ShardSet.search), filters, and fetches
- * the store chunks of the rows it shows. Messages:
+ * needs (search-core.js: shardsFor), scores them as lunr.js would (ShardSet.search),
+ * filters, and fetches the store chunks of the rows it shows. Messages:
  *
  *   page -> worker  {type: "search", id, q, typing, prefer (a language searched first),
  *                    filters: {language, body, year, kind, paragraph}, limit}

@@ -1,17 +1,18 @@
 /*
  * resarchive text pipeline for lunr.js: the JavaScript twin of src/resarchive/textpipe.py.
  *
- * The search index is built in Python with lunr.py and searched here with lunr.js; a
+ * The search index is built in Python with lunr.py and searched in the browser; a
  * query only finds a document if both sides turn words into the same terms. So this
  * file implements the same pure functions as textpipe.py, in the same order and with
  * the same names, and tests/test_textpipe.py runs both over every distinct token of
  * the corpus and demands zero differences. Read textpipe.py's docstrings for the why;
  * comments here only point out JavaScript-specific details.
  *
- * Usage (browser): load lunr.js, then this file, then
- *     resarchiveTextpipe.register(lunr, "fr", data)   // data: JSON written by the build
- *     var idx = lunr.Index.load(serializedIndex)
- * Usage (Node): var tp = require("./textpipe.js"); tp.register(lunr, "fr", data)
+ * Usage (search worker): importScripts this file, then
+ *     resarchiveTextpipe.load("fr", data)   // data: JSON written by the build
+ *     resarchiveTextpipe.analyze(text, "fr")
+ * With lunr.js (the tests' reference): resarchiveTextpipe.register(lunr, "fr", data), then
+ *     lunr.Index.load(serializedIndex). In Node: var tp = require("./textpipe.js").
  *
  * `data` is textpipe.browser_data(lang) from Python:
  *     {"version": 2, "lang": "fr", "elisions": ["jusqu'", ...],

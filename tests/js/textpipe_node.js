@@ -23,11 +23,12 @@
  *   {"op": "search",   "lang": "fr", "index": SERIALIZED, "queries": [q, ...]}
  *        -> [[{"ref": r, "score": s, "terms": [matched term, ...]}, ...], ...]:
  *           lunr.Index.load + search, all hits, in lunr's order
- *   {"op": "worker",   "lang": "fr", "index": SERIALIZED, "queries": [q, ...]}
- *        -> {"globals": {...}, "results": same as "search"}: lunr.js and textpipe.js
- *           evaluated as a Web Worker's importScripts would, in a fresh global scope
- *           that has `self` and nothing of Node or of a page (no module, require,
- *           window, document), then register + load + search there
+ *   {"op": "worker",   "lang": "fr", "shards": [SHARD, ...], "queries": [q, ...]}
+ *        -> {"globals": {...}, "results": [...], "node": [...]}: textpipe.js and
+ *           search-core.js evaluated as the search worker's importScripts does, in a fresh
+ *           global scope that has `self` and nothing of Node or of a page (no module,
+ *           require, window, document); each query parsed and searched over all the
+ *           shards there ("results") and with the same files required in Node ("node")
  * RESPONSE: {"version": PIPELINE_VERSION, "labels": {...}, "results": [result per task],
  *            "seconds": wall time}
  * On any error: a one-line message on stderr naming the task, and exit status 1.
@@ -39,6 +40,7 @@ const path = require("path");
 const vm = require("vm");
 
 const TEXTPIPE = path.join(__dirname, "..", "..", "static", "js", "textpipe.js");
+const CORE = path.join(__dirname, "..", "..", "static", "js", "search-core.js");
 
 function fail(message) {
   process.stderr.write("textpipe_node.js: " + message + "\n");
@@ -122,35 +124,44 @@ function run(task, data) {
   }
 }
 
-// What a Web Worker does with importScripts("lunr.js", "textpipe.js"): evaluate both
-// scripts in one global scope whose `self` is the global object.
+// Each query parsed and searched over all of `shards` with `core` (search-core.js).
+function searchShards(core, lang, shards, queries) {
+  const set = new core.ShardSet();
+  shards.forEach((shard, n) => set.add(n, shard));
+  return queries.map((q) => {
+    const parsed = core.parseQuery(q, lang, false);
+    return { clauses: parsed.clauses, hits: set.search(parsed) };
+  });
+}
+
+// What the search worker does with importScripts("textpipe.js", "search-core.js"): evaluate
+// both scripts in one global scope whose `self` is the global object.
 function inWorkerScope(task, data) {
   const scope = vm.createContext({});
   vm.runInContext("var self = this;", scope);
-  const lunrFile = require.resolve("lunr");
-  for (const file of [lunrFile, TEXTPIPE]) {
+  for (const file of [TEXTPIPE, CORE]) {
     vm.runInContext(fs.readFileSync(file, "utf8"), scope, {filename: file});
   }
-  scope.__input = JSON.stringify({lang: task.lang, data: data[task.lang],
-    index: task.index, queries: task.queries});
+  scope.__input = JSON.stringify({lang: task.lang, data: data[task.lang], shards: task.shards,
+    queries: task.queries});
+  scope.__search = searchShards;
   const out = vm.runInContext(`(function () {
     var input = JSON.parse(__input);
     var globals = {
       self: typeof self, window: typeof window, document: typeof document,
       module: typeof module, require: typeof require, process: typeof process,
-      lunr: typeof self.lunr, resarchiveTextpipe: typeof self.resarchiveTextpipe
+      lunr: typeof self.lunr, resarchiveTextpipe: typeof self.resarchiveTextpipe,
+      resarchiveSearchCore: typeof self.resarchiveSearchCore
     };
-    var tp = self.resarchiveTextpipe;
-    tp.register(self.lunr, input.lang, input.data);
-    var idx = self.lunr.Index.load(input.index);
-    var results = input.queries.map(function (q) {
-      return idx.search(q).map(function (r) {
-        return {ref: r.ref, score: r.score, terms: Object.keys(r.matchData.metadata).sort()};
-      });
-    });
+    self.resarchiveTextpipe.load(input.lang, input.data);
+    var results = __search(self.resarchiveSearchCore, input.lang, input.shards, input.queries);
     return JSON.stringify({globals: globals, results: results});
   })()`, scope);
-  return JSON.parse(out);
+  const parsed = JSON.parse(out);
+  globalThis.resarchiveTextpipe = tp;
+  tp.load(task.lang, data[task.lang]);
+  parsed.node = searchShards(require(CORE), task.lang, task.shards, task.queries);
+  return parsed;
 }
 
 main();
