@@ -69,8 +69,9 @@ def edit_word(docs: list[Document], old: str, new: str,
     raise AssertionError(f"no operative paragraph with {old!r}")
 
 
-def postings(search: Path) -> dict[str, dict[str, dict[int, float]]]:
-    """Per language, term -> {ref: score} from every shard the manifest lists."""
+def postings(search: Path, top_pieces: bool = False) -> dict[str, dict[str, dict[int, float]]]:
+    """Per language, term -> {ref: score} from every shard the manifest lists; with
+    ``top_pieces``, from the common words' top pieces only (term "<term> <bound>")."""
     manifest = json.loads((search / "manifest.json").read_text(encoding="utf-8"))
     out: dict[str, dict[str, dict[int, float]]] = {}
     for lang, entry in manifest["languages"].items():
@@ -79,14 +80,17 @@ def postings(search: Path) -> dict[str, dict[str, dict[int, float]]]:
         for first, last, name, *refs in entry["shards"]:
             assert first <= last and (first > previous_last or refs), "ranges overlap"
             previous_last = last
+            if top_pieces != (len(refs) == 1):
+                continue
             shard = json.loads((search / name).read_text(encoding="utf-8"))
             listed = [t[0] for t in shard["terms"]]
             assert listed == sorted(listed) and listed[0] == first and listed[-1] == last
             for term, _t_index, flat in shard["terms"]:
+                key = f"{term} {shard['top']}" if top_pieces else term
                 ref = 0
                 for i in range(0, len(flat), 2):
                     ref += flat[i]
-                    terms.setdefault(term, {})[ref] = flat[i + 1]
+                    terms.setdefault(key, {})[ref] = flat[i + 1]
     return out
 
 
@@ -101,8 +105,10 @@ def same_files(a: Path, b: Path) -> list[str]:
 
 
 def assert_equivalent(fast: Path, full: Path) -> None:
-    """Same postings and scores; store and facets byte for byte; same manifest but shards."""
+    """Same postings and scores, and top pieces; store and facets byte for byte; same
+    manifest but shards."""
     assert postings(fast / "search") == postings(full / "search")
+    assert postings(fast / "search", True) == postings(full / "search", True)
     for name in ("facets.json", *(str(p.relative_to(full / "search"))
                                   for p in sorted((full / "search" / "store").glob("*")))):
         assert (fast / "search" / name).read_bytes() == (full / "search" / name).read_bytes(), name
@@ -144,6 +150,9 @@ def assert_same_search(repo_root: Path, tmp_path: Path, docs: list[Document], fa
         # equal scores: lunr.js keeps the order it met the paragraphs, ours is by ref
         whole = sorted(r["whole"], key=lambda pair: (-pair[1], pair[0]))
         assert r["sharded"] == whole, f"{lang} {q!r}: results differ"
+        assert r["previewed"] == whole, f"{lang} {q!r}: results differ after a preview"
+        early = r["preview"]["hits"] if r["preview"] else []
+        assert early == whole[:len(early)], f"{lang} {q!r}: the preview is not the top"
 
 
 # ------------------------------------------------------------------------- seeds
@@ -188,6 +197,28 @@ def test_one_word_changed_on_the_seeds(seed_docs, repo_root: Path, tmp_path: Pat
     assert run.path == "fast", run.reason
     build(again, tmp_path / "full2")
     assert_equivalent(tmp_path / "c", tmp_path / "full2")
+
+
+def test_common_word_changed(seed_docs, repo_root: Path, tmp_path: Path,
+                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """With 600-byte shards "enfant" is a common word (a top piece and two pieces): an edit
+    that removes one of its postings rewrites all three."""
+    monkeypatch.setattr(index, "SHARD_BYTES", 600)
+    state = tmp_path / "state"
+    build(seed_docs, tmp_path / "a", None, state)
+    manifest = json.loads((tmp_path / "a" / "search" / "manifest.json").read_text())
+    common = [s for s in manifest["languages"]["fr"]["shards"] if s[0] == s[1] == "enfant"]
+    assert [len(s) for s in common] == [4, 5, 5]
+    before = postings(tmp_path / "a" / "search", True)["fr"]
+    edited, _ = edit_word(seed_docs, "enfants", "femmes")
+    run = build(edited, tmp_path / "b", tmp_path / "a", state)
+    assert run.path == "fast", run.reason
+    assert run.shards_rewritten >= 3
+    build(edited, tmp_path / "full")
+    assert_equivalent(tmp_path / "b", tmp_path / "full")
+    assert postings(tmp_path / "b" / "search", True)["fr"] != before
+    assert_same_search(repo_root, tmp_path, edited, tmp_path / "b", "fr",
+                       ["enfants", "femmes enfants", "enfants etat", "Etats membres"])
 
 
 def test_new_term_and_dropped_term(seed_docs, repo_root: Path, tmp_path: Path,

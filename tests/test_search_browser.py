@@ -7,6 +7,7 @@ the paragraph labels, where a click lands.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -89,6 +90,8 @@ def test_query_of_the_url_starts_before_the_page_has_loaded(watched: Page, site_
     assert sum(p.endswith("/search/manifest.json") for p in fetched) == 1, fetched
     shards = [p for p in fetched if re.search(r"/search/(fr|en)/\d+\.json$", p)]
     assert shards and len(shards) == len(set(shards)), shards
+    # the worker is one file: the build inlined its libraries (assets.py)
+    assert not [p for p in fetched if p.endswith(("/textpipe.js", "/search-core.js"))], fetched
     # the worker search.js uses is the one search-boot.js started
     assert watched.evaluate("!!(window.resarchiveSearchBoot && window.resarchiveSearchBoot.worker)")
     assert labels(watched), "no results shown"
@@ -220,3 +223,69 @@ def test_slash_focuses_search_and_short_list_on_a_document(watched: Page, site_u
     assert all_link.get_attribute("href").endswith("search.html?q=securite")
     watched.keyboard.press("Escape")
     expect(popup).to_be_hidden()
+
+
+# ------------------------------------------------------- common words, top pieces first
+
+TINY_SHARD = 600  # bytes: the seeds' frequent words become common words (index.py)
+
+
+@pytest.fixture(scope="module")
+def tiny_shard_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds built (by build.py's own main) with 600-byte shards."""
+    from resarchive import cli, index
+
+    out = tmp_path_factory.mktemp("tiny") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index, "SHARD_BYTES", TINY_SHARD)
+        assert cli.main(["--content", str(repo_root / "content"), "--out", str(out),
+                         "--no-cache", "--quiet"]) == 0
+    return out
+
+
+def result_links(page: Page) -> list[str]:
+    return page.locator("#search-results a.result-link").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")
+
+
+@pytest.mark.parametrize("query", ["enfants", "Etats membres", '"Etats membres"'])
+def test_common_words_show_first_rows_from_top_pieces(page: Page, site_url: str,
+                                                      tiny_shard_site: Path, nginx_server,
+                                                      query: str) -> None:
+    """A query of common words alone shows its first rows from the words' top pieces. Here
+    their other pieces are refused: the first rows still appear, and they are the first rows
+    of the normal site; with the pieces, the whole list and count are the normal site's.
+    (Two servers, so not the `watched` page; script errors still fail the test.)"""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    watched = page
+    manifest = json.loads((tiny_shard_site / "search" / "manifest.json").read_text())
+    shards = manifest["languages"]["fr"]["shards"]
+    assert {"enfant", "etat", "membr"} <= {s[0] for s in shards if len(s) == 4}
+    pieces = {s[2] for s in shards if len(s) == 5}
+
+    search(watched, site_url, query)
+    expected, expected_status = result_links(watched), watched.text_content("#search-status")
+    assert len(expected) == 20
+
+    tiny = nginx_server(tiny_shard_site, "/tiny/")
+    search(watched, tiny, query)
+    assert result_links(watched) == expected
+    assert watched.text_content("#search-status") == expected_status
+
+    refused: list[str] = []
+
+    def refuse(route) -> None:
+        refused.append(route.request.url)
+        route.abort()
+
+    watched.context.route(re.compile(r".*/search/fr/\d+\.json$"), lambda route: refuse(route)
+                          if route.request.url.split("/search/")[1] in pieces
+                          else route.continue_())
+    watched.goto(f"{tiny}search.html?q={query}")
+    watched.wait_for_selector('#search-status[data-state="error"]')
+    assert refused, "no piece was asked for"
+    shown = result_links(watched)
+    assert shown and shown == expected[:len(shown)]
+    assert len(shown) >= 5, shown
+    assert not errors, errors

@@ -88,6 +88,14 @@ def compare_sharded_to_whole(repo_root: Path, tmp_path: Path, entries: list[inde
         assert r["sharded"] == whole, f"{lang} {q!r}: full result lists differ"
         needed = len(r["shards"])
         assert needed < len(shards) / 2, f"{q!r} needed {needed}/{len(shards)} shards"
+        # loaded as the worker loads it, top pieces first: the same results, and any first
+        # hits shown early are the first hits, found before a single piece was fetched
+        assert r["previewed"] == whole, f"{lang} {q!r}: results differ after a preview"
+        if r["preview"]:
+            early = r["preview"]["hits"]
+            assert early == whole[:len(early)], f"{lang} {q!r}: preview is not the top"
+            fetched = [ranges[n] for n in r["preview"]["shards"]]
+            assert not [f for f in fetched if len(f) == 4], f"{q!r}: pieces before the preview"
     empty = [q for (q, _), r in zip(QUERIES[lang], results, strict=True) if not r["whole"]]
     # most queries find something, so the equality above is not equality of empty lists
     assert len(empty) <= len(QUERIES[lang]) // 4, f"queries without results: {empty}"
@@ -129,17 +137,42 @@ def test_one_entry_per_paragraph(seed_entries) -> None:
     assert {"p", "o", "f", "a"} <= kinds, kinds
 
 
+def decode(flat: list) -> list[tuple[int, float]]:
+    out, ref = [], 0
+    for i in range(0, len(flat), 2):
+        ref += flat[i]
+        out.append((ref, flat[i + 1]))
+    return out
+
+
 def test_common_words_are_cut_into_pieces(corpus_entries) -> None:
     whole = index.build_lunr(corpus_entries["fr"], "fr")
     ranges, shards = index.split_index(whole, SMALL_SHARD)
     pieces = [(r, s) for r, s in zip(ranges, shards, strict=True) if len(r) == 4]
     assert len({r[0] for r, _ in pieces}) >= 5, "expected several common words in the sample"
+    postings: dict[str, list[tuple[int, float]]] = {}
     for r, shard in pieces:
         (term, _, flat), = shard["terms"]  # a piece holds one term
         assert r[0] == r[1] == term
         assert len(json.dumps(shard)) < SMALL_SHARD * 1.3
         assert flat[0] == r[2] and sum(flat[0::2]) == r[3]  # its ref bounds
-    # apart from a common word's pieces, ranges are sorted and disjoint
+        postings.setdefault(term, []).extend(decode(flat))
+    # before its pieces, each common word has a top piece: as many postings as its first
+    # piece, the highest scored, and the bound no other posting exceeds
+    tops = [(n, r, s) for n, (r, s) in enumerate(zip(ranges, shards, strict=True)) if len(r) == 3]
+    assert sorted(r[0] for _, r, _ in tops) == sorted(postings)
+    for n, r, shard in tops:
+        (term, _, flat), = shard["terms"]
+        assert r[0] == r[1] == term and ranges[n + 1][:2] == r[:2] and len(ranges[n + 1]) == 4
+        assert shard["top"] == r[2]
+        top = decode(flat)
+        assert len(top) == len(shards[n + 1]["terms"][0][2]) // 2
+        every = postings[term]
+        assert set(top) < set(every)
+        lowest = min(score for _, score in top)
+        others = [score for posting in every if posting not in set(top) for score in [posting[1]]]
+        assert max(others) == r[2] <= lowest
+    # apart from a common word's shards, ranges are sorted and disjoint
     distinct = [r[:2] for i, r in enumerate(ranges) if i == 0 or r[:2] != ranges[i - 1][:2]]
     flat_terms = [t for r in distinct for t in r]
     assert flat_terms == sorted(flat_terms)
@@ -181,3 +214,17 @@ def test_fast_builder_gives_lunr_py_index(corpus_entries) -> None:
             builder.add({"id": str(e.ref), index.FIELD: e.text})
         expected = builder.build().serialize()
         assert index.build_lunr(sample, lang) == expected
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_common_words_show_first_hits_from_top_pieces(repo_root: Path, tmp_path: Path,
+                                                      corpus_entries, lang: str) -> None:
+    """With shards this small most query words are common ones: a query made of them alone
+    ranks its first hits from the words' top pieces, and those are the first hits of the
+    whole index (compare_sharded_to_whole checks that, and that no piece came first)."""
+    results = compare_sharded_to_whole(repo_root, tmp_path, corpus_entries[lang], lang,
+                                       budget=1_500)
+    early = {q: len(r["preview"]["hits"]) for (q, _), r in zip(QUERIES[lang], results,
+                                                                strict=True) if r["preview"]}
+    assert len(early) >= 5, f"too few queries ranked from top pieces: {early}"
+    assert sum(n >= 20 for n in early.values()) >= 3, f"too few full first pages: {early}"

@@ -1,7 +1,7 @@
 """The build: every content file through the stages, then the site written aside and swapped in.
 
     load_documents: read -> clean -> segment -> parse -> link -> metadata   (per file)
-    write_site:     render pages -> export JSON -> search index -> static assets
+    write_site:     render pages -> export JSON -> static assets -> search index
     swap:           the new site replaces the old one only when all of it was written
 
 One broken file does not hide the others: every file is read and parsed, and all errors are
@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import export, render, reuse
+from . import assets, export, render, reuse
 from .cache import ParseCache, StatIndex, content_name, store
 from .errors import ContentError
 from .models import Document
@@ -270,7 +270,7 @@ def write_site(docs: list[Document], out: Path, log: Callable[[str], None] | Non
     (out / "catalog.json").write_text(export.dumps(export.catalog(docs)), encoding="utf-8")
     timings["export"] = time.perf_counter() - t
     t = time.perf_counter()
-    shutil.copytree(STATIC, out / "static")
+    assets.write_static(STATIC, out / "static")
     run = index_update.write_search(docs, out, previous,
                                     state / "index" if state is not None else None, digests)
     timings["index"] = time.perf_counter() - t

@@ -24,8 +24,10 @@ Written into ``site/search/``:
                    kind and its first ref; per ref a one-letter paragraph kind. Loaded only
                    when such a filter is set.
 
-Common words: a term whose postings alone exceed the shard budget gets a shard of its own,
-so it never weighs on queries that do not use it (see ``plan_shards``).
+Common words: a term whose postings alone exceed the shard budget gets shards of its own,
+so it never weighs on queries that do not use it: pieces by ref range, and a top piece of its
+highest scores, from which a query of common words alone ranks its first results before the
+pieces arrive (see ``plan_shards`` and ``common_word_shards``).
 """
 
 from __future__ import annotations
@@ -252,15 +254,44 @@ def _split_postings(term: str, t_index: int, postings: list[tuple[int, float]],
             for i in range(0, len(postings), step)]
 
 
+def top_postings(postings: list[tuple[int, float]], count: int
+                 ) -> tuple[list[tuple[int, float]], float]:
+    """The ``count`` postings of highest score (equal scores: lower ref first), in ref order,
+    and the highest score of the others (0 if none): no paragraph outside the top scores more.
+    """
+    by_score = sorted(postings, key=lambda p: (-p[1], p[0]))
+    bound = by_score[count][1] if count < len(by_score) else 0.0
+    return sorted(by_score[:count]), bound
+
+
+def common_word_shards(term: str, t_index: int, postings: list[tuple[int, float]],
+                       budget: int) -> list[dict[str, Any]]:
+    """The shards of a common word: its top piece, then its pieces by ref range.
+
+    The pieces hold every posting; the top piece holds again the highest-scored ones, as
+    many as a piece, and ``top``, the score no other posting exceeds. A query made of common
+    words alone can rank its first results from the top pieces (search-core.js, searchTop)
+    before its dozen pieces arrive.
+    """
+    pieces = _split_postings(term, t_index, postings, budget)
+    top, bound = top_postings(postings, len(pieces[0][2]) // 2)
+    shards: list[dict[str, Any]] = [{"terms": [encode_term(term, t_index, top)], "top": bound}]
+    for piece in pieces:
+        shards.append({"terms": [piece], "refs": [piece[2][0], sum(piece[2][0::2])]})
+    return shards
+
+
 def plan_shards(terms: list[tuple[str, int, list[tuple[int, float]]]],
                 budget: int = SHARD_BYTES) -> list[dict[str, Any]]:
     """Cut the sorted term list into shards of about ``budget`` bytes of JSON.
 
     Common words: a term bigger than the budget is cut by ref range into pieces of its own
-    (``refs``: [first, last] ref of a piece). A query for a rare word never downloads them;
-    a query joining a rare and a common word downloads only the pieces of the common word
-    that hold the rare word's paragraphs (search-core.js: a second step after the first
-    shards arrive); only a query made of common words alone loads all their pieces.
+    (``refs``: [first, last] ref of a piece), after a top piece (``top``: see
+    ``common_word_shards``). A query for a rare word never downloads them; a query joining a
+    rare and a common word downloads only the pieces of the common word that hold the rare
+    word's paragraphs (search-core.js: a second step after the first shards arrive); only a
+    query made of common words alone loads all their pieces, and it shows its first results
+    from their top pieces.
     """
     shards: list[dict[str, Any]] = []
     current: list[list[Any]] = []
@@ -272,10 +303,7 @@ def plan_shards(terms: list[tuple[str, int, list[tuple[int, float]]]],
             if current:
                 shards.append({"terms": current})
             current, size = [], 0
-            for piece in _split_postings(term, t_index, postings, budget):
-                first = piece[2][0]
-                last = sum(piece[2][0::2])
-                shards.append({"terms": [piece], "refs": [first, last]})
+            shards += common_word_shards(term, t_index, postings, budget)
             continue
         if current and size + n > budget:
             shards.append({"terms": current})
@@ -289,17 +317,26 @@ def plan_shards(terms: list[tuple[str, int, list[tuple[int, float]]]],
 
 def shard_ranges(shards: list[dict[str, Any]]) -> list[list[Any]]:
     """[first term, last term] of each shard, plus [first ref, last ref] for a piece of a
-    common word. Sorted and disjoint apart from a common word's pieces, which share their
-    term; a term between two ranges is in no shard (no fetch needed to know it matches
-    nothing)."""
-    return [[s["terms"][0][0], s["terms"][-1][0], *s.get("refs", [])] for s in shards]
+    common word, or [bound] for its top piece. Sorted and disjoint apart from a common
+    word's shards, which share their term; a term between two ranges is in no shard (no
+    fetch needed to know it matches nothing)."""
+    return [[s["terms"][0][0], s["terms"][-1][0], *s.get("refs", []),
+             *([s["top"]] if "top" in s else [])] for s in shards]
+
+
+def shard_file(shard: dict[str, Any]) -> dict[str, Any]:
+    """What a shard file holds: its terms, and a top piece's bound."""
+    out = {"format": FORMAT, "terms": shard["terms"]}
+    if "top" in shard:
+        out["top"] = shard["top"]
+    return out
 
 
 def split_index(serialized: dict[str, Any],
                 budget: int = SHARD_BYTES) -> tuple[list[list[Any]], list[dict]]:
     """Split a serialized lunr index into (ranges, shard objects)."""
     shards = plan_shards(term_postings(serialized), budget)
-    return shard_ranges(shards), [{"format": FORMAT, "terms": s["terms"]} for s in shards]
+    return shard_ranges(shards), [shard_file(s) for s in shards]
 
 
 # ------------------------------------------------------------------------ output
@@ -389,8 +426,8 @@ def language_entry(lang: str, count: int, shards: list[list[Any]]) -> dict[str, 
         "textpipe": textpipe.browser_data(lang),
         "fields": [FIELD],
         "paragraphs": count,
-        # [first term, last term, file] or, for a piece of a common word,
-        # [term, term, file, first ref, last ref]
+        # [first term, last term, file]; for a common word, its top piece
+        # [term, term, file, bound], then its pieces [term, term, file, first ref, last ref]
         "shards": shards,
     }
 
@@ -409,7 +446,7 @@ def write_language(lang: str, mine: list[Entry], search: Path, budget: int | Non
     files, texts = [], []
     for n, shard in enumerate(planned):
         name = f"{lang}/{n}.json"
-        text = _dump({"format": FORMAT, "terms": shard["terms"]})
+        text = _dump(shard_file(shard))
         (search / name).write_text(text, encoding="utf-8")
         files.append(name)
         texts.append(text)

@@ -149,7 +149,7 @@ def language_state(builder: index.AnalyzedBuilder,
             tfs.append(by_ref[ref][term])
         while term > shards[s][1]:
             s += 1
-        term_shard.append(s)  # a common word: its first piece
+        term_shard.append(s)  # a common word: its top piece, which its pieces follow
     lengths = {int(k.split("/", 1)[1]): n for k, n in builder.field_lengths.items()}
     return {
         "count": len(lengths),
@@ -530,7 +530,7 @@ class LanguageUpdate:
         for term, (t_index, refs, tfs) in self.dirty.items():
             s = self.term_shard[term]
             item = index.encode_term(term, t_index, self.scored(refs, tfs)) if refs else None
-            if len(self.shards[s]) == 5:
+            if len(self.shards[s]) == 4:  # a common word's top piece, then its pieces
                 self.plan_pieces(s, term, item, budget)
             else:
                 if item is not None and index._size(item) > budget:
@@ -556,27 +556,29 @@ class LanguageUpdate:
         if not terms:
             raise Fallback(f"{self.lang}: a shard lost all its terms")
         ordered = [terms[t] for t in sorted(terms)]
-        self.set_file(s, [ordered[0][0], ordered[-1][0], name], ordered)
+        self.set_file(s, [ordered[0][0], ordered[-1][0], name], {"terms": ordered})
 
     def plan_pieces(self, s: int, term: str, item: list[Any] | None, budget: int) -> None:
-        """A common word: cut again by ref range, into as many pieces as before."""
+        """A common word (its top piece at ``s``, then its pieces): cut again, into as many
+        pieces as before, and its top piece taken again."""
         if item is None or index._size(item) <= budget:
             raise Fallback(f"{self.lang}: {term!r} is no longer a common word")
         t_index, refs, tfs = self.dirty[term]
-        pieces = index._split_postings(term, t_index, self.scored(refs, tfs), budget)
-        old = [k for k in range(s, len(self.shards))
+        top, *pieces = index.common_word_shards(term, t_index, self.scored(refs, tfs), budget)
+        old = [k for k in range(s + 1, len(self.shards))
                if len(self.shards[k]) == 5 and self.shards[k][0] == term]
-        if len(old) != len(pieces) or old != list(range(s, s + len(old))):
+        if len(old) != len(pieces) or old != list(range(s + 1, s + 1 + len(old))):
             raise Fallback(f"{self.lang}: {term!r} needs another number of pieces")
+        self.set_file(s, [term, term, self.shards[s][2], top["top"]], top)
         for k, piece in zip(old, pieces, strict=True):
-            first, last = piece[2][0], sum(piece[2][0::2])
-            self.set_file(k, [term, term, self.shards[k][2], first, last], [piece])
+            self.set_file(k, [term, term, self.shards[k][2], *piece["refs"]], piece)
 
-    def set_file(self, s: int, shard: list[Any], items: list[list[Any]]) -> None:
-        text = index._dump({"format": index.FORMAT, "terms": items})
-        self.shards[s] = shard
+    def set_file(self, s: int, entry: list[Any], shard: dict[str, Any]) -> None:
+        """Shard ``s`` becomes ``shard`` (manifest entry ``entry``)."""
+        text = index._dump(index.shard_file(shard))
+        self.shards[s] = entry
         self.shard_digests[s] = _digest(text)
-        self.files[shard[2]] = text
+        self.files[entry[2]] = text
 
     def new_state(self) -> dict[str, Any]:
         """The language state with the dirty terms' postings replaced, inserted or dropped."""

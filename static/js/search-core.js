@@ -114,31 +114,35 @@
     return out;
   }
 
-  function isPiece(range) { return range.length > 3; }
+  // A manifest entry: [first, last, file]; for a common word, its top piece
+  // [term, term, file, bound], then its pieces [term, term, file, firstRef, lastRef].
+  function isTop(range) { return range.length === 4; }
+  function isPiece(range) { return range.length === 5; }
 
   function sortedNumbers(keys) {
     return Object.keys(keys).map(Number).sort(function (a, b) { return a - b; });
   }
 
-  // Step 1 of loading a query: the shards needed now, and the common words' pieces that
-  // can wait until the other terms have narrowed the candidates ({now: [n], later: [n]}).
-  // `ranges`: the manifest's [first, last, file(, firstRef, lastRef)] list.
+  // Step 1 of loading a query: the shards needed now, the common words' pieces that can
+  // wait until the other terms have narrowed the candidates, and the common words' top
+  // pieces ({now: [n], later: [n], tops: [n]}). `ranges`: the manifest's shard list.
   function shardsFor(parsed, ranges) {
-    var now = Object.create(null), later = Object.create(null);
+    var now = Object.create(null), later = Object.create(null), tops = Object.create(null);
     parsed.clauses.forEach(function (c) {
       if (c.prefix) {
         var end = c.term + "\uffff";
         for (var k = 0; k < ranges.length; k++) {
-          if (ranges[k][1] >= c.term && ranges[k][0] <= end) { now[k] = true; }
+          if (!isTop(ranges[k]) && ranges[k][1] >= c.term && ranges[k][0] <= end) { now[k] = true; }
         }
         return;
       }
       termShards(ranges, c.term).forEach(function (n) {
-        if (isPiece(ranges[n])) { later[n] = true; } else { now[n] = true; }
+        if (isTop(ranges[n])) { tops[n] = true; }
+        else if (isPiece(ranges[n])) { later[n] = true; } else { now[n] = true; }
       });
     });
     Object.keys(now).forEach(function (n) { delete later[n]; });
-    return { now: sortedNumbers(now), later: sortedNumbers(later) };
+    return { now: sortedNumbers(now), later: sortedNumbers(later), tops: sortedNumbers(tops) };
   }
 
   // Step 2: which of the `later` pieces the query needs, once `set` holds the `now` shards.
@@ -172,17 +176,47 @@
     });
   }
 
+  // The common words whose pieces the query must wait for, when it can rank its first
+  // results from their top pieces meanwhile ({term: true}), else null. That is when every
+  // word is exact (no prefix), every required word is a common one (nothing narrows the
+  // candidates, so all their pieces are needed), no excluded word is, and some of those
+  // pieces are not loaded yet.
+  function pendingCommonWords(parsed, ranges, plan, set) {
+    if (!plan.tops.length) { return null; }
+    var common = Object.create(null);
+    plan.tops.forEach(function (n) { common[ranges[n][0]] = true; });
+    var ok = parsed.clauses.every(function (c) {
+      return !c.prefix && (c.presence === "required") === !!common[c.term];
+    });
+    if (!ok) { return null; }
+    var pending = Object.create(null), any = false;
+    plan.later.forEach(function (n) {
+      if (!set.has(n)) { pending[ranges[n][0]] = true; any = true; }
+    });
+    return any ? pending : null;
+  }
+
   // Load into `set` every shard `parsed` needs; fetchShard(n) returns a promise of shard n.
-  function load(parsed, ranges, set, fetchShard) {
+  // With `preview`: a query of common words alone first loads their top pieces and, if those
+  // rank its first results for certain (ShardSet.searchTop), calls preview(hits) with them
+  // and waits for the promise it returns, before loading the pieces.
+  function load(parsed, ranges, set, fetchShard, preview) {
     function get(list) {
       return Promise.all(list.filter(function (n) { return !set.has(n); }).map(function (n) {
         return fetchShard(n).then(function (shard) { set.add(n, shard); });
       }));
     }
     var plan = shardsFor(parsed, ranges);
-    return get(plan.now).then(function () {
-      return get(piecesFor(parsed, ranges, plan.later, set));
-    });
+    var pending = preview ? pendingCommonWords(parsed, ranges, plan, set) : null;
+    if (!pending) {
+      return get(plan.now).then(function () {
+        return get(piecesFor(parsed, ranges, plan.later, set));
+      });
+    }
+    return get(plan.now.concat(plan.tops)).then(function () {
+      var hits = set.searchTop(parsed, pending);
+      return hits.length ? preview(hits) : null;
+    }).then(function () { return get(plan.later); });
   }
 
   // The shards loaded so far for one language, and the search over them.
@@ -200,6 +234,7 @@
   function ShardSet() {
     this.loaded = Object.create(null);
     this.terms = Object.create(null); // term -> {index, flats: [[ref delta, score, ...]], postings}
+    this.tops = Object.create(null); // common word -> {index, flats: [flat], postings, bound}
     this.sorted = null; // the loaded terms, sorted (for prefixes)
     this.mark = new Int32Array(0); // per ref: the generation that last marked it
     this.generation = 0;
@@ -210,6 +245,11 @@
   ShardSet.prototype.add = function (n, shard) {
     if (this.loaded[n]) { return; }
     this.loaded[n] = true;
+    if (typeof shard.top === "number") { // a top piece: kept apart, the pieces hold it all
+      var t = shard.terms[0];
+      this.tops[t[0]] = { index: t[1], flats: [t[2]], postings: null, bound: shard.top };
+      return;
+    }
     shard.terms.forEach(function (t) {
       var known = this.terms[t[0]];
       if (!known) { known = this.terms[t[0]] = { index: t[1], flats: [], postings: null }; }
@@ -222,7 +262,10 @@
   // The loaded postings of `term`, decoded once: {refs: Int32Array, weights: Float64Array},
   // sorted by ref (the pieces of a common word cover disjoint ref ranges).
   ShardSet.prototype.postings = function (term) {
-    var known = this.terms[term];
+    return decoded(this.terms[term]);
+  };
+
+  function decoded(known) {
     if (!known) { return { refs: new Int32Array(0), weights: new Float64Array(0) }; }
     if (known.postings) { return known.postings; }
     var flats = known.flats.slice().sort(function (a, b) { return a[0] - b[0]; });
@@ -240,7 +283,7 @@
     });
     known.postings = { refs: refs, weights: weights };
     return known.postings;
-  };
+  }
 
   // Refs (sorted numbers) of the loaded postings of `term`.
   ShardSet.prototype.refsOf = function (term) {
@@ -363,9 +406,90 @@
     return hits;
   };
 
-  // dots[k] += weight * (the posting weight of candidates[k]) for the candidates in `refs`;
-  // both sorted. Gallops through `refs` when the candidates are few.
-  function addProducts(candidates, refs, weights, weight, dots) {
+  // [{ref, score}] of the first results of the clauses, exactly as search() ranks them, from
+  // the top pieces of the `pending` common words (whose other pieces are not loaded) and the
+  // full postings of the other words; maybe fewer than all, maybe none, never a wrong one.
+  //
+  // A top piece holds a word's highest scores; no paragraph outside it has more than its
+  // `bound`. A paragraph in the top piece of every pending word (and in the postings of every
+  // other required word) is a hit whose score is known exactly. Any other paragraph scores
+  // at most its known products plus, for each pending word whose top piece lacks it, the
+  // query weight times that word's bound: that sum, added in the same order as the scores,
+  // is an upper bound in floating point too (each product and each addition is monotone).
+  // The known hits that score strictly more than every such bound are the first results.
+  // Only for exact, required words and excluded words that are not pending (else null).
+  ShardSet.prototype.searchTop = function (parsed, pending) {
+    var vector = Object.create(null), source = Object.create(null), negative = [];
+    for (var c = 0; c < parsed.clauses.length; c++) {
+      var clause = parsed.clauses[c], term = clause.term;
+      if (clause.prefix || pending[term] && (clause.presence === "prohibited" || !this.tops[term])) {
+        return null;
+      }
+      if (clause.presence === "prohibited") {
+        if (this.terms[term]) { negative.push(term); }
+        continue;
+      }
+      var known = pending[term] ? this.tops[term] : this.terms[term];
+      if (!known) { return []; } // a required word no paragraph has
+      vector[known.index] = (vector[known.index] || 0) + 1;
+      source[known.index] = { postings: decoded(known), bound: pending[term] ? known.bound : null };
+    }
+    var indexes = Object.keys(vector).map(Number).sort(function (a, b) { return a - b; });
+    if (!indexes.length) { return []; }
+    var full = indexes.filter(function (i) { return source[i].bound === null; });
+    var candidates;
+    if (full.length) { // every hit is in the postings of the words that are not pending
+      var lists = full.map(function (i) { return source[i].postings.refs; })
+        .sort(function (a, b) { return a.length - b.length; });
+      candidates = lists[0];
+      for (var u = 1; u < lists.length && candidates.length; u++) {
+        candidates = this.keepMarked(candidates, this.markAll(lists[u]), true);
+      }
+    } else { // any paragraph in some top piece; the others are bounded below (unseen)
+      var size = 0;
+      indexes.forEach(function (i) { size += source[i].postings.refs.length; });
+      var all = new Int32Array(size), at = 0;
+      indexes.forEach(function (i) { all.set(source[i].postings.refs, at); at += source[i].postings.refs.length; });
+      all.sort();
+      var m = 0;
+      for (var a = 0; a < all.length; a++) { if (a === 0 || all[a] !== all[a - 1]) { all[m++] = all[a]; } }
+      candidates = all.subarray(0, m);
+    }
+    for (var x = 0; x < negative.length && candidates.length; x++) {
+      candidates = this.keepMarked(candidates, this.markAll(this.postings(negative[x]).refs), false);
+    }
+    var n = candidates.length;
+    var dots = new Float64Array(n), guessed = new Uint8Array(n), found = new Uint8Array(n);
+    var magnitudeSquared = 0, unseen = 0;
+    for (var k = 0; k < indexes.length; k++) {
+      var weight = vector[indexes[k]], src = source[indexes[k]];
+      magnitudeSquared += weight * weight;
+      if (src.bound === null) {
+        addProducts(candidates, src.postings.refs, src.postings.weights, weight, dots);
+        continue;
+      }
+      found.fill(0);
+      addProducts(candidates, src.postings.refs, src.postings.weights, weight, dots, found);
+      for (var d = 0; d < n; d++) {
+        if (!found[d]) { dots[d] += weight * src.bound; guessed[d] = 1; }
+      }
+      unseen += weight * src.bound;
+    }
+    var magnitude = Math.sqrt(magnitudeSquared);
+    var ceiling = full.length ? -Infinity : unseen / magnitude || 0;
+    var hits = [];
+    for (var h = 0; h < n; h++) {
+      var score = dots[h] / magnitude || 0;
+      if (guessed[h]) { if (score > ceiling) { ceiling = score; } }
+      else { hits.push({ ref: candidates[h], score: score }); }
+    }
+    return hits.filter(function (hit) { return hit.score > ceiling; })
+      .sort(function (p, q) { return q.score - p.score || p.ref - q.ref; });
+  };
+
+  // dots[k] += weight * (the posting weight of candidates[k]) for the candidates in `refs`,
+  // and found[k] = 1 if given; both sorted. Gallops through `refs` when the candidates are few.
+  function addProducts(candidates, refs, weights, weight, dots, found) {
     var j = 0, n = refs.length;
     for (var k = 0; k < candidates.length && j < n; k++) {
       var r = candidates[k];
@@ -379,7 +503,11 @@
         }
         j = lo;
       }
-      if (j < n && refs[j] === r) { dots[k] += weight * weights[j]; j++; }
+      if (j < n && refs[j] === r) {
+        dots[k] += weight * weights[j];
+        if (found) { found[k] = 1; }
+        j++;
+      }
     }
   }
 

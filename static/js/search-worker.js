@@ -64,14 +64,15 @@ function init(manifestUrl) {
 function url(rel) { return new URL(rel, state.base).href; }
 
 // Results of one language: {parsed, lang, hits: [{ref, score}]}, best first, phrases not yet
-// checked.
-function searchLanguage(lang, q, typing) {
+// checked. A query of common words alone may call preview(parsed, hits) with its first hits
+// before the rest is loaded (search-core.js, load).
+function searchLanguage(lang, q, typing, preview) {
   var info = state.manifest.languages[lang];
   var parsed = core.parseQuery(q, lang, typing);
   var set = state.sets[lang];
   return core.load(parsed, info.shards, set, function (n) {
     return getJSON(url(info.shards[n][2]));
-  }).then(function () {
+  }, function (hits) { return preview(parsed, hits); }).then(function () {
     return { parsed: parsed, lang: lang, hits: set.search(parsed) };
   });
 }
@@ -148,20 +149,45 @@ function search(msg) {
   languageOrder(filters, msg.prefer).forEach(function (lang) {
     chain = chain.then(function (keep) {
       if (msg.id !== latest) { return keep; }
-      return searchLanguage(lang, msg.q, msg.typing).then(function (r) {
-        var hits = keep ? r.hits.filter(function (h) { return keep(h.ref); }) : r.hits;
-        return emit(out, hits, r.parsed, lang);
+      function kept(hits) { return keep ? hits.filter(function (h) { return keep(h.ref); }) : hits; }
+      return searchLanguage(lang, msg.q, msg.typing, function (parsed, first) {
+        return preview(out, kept(first), parsed, lang);
+      }).then(function (r) {
+        return emit(out, kept(r.hits), r.parsed, lang);
       }).then(function () { return keep; });
     });
   });
   return chain.then(function () { post(out, true); });
 }
 
+// Post the rows not sent yet (after a preview, rows are built again from its first one:
+// those already sent are not sent twice).
 function post(out, done) {
-  if (out.msg.id !== latest || (!done && out.rows.length === out.sent)) { return; }
+  if (out.msg.id !== latest || (!done && out.rows.length <= out.sent)) { return; }
   self.postMessage({ type: "results", id: out.msg.id, q: out.msg.q, total: out.total,
     exact: out.exact, rows: out.rows.slice(out.sent), done: done });
-  out.sent = out.rows.length;
+  out.sent = Math.max(out.sent, out.rows.length);
+}
+
+// Show the first rows of a language while the rest of its index loads: `hits` are its
+// first hits for certain (ShardSet.searchTop), so they are the first rows emit() will build
+// from all hits; the rows are posted, then taken back from `out`, so that emit() counts and
+// builds them again as for any query, and post() sends only what comes after them.
+function preview(out, hits, parsed, lang) {
+  var base = out.rows.length, total = out.total, exact = out.exact;
+  var phrases = parsed.phrases.length > 0;
+  var i = 0;
+  function step() {
+    if (out.msg.id !== latest || i >= hits.length || out.rows.length >= out.limit) { return null; }
+    var batch = hits.slice(i, i + (phrases ? 32 : out.limit - out.rows.length));
+    i += batch.length;
+    return addRows(out, batch, parsed, lang, phrases ? function () {} : null).then(step);
+  }
+  return Promise.resolve(step()).then(function () {
+    out.rows.length = base;
+    out.total = total;
+    out.exact = exact;
+  });
 }
 
 // Add one language's hits: rows (text from the store) while the limit allows, and the count.
@@ -184,26 +210,28 @@ function emit(out, hits, parsed, lang) {
   return step();
 }
 
-// Fetch the store chunks of `hits` (the first one alone, so that the first row is not
-// kept waiting by the others), keep those passing the phrase check, post as rows arrive.
+// Fetch the store chunks of `hits`, keep those passing the phrase check, post as rows arrive.
+// The first chunk is fetched alone and the others only once the first row is out: a dozen
+// fetch() calls cost a cold worker 15-20 ms, which the first row need not wait for.
 function addRows(out, hits, parsed, lang, counted) {
   if (!hits.length) { return Promise.resolve(); }
-  var chunks = [];
-  var first = storeChunk(hits[0].ref);
-  var rest = first.then(function () {
-    hits.slice(1).forEach(function (h) { chunks.push(storeChunk(h.ref)); });
-  });
-  chunks.push(first);
+  var chunks = [storeChunk(hits[0].ref)];
+  function chunkOf(k) {
+    if (k > 0 && chunks.length === 1) {
+      hits.slice(1).forEach(function (h) { chunks.push(storeChunk(h.ref)); });
+    }
+    return chunks[k];
+  }
   return hits.reduce(function (previous, h, k) {
     return previous.then(function () {
-      return (k === 0 ? first : rest.then(function () { return chunks[k]; })).then(function (chunk) {
-        var text = chunk.rows[h.ref - chunk.first][3];
+      return chunkOf(k).then(function (stored) {
+        var text = stored.rows[h.ref - stored.first][3];
         if (counted) {
           if (!core.phraseMatches(text, lang, parsed.phrases)) { return; }
           counted();
         }
         if (out.rows.length < out.limit) {
-          out.rows.push(row(h, chunk, parsed, lang));
+          out.rows.push(row(h, stored, parsed, lang));
           if (out.rows.length === 1) { post(out, false); }
         }
       });

@@ -5,6 +5,9 @@
  *   "whole":   lunr.Index.load(the unsplit serialized lunr.py index)
  *   "sharded": a ShardSet holding only the shards search-core's load fetches, searched by
  *              ShardSet.search (the worker's own scoring, no lunr.js)
+ *   "preview": load again, as the worker does, with a preview: for a query of common words
+ *              alone, the first hits ranked from their top pieces (ShardSet.searchTop)
+ *              before their pieces are fetched, and the shards fetched by then
  *
  *   node tests/js/search_node.js REQUEST.json RESPONSE.json
  *
@@ -12,7 +15,8 @@
  *           "whole": SERIALIZED, "ranges": the manifest's shard list, "shards": [SHARD, ...],
  *           "queries": [[q, typing], ...]}
  * RESPONSE: {"results": [{"whole": [[ref, score], ...], "sharded": [...], "shards": [n, ...],
- *            "clauses": [...]}, ...]}
+ *            "clauses": [...], "preview": null or {"hits": [...], "shards": [n, ...]},
+ *            "previewed": [...] (ShardSet.search after the previewed load)}, ...]}
  */
 "use strict";
 
@@ -58,11 +62,23 @@ async function main() {
       fetched.push(n);
       return Promise.resolve(req.shards[n]);
     });
+    const second = new core.ShardSet();
+    const fetchedSecond = [];
+    let preview = null;
+    await core.load(parsed, req.ranges, second, (n) => {
+      fetchedSecond.push(n);
+      return Promise.resolve(req.shards[n]);
+    }, (hits) => {
+      preview = { hits: pairs(hits), shards: fetchedSecond.slice().sort((a, b) => a - b) };
+      return Promise.resolve();
+    });
     results.push({
       clauses: parsed.clauses,
       shards: fetched.sort((a, b) => a - b),
       whole: pairs(lunrQuery(whole, parsed)),
       sharded: pairs(set.search(parsed)),
+      preview: preview,
+      previewed: pairs(second.search(parsed)),
     });
   }
   fs.writeFileSync(resPath, JSON.stringify({ results }));

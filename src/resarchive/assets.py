@@ -1,0 +1,42 @@
+"""Stage 9, static assets: ``static/`` copied into the site, the search worker made whole.
+
+The search worker (``static/js/search-worker.js``) loads its libraries with
+``importScripts("textpipe.js", "search-core.js")``: each is a synchronous fetch, one after
+the other, on the path of every first search (20-40 ms on a cold visit, measured in
+bench/). The site's copy of the worker has that line replaced by the libraries' own text,
+so the worker is one file. The sources stay separate: Node and the tests load them as
+modules.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+WORKER = Path("js") / "search-worker.js"
+IMPORT = re.compile(r'^importScripts\(((?:\s*"[^"]+"\s*,?)+)\);[ \t]*$', re.MULTILINE)
+
+
+def inline_imports(source: str, folder: Path) -> str:
+    """``source`` with each ``importScripts("a.js", "b.js");`` line replaced by the text of
+    those files (from ``folder``), in order."""
+
+    def text_of(match: re.Match[str]) -> str:
+        names = re.findall(r'"([^"]+)"', match.group(1))
+        parts = []
+        for name in names:
+            script = (folder / name).read_text(encoding="utf-8")
+            parts.append(f"// ---- {name}, inlined by the build (resarchive/assets.py)\n"
+                         f"{script.rstrip()}\n// ---- end of {name}")
+        return "\n".join(parts)
+
+    return IMPORT.sub(text_of, source)
+
+
+def write_static(static: Path, out: Path) -> None:
+    """Copy ``static`` to ``out`` (the site's ``static/``), with the search worker whole."""
+    shutil.copytree(static, out)
+    worker = out / WORKER
+    worker.write_text(inline_imports(worker.read_text(encoding="utf-8"), worker.parent),
+                      encoding="utf-8")

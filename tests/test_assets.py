@@ -1,0 +1,42 @@
+"""The site's static assets: the search worker is one file, its libraries inlined."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from resarchive import assets
+
+
+def test_built_worker_is_one_file(built_site: Path, repo_root: Path) -> None:
+    source = (repo_root / "static" / "js" / "search-worker.js").read_text(encoding="utf-8")
+    built = (built_site / "static" / "js" / "search-worker.js").read_text(encoding="utf-8")
+    assert assets.IMPORT.search(source), "the source worker no longer imports its libraries"
+    assert not re.search(r"^\s*importScripts\(", built, re.MULTILINE)
+    at = [built.index(code) for code in (
+        "var early = fetch(MANIFEST);",
+        (repo_root / "static" / "js" / "textpipe.js").read_text(encoding="utf-8").rstrip(),
+        (repo_root / "static" / "js" / "search-core.js").read_text(encoding="utf-8").rstrip(),
+        "var core = resarchiveSearchCore;",
+    )]
+    # the manifest is asked for first, then the libraries, in import order, then the worker
+    assert at == sorted(at)
+    if shutil.which("node") is None:
+        pytest.fail("node not found on PATH")
+    checked = subprocess.run(["node", "--check", str(built_site / "static/js/search-worker.js")],
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_inline_imports_keeps_other_lines(tmp_path: Path) -> None:
+    (tmp_path / "a.js").write_text("var a = 1;\n", encoding="utf-8")
+    (tmp_path / "b.js").write_text("var b = 2;\n", encoding="utf-8")
+    source = 'first();\nimportScripts("a.js", "b.js");\n// importScripts("c.js") in a comment\n'
+    out = assets.inline_imports(source, tmp_path)
+    lines = [line for line in out.splitlines() if not line.startswith("// ----")]
+    assert lines == ["first();", "var a = 1;", "var b = 2;",
+                     '// importScripts("c.js") in a comment']
