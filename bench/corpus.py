@@ -133,7 +133,9 @@ def make_content(root: Path, files: list[Path], dest: Path, copies: int = 1) -> 
     texts = [f.read_text(encoding="utf-8") for f in files]
     vocab = vocabulary(texts) if copies > 1 else Vocabulary(Counter(), 0.0, 0)
     keep = language_words()
-    rare = {w for w, n in vocab.df.items() if n <= RARE_DF and w not in keep}
+    # only words made of letters are renamed ("¹²", a footnote marker, is a \w word too):
+    # p is worked out on those, else the vocabulary falls short of the target
+    rare = {w for w, n in vocab.df.items() if n <= RARE_DF and w not in keep and w.isalpha()}
     wanted = vocab.target(copies) - vocab.size
     p = min(1.0, wanted / ((copies - 1) * len(rare))) if copies > 1 and rare else 0.0
     made: set[str] = set(vocab.df)

@@ -25,6 +25,14 @@ def test_built_worker_is_one_file(built_site: Path, repo_root: Path) -> None:
     )]
     # the manifest is asked for first, then the libraries, in import order, then the worker
     assert at == sorted(at)
+    # nothing else loads the libraries: the site does not carry them on their own
+    pages = [built_site / "index.html", built_site / "search.html",
+             next((built_site / "doc").glob("*.html"))]
+    scripts = [p for p in (built_site / "static" / "js").glob("*.js")
+               if p.name != "search-worker.js"]
+    for name in ("textpipe.js", "search-core.js"):
+        assert not (built_site / "static" / "js" / name).exists()
+        assert not [p for p in pages + scripts if name in p.read_text(encoding="utf-8")]
     if shutil.which("node") is None:
         pytest.fail("node not found on PATH")
     checked = subprocess.run(["node", "--check", str(built_site / "static/js/search-worker.js")],
@@ -36,7 +44,8 @@ def test_inline_imports_keeps_other_lines(tmp_path: Path) -> None:
     (tmp_path / "a.js").write_text("var a = 1;\n", encoding="utf-8")
     (tmp_path / "b.js").write_text("var b = 2;\n", encoding="utf-8")
     source = 'first();\nimportScripts("a.js", "b.js");\n// importScripts("c.js") in a comment\n'
-    out = assets.inline_imports(source, tmp_path)
+    out, inlined = assets.inline_imports(source, tmp_path)
+    assert inlined == ["a.js", "b.js"]
     lines = [line for line in out.splitlines() if not line.startswith("// ----")]
     assert lines == ["first();", "var a = 1;", "var b = 2;",
                      '// importScripts("c.js") in a comment']

@@ -18,9 +18,10 @@ WORKER = Path("js") / "search-worker.js"
 IMPORT = re.compile(r'^importScripts\(((?:\s*"[^"]+"\s*,?)+)\);[ \t]*$', re.MULTILINE)
 
 
-def inline_imports(source: str, folder: Path) -> str:
+def inline_imports(source: str, folder: Path) -> tuple[str, list[str]]:
     """``source`` with each ``importScripts("a.js", "b.js");`` line replaced by the text of
-    those files (from ``folder``), in order."""
+    those files (from ``folder``), in order; and the names of the files inlined."""
+    inlined: list[str] = []
 
     def text_of(match: re.Match[str]) -> str:
         names = re.findall(r'"([^"]+)"', match.group(1))
@@ -29,14 +30,18 @@ def inline_imports(source: str, folder: Path) -> str:
             script = (folder / name).read_text(encoding="utf-8")
             parts.append(f"// ---- {name}, inlined by the build (resarchive/assets.py)\n"
                          f"{script.rstrip()}\n// ---- end of {name}")
+            inlined.append(name)
         return "\n".join(parts)
 
-    return IMPORT.sub(text_of, source)
+    return IMPORT.sub(text_of, source), inlined
 
 
 def write_static(static: Path, out: Path) -> None:
-    """Copy ``static`` to ``out`` (the site's ``static/``), with the search worker whole."""
+    """Copy ``static`` to ``out`` (the site's ``static/``), with the search worker whole; the
+    files inlined into it are not copied on their own, since nothing else loads them."""
     shutil.copytree(static, out)
     worker = out / WORKER
-    worker.write_text(inline_imports(worker.read_text(encoding="utf-8"), worker.parent),
-                      encoding="utf-8")
+    text, inlined = inline_imports(worker.read_text(encoding="utf-8"), worker.parent)
+    worker.write_text(text, encoding="utf-8")
+    for name in inlined:
+        (worker.parent / name).unlink()
