@@ -172,13 +172,15 @@ function post(out, done) {
 // Show the first rows of a language while the rest of its index loads: `hits` are its
 // first hits for certain (ShardSet.searchTop), so they are the first rows emit() will build
 // from all hits; the rows are posted, then taken back from `out`, so that emit() counts and
-// builds them again as for any query, and post() sends only what comes after them.
+// builds them again as for any query, and post() sends only what comes after them. A phrase
+// query checks at most PHRASE_CHECK_MAX of them here: the rest of the index comes first.
 function preview(out, hits, parsed, lang) {
   var base = out.rows.length, total = out.total, exact = out.exact;
   var phrases = parsed.phrases.length > 0;
   var i = 0;
   function step() {
     if (out.msg.id !== latest || i >= hits.length || out.rows.length >= out.limit) { return null; }
+    if (phrases && i >= PHRASE_CHECK_MAX) { return null; }
     var batch = hits.slice(i, i + (phrases ? 32 : out.limit - out.rows.length));
     i += batch.length;
     return addRows(out, batch, parsed, lang, phrases ? function () {} : null).then(step);
