@@ -38,10 +38,10 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-site: $(VENV_STAMP) $(NODE_STAMP) ## Build the static site into site/
+site: $(VENV_STAMP) ## Build the static site into site/
 	$(PY) build.py --content content --out site
 
-serve: $(VENV_STAMP) $(NODE_STAMP) ## Build, then serve on http://localhost:8000 (PORT=... to change)
+serve: $(VENV_STAMP) ## Build, then serve on http://localhost:8000 (PORT=... to change)
 	$(PY) build.py --serve $(PORT)
 
 test: system-deps $(VENV_STAMP) $(NODE_STAMP) ## Install what is missing, then run the whole test suite
