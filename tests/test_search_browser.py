@@ -261,8 +261,8 @@ def test_common_words_show_first_rows_from_top_pieces(page: Page, site_url: str,
     watched = page
     manifest = json.loads((tiny_shard_site / "search" / "manifest.json").read_text())
     shards = manifest["languages"]["fr"]["shards"]
-    assert {"enfant", "etat", "membr"} <= {s[0] for s in shards if len(s) == 4}
-    pieces = {s[2] for s in shards if len(s) == 5}
+    assert {"enfant", "etat", "membr"} <= {s[0] for s in shards if len(s) == 3}
+    pieces = {f"fr/{n}.json" for n, s in enumerate(shards) if len(s) == 4}
 
     search(watched, site_url, query)
     expected, expected_status = result_links(watched), watched.text_content("#search-status")

@@ -77,7 +77,7 @@ def compare_sharded_to_whole(repo_root: Path, tmp_path: Path, entries: list[inde
         "textpipe": textpipe.browser_data(lang),
         "pipeline": [textpipe.label(lang, s) for s in textpipe.STAGES],
         "whole": whole, "shards": shards,
-        "ranges": [[r[0], r[1], f"{n}.json", *r[2:]] for n, r in enumerate(ranges)],
+        "ranges": ranges,  # as the manifest lists them
         "queries": QUERIES[lang],
     })
     for (q, _), r in zip(QUERIES[lang], results, strict=True):
@@ -185,8 +185,10 @@ def test_built_site_search_files(built_site: Path, repo_root: Path) -> None:
     assert manifest["documents"] == len(catalog["documents"]) == 11
     fr = manifest["languages"]["fr"]
     assert fr["pipeline"] == [textpipe.label("fr", s) for s in textpipe.STAGES]
-    for first, last, name in fr["shards"]:
-        assert first <= last and (search / name).is_file()
+    assert fr["files"] == "fr/{n}.json"
+    for n, (first, last) in enumerate(fr["shards"]):
+        assert first <= last and (search / "fr" / f"{n}.json").is_file()
+    assert not (search / "fr" / f"{len(fr['shards'])}.json").exists()
     facets = json.loads((search / "facets.json").read_text(encoding="utf-8"))
     assert len(facets["paragraphKinds"]) == manifest["paragraphs"]
     # every store row points at an element that exists on its document's page

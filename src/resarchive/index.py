@@ -49,7 +49,7 @@ from . import textpipe
 from .models import Document, Item, Paragraph
 from .render import data_url, doc_url
 
-FORMAT = 1
+FORMAT = 2  # 2: shard files named by position, not listed in the manifest
 STORE_CHUNK = 64
 SHARD_BYTES = 48_000  # raw JSON budget of one term shard (about 12-16 kB gzipped)
 FIELD = "text"
@@ -419,16 +419,31 @@ def write_store(docs: list[Document], all_entries: list[Entry], search: Path) ->
     (search / "facets.json").write_text(_dump(facets(docs, all_entries)), encoding="utf-8")
 
 
+def shard_files(lang: str) -> str:
+    """Where the shards of ``lang`` are, under ``site/search/``: shard n is at {n} = n."""
+    return f"{lang}/{{n}}.json"
+
+
+def shard_name(lang: str, n: int) -> str:
+    return shard_files(lang).replace("{n}", str(n))
+
+
 def language_entry(lang: str, count: int, shards: list[list[Any]]) -> dict[str, Any]:
-    """The manifest entry of one language; ``shards`` as below."""
+    """The manifest entry of one language. ``shards``: [first, last, file, ...] as the build
+    keeps them; the manifest leaves the file out (shard n is ``files`` with n for {n}: a third
+    of the manifest's bytes, which every first search reads)."""
+    for n, shard in enumerate(shards):
+        if shard[2] != shard_name(lang, n):
+            raise ValueError(f"shard {n} of {lang} is {shard[2]}, not {shard_name(lang, n)}")
     return {
         "pipeline": [textpipe.label(lang, s) for s in textpipe.STAGES],
         "textpipe": textpipe.browser_data(lang),
         "fields": [FIELD],
         "paragraphs": count,
-        # [first term, last term, file]; for a common word, its top piece
-        # [term, term, file, bound], then its pieces [term, term, file, first ref, last ref]
-        "shards": shards,
+        "files": shard_files(lang),
+        # [first term, last term]; for a common word, its top piece [term, term, bound],
+        # then its pieces [term, term, first ref, last ref]: shard_ranges()
+        "shards": [[shard[0], shard[1], *shard[3:]] for shard in shards],
     }
 
 
@@ -445,7 +460,7 @@ def write_language(lang: str, mine: list[Entry], search: Path, budget: int | Non
     (search / lang).mkdir()
     files, texts = [], []
     for n, shard in enumerate(planned):
-        name = f"{lang}/{n}.json"
+        name = shard_name(lang, n)
         text = _dump(shard_file(shard))
         (search / name).write_text(text, encoding="utf-8")
         files.append(name)

@@ -114,10 +114,10 @@
     return out;
   }
 
-  // A manifest entry: [first, last, file]; for a common word, its top piece
-  // [term, term, file, bound], then its pieces [term, term, file, firstRef, lastRef].
-  function isTop(range) { return range.length === 4; }
-  function isPiece(range) { return range.length === 5; }
+  // A manifest entry: [first, last]; for a common word, its top piece [term, term, bound],
+  // then its pieces [term, term, firstRef, lastRef]. Shard n is the file "files" names.
+  function isTop(range) { return range.length === 3; }
+  function isPiece(range) { return range.length === 4; }
 
   function sortedNumbers(keys) {
     return Object.keys(keys).map(Number).sort(function (a, b) { return a - b; });
@@ -165,7 +165,7 @@
       candidates = candidates.filter(function (r) { return keep[r]; });
     });
     return later.filter(function (n) {
-      var first = ranges[n][3], last = ranges[n][4];
+      var first = ranges[n][2], last = ranges[n][3];
       // is there a candidate in [first, last]? (candidates are sorted)
       var lo = 0, hi = candidates.length;
       while (lo < hi) {

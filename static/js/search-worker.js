@@ -49,7 +49,7 @@ function getJSON(url) {
 
 function init(manifestUrl) {
   return getJSON(manifestUrl).then(function (manifest) {
-    if (manifest.format !== 1) { throw new Error("unsupported search index format " + manifest.format); }
+    if (manifest.format !== 2) { throw new Error("unsupported search index format " + manifest.format); }
     var sets = Object.create(null);
     Object.keys(manifest.languages).forEach(function (lang) {
       var info = manifest.languages[lang];
@@ -71,7 +71,7 @@ function searchLanguage(lang, q, typing, preview) {
   var parsed = core.parseQuery(q, lang, typing);
   var set = state.sets[lang];
   return core.load(parsed, info.shards, set, function (n) {
-    return getJSON(url(info.shards[n][2]));
+    return getJSON(url(info.files.replace("{n}", String(n))));
   }, function (hits) { return preview(parsed, hits); }).then(function () {
     return { parsed: parsed, lang: lang, hits: set.search(parsed) };
   });
