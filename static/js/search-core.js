@@ -306,14 +306,34 @@
 
   // The refs of any of `terms`, sorted, without repeats.
   ShardSet.prototype.union = function (terms) {
-    if (terms.length === 1) { return this.postings(terms[0]).refs; }
-    var size = 0, lists = terms.map(function (t) { var r = this.postings(t).refs; size += r.length; return r; }, this);
+    return unionOf(terms.map(function (t) { return this.postings(t).refs; }, this));
+  };
+
+  // The refs of any of `lists` (sorted Int32Arrays), sorted, without repeats.
+  function unionOf(lists) {
+    if (lists.length === 1) { return lists[0]; }
+    var size = 0;
+    lists.forEach(function (r) { size += r.length; });
     var all = new Int32Array(size), k = 0;
     lists.forEach(function (r) { all.set(r, k); k += r.length; });
     all.sort();
     var n = 0;
     for (var i = 0; i < all.length; i++) { if (i === 0 || all[i] !== all[i - 1]) { all[n++] = all[i]; } }
     return all.subarray(0, n);
+  }
+
+  // The refs in every one of `required` and in none of `excluded` (lists of sorted refs),
+  // sorted; the shortest list first, so the candidates are few from the start.
+  ShardSet.prototype.filterRefs = function (required, excluded) {
+    var lists = required.slice().sort(function (a, b) { return a.length - b.length; });
+    var candidates = lists[0];
+    for (var u = 1; u < lists.length && candidates.length; u++) {
+      candidates = this.keepMarked(candidates, this.markAll(lists[u]), true);
+    }
+    for (var x = 0; x < excluded.length && candidates.length; x++) {
+      candidates = this.keepMarked(candidates, this.markAll(excluded[x]), false);
+    }
+    return candidates;
   };
 
   // Mark every ref of `refs` with a new generation; returns it.
@@ -362,15 +382,8 @@
       }
     }
     if (!positive.length) { return []; }
-    // candidates: the refs every required clause matches, the rarest clause first
-    var unions = positive.map(this.union, this).sort(function (a, b) { return a.length - b.length; });
-    var candidates = unions[0];
-    for (var u = 1; u < unions.length && candidates.length; u++) {
-      candidates = this.keepMarked(candidates, this.markAll(unions[u]), true);
-    }
-    for (var x = 0; x < negative.length && candidates.length; x++) {
-      candidates = this.keepMarked(candidates, this.markAll(this.union(negative[x])), false);
-    }
+    // candidates: the refs every required clause matches and no excluded one
+    var candidates = this.filterRefs(positive.map(this.union, this), negative.map(this.union, this));
     var n = candidates.length;
     if (!n) { return []; }
     // the dot products, term by term in ascending index order, as lunr.Vector.dot adds them
@@ -436,28 +449,12 @@
     }
     var indexes = Object.keys(vector).map(Number).sort(function (a, b) { return a - b; });
     if (!indexes.length) { return []; }
+    var refsAt = function (i) { return source[i].postings.refs; };
     var full = indexes.filter(function (i) { return source[i].bound === null; });
-    var candidates;
-    if (full.length) { // every hit is in the postings of the words that are not pending
-      var lists = full.map(function (i) { return source[i].postings.refs; })
-        .sort(function (a, b) { return a.length - b.length; });
-      candidates = lists[0];
-      for (var u = 1; u < lists.length && candidates.length; u++) {
-        candidates = this.keepMarked(candidates, this.markAll(lists[u]), true);
-      }
-    } else { // any paragraph in some top piece; the others are bounded below (unseen)
-      var size = 0;
-      indexes.forEach(function (i) { size += source[i].postings.refs.length; });
-      var all = new Int32Array(size), at = 0;
-      indexes.forEach(function (i) { all.set(source[i].postings.refs, at); at += source[i].postings.refs.length; });
-      all.sort();
-      var m = 0;
-      for (var a = 0; a < all.length; a++) { if (a === 0 || all[a] !== all[a - 1]) { all[m++] = all[a]; } }
-      candidates = all.subarray(0, m);
-    }
-    for (var x = 0; x < negative.length && candidates.length; x++) {
-      candidates = this.keepMarked(candidates, this.markAll(this.postings(negative[x]).refs), false);
-    }
+    // every hit is in the postings of the words that are not pending; with none, the
+    // candidates are the paragraphs of some top piece (the unseen ones are bounded below)
+    var candidates = this.filterRefs(full.length ? full.map(refsAt) : [unionOf(indexes.map(refsAt))],
+      negative.map(function (t) { return this.postings(t).refs; }, this));
     var n = candidates.length;
     var dots = new Float64Array(n), guessed = new Uint8Array(n), found = new Uint8Array(n);
     var magnitudeSquared = 0, unseen = 0;
