@@ -429,12 +429,9 @@ def shard_name(lang: str, n: int) -> str:
 
 
 def language_entry(lang: str, count: int, shards: list[list[Any]]) -> dict[str, Any]:
-    """The manifest entry of one language. ``shards``: [first, last, file, ...] as the build
-    keeps them; the manifest leaves the file out (shard n is ``files`` with n for {n}: a third
-    of the manifest's bytes, which every first search reads)."""
-    for n, shard in enumerate(shards):
-        if shard[2] != shard_name(lang, n):
-            raise ValueError(f"shard {n} of {lang} is {shard[2]}, not {shard_name(lang, n)}")
+    """The manifest entry of one language; ``shards``: shard_ranges(). Shard n is the file
+    ``files`` with n for {n}, so the manifest, which every first search reads, need not name
+    them (listed, the names were a third of its bytes)."""
     return {
         "pipeline": [textpipe.label(lang, s) for s in textpipe.STAGES],
         "textpipe": textpipe.browser_data(lang),
@@ -443,7 +440,7 @@ def language_entry(lang: str, count: int, shards: list[list[Any]]) -> dict[str, 
         "files": shard_files(lang),
         # [first term, last term]; for a common word, its top piece [term, term, bound],
         # then its pieces [term, term, first ref, last ref]: shard_ranges()
-        "shards": [[shard[0], shard[1], *shard[3:]] for shard in shards],
+        "shards": shards,
     }
 
 
@@ -458,20 +455,17 @@ def write_language(lang: str, mine: list[Entry], search: Path, budget: int | Non
     planned = plan_shards(terms, SHARD_BYTES if budget is None else budget)
     ranges = shard_ranges(planned)
     (search / lang).mkdir()
-    files, texts = [], []
+    texts = []
     for n, shard in enumerate(planned):
-        name = shard_name(lang, n)
         text = _dump(shard_file(shard))
-        (search / name).write_text(text, encoding="utf-8")
-        files.append(name)
+        (search / shard_name(lang, n)).write_text(text, encoding="utf-8")
         texts.append(text)
-    shards = [[r[0], r[1], name, *r[2:]] for r, name in zip(ranges, files, strict=True)]
     kept = None
     if keep_state:
         from . import index_update  # imports this module
 
-        kept = index_update.language_state(builder, terms, shards, texts)
-    return language_entry(lang, len(mine), shards), kept
+        kept = index_update.language_state(builder, terms, ranges, texts)
+    return language_entry(lang, len(mine), ranges), kept
 
 
 def manifest_of(docs: list[Document], paragraphs: int,

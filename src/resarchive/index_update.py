@@ -425,9 +425,10 @@ def link_unchanged(old_search: Path, search: Path, state: dict[str, Any], total:
             linked += 1
     for lang, lang_state in state["languages"].items():
         (search / lang).mkdir()
-        for shard in lang_state["shards"]:
-            if shard[2] not in rewritten:
-                _link(old_search / shard[2], search / shard[2])
+        for n in range(len(lang_state["shards"])):
+            name = index.shard_name(lang, n)
+            if name not in rewritten:
+                _link(old_search / name, search / name)
                 linked += 1
     return linked
 
@@ -507,7 +508,7 @@ class LanguageUpdate:
         for j in (i - 1, i):
             if 0 <= j < len(self.terms):
                 s = self.state["term_shard"][j]
-                if len(self.shards[s]) == 3:
+                if len(self.shards[s]) == 2:  # not a common word's
                     return int(s)
         raise Fallback(f"{self.lang}: no shard for a new term")
 
@@ -530,7 +531,7 @@ class LanguageUpdate:
         for term, (t_index, refs, tfs) in self.dirty.items():
             s = self.term_shard[term]
             item = index.encode_term(term, t_index, self.scored(refs, tfs)) if refs else None
-            if len(self.shards[s]) == 4:  # a common word's top piece, then its pieces
+            if len(self.shards[s]) == 3:  # a common word's top piece, then its pieces
                 self.plan_pieces(s, term, item, budget)
             else:
                 if item is not None and index._size(item) > budget:
@@ -540,7 +541,7 @@ class LanguageUpdate:
             self.plan_shard(s, items)
 
     def plan_shard(self, s: int, items: dict[str, list[Any] | None]) -> None:
-        name = self.shards[s][2]
+        name = index.shard_name(self.lang, s)
         try:
             text = (self.old_search / name).read_text(encoding="utf-8")
         except OSError:
@@ -556,7 +557,7 @@ class LanguageUpdate:
         if not terms:
             raise Fallback(f"{self.lang}: a shard lost all its terms")
         ordered = [terms[t] for t in sorted(terms)]
-        self.set_file(s, [ordered[0][0], ordered[-1][0], name], {"terms": ordered})
+        self.set_file(s, [ordered[0][0], ordered[-1][0]], {"terms": ordered})
 
     def plan_pieces(self, s: int, term: str, item: list[Any] | None, budget: int) -> None:
         """A common word (its top piece at ``s``, then its pieces): cut again, into as many
@@ -566,19 +567,19 @@ class LanguageUpdate:
         t_index, refs, tfs = self.dirty[term]
         top, *pieces = index.common_word_shards(term, t_index, self.scored(refs, tfs), budget)
         old = [k for k in range(s + 1, len(self.shards))
-               if len(self.shards[k]) == 5 and self.shards[k][0] == term]
+               if len(self.shards[k]) == 4 and self.shards[k][0] == term]
         if len(old) != len(pieces) or old != list(range(s + 1, s + 1 + len(old))):
             raise Fallback(f"{self.lang}: {term!r} needs another number of pieces")
-        self.set_file(s, [term, term, self.shards[s][2], top["top"]], top)
+        self.set_file(s, [term, term, top["top"]], top)
         for k, piece in zip(old, pieces, strict=True):
-            self.set_file(k, [term, term, self.shards[k][2], *piece["refs"]], piece)
+            self.set_file(k, [term, term, *piece["refs"]], piece)
 
     def set_file(self, s: int, entry: list[Any], shard: dict[str, Any]) -> None:
         """Shard ``s`` becomes ``shard`` (manifest entry ``entry``)."""
         text = index._dump(index.shard_file(shard))
         self.shards[s] = entry
         self.shard_digests[s] = _digest(text)
-        self.files[entry[2]] = text
+        self.files[index.shard_name(self.lang, s)] = text
 
     def new_state(self) -> dict[str, Any]:
         """The language state with the dirty terms' postings replaced, inserted or dropped."""
