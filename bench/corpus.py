@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from resarchive.accuracy import corpus_txt_dir  # noqa: E402
-from resarchive.parse import slug  # noqa: E402
+from resarchive.anchors import slug  # noqa: E402
 
 WORD = re.compile(r"[^\W\d_]+")
 RARE_DF = 2

@@ -89,7 +89,7 @@ def _ids(loaded) -> list[str]:
 
 
 def test_cache_reuses_unchanged_files(content_copy: Path, tmp_path: Path) -> None:
-    from resarchive.build import load_documents
+    from resarchive.load import load_documents
     from resarchive.models import to_dict
     from resarchive.summaries import materialize
 
@@ -114,37 +114,37 @@ def test_cache_reuses_unchanged_files(content_copy: Path, tmp_path: Path) -> Non
 
 def test_cache_is_dropped_when_the_parser_changes(content_copy: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from resarchive import build
+    from resarchive import load
     from resarchive import cache as cache_mod
 
     cache = tmp_path / "cache"
-    build.load_documents(content_copy, cache=cache)
+    load.load_documents(content_copy, cache=cache)
     old = list(cache.glob("parse-*"))
     assert len(old) == 1
     assert any(p.name == "parse.py" for p in cache_mod.parser_modules())
     assert any(p.name == "read.py" for p in cache_mod.parser_modules())
     monkeypatch.setattr(cache_mod, "fingerprint", lambda: "f" * 64)
-    loaded = build.load_documents(content_copy, cache=cache)
+    loaded = load.load_documents(content_copy, cache=cache)
     assert loaded.cached == 0 and loaded.parsed == loaded.files
     assert [p.name for p in cache.glob("parse-*")] == ["parse-ffffffffffffffff"]
 
 
 def test_parallel_parse_keeps_order_and_every_error(content_copy: Path, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from resarchive import build
+    from resarchive import load
     from resarchive.models import to_dict
 
     (content_copy / "aa-empty.txt").write_text("", encoding="utf-8")
     (content_copy / "zz-binary.txt").write_bytes(b"\x00\x01binary")
-    serial = build.load_documents(content_copy, cache=None, jobs=1)
+    serial = load.load_documents(content_copy, cache=None, jobs=1)
     monkeypatch.setattr(build, "PARALLEL_MIN_FILES", 1)
-    parallel = build.load_documents(content_copy, cache=tmp_path / "cache", jobs=2)
+    parallel = load.load_documents(content_copy, cache=tmp_path / "cache", jobs=2)
     assert parallel.jobs == 2
     assert [to_dict(d) for d in parallel.documents] == [to_dict(d) for d in serial.documents]
     assert [str(e) for e in parallel.errors] == [str(e) for e in serial.errors]
     assert [e.file for e in serial.errors] == ["aa-empty.txt", "zz-binary.txt"]
     # errors are never cached: the next build names the broken files again
-    assert [e.file for e in build.load_documents(content_copy, cache=tmp_path / "cache").errors] \
+    assert [e.file for e in load.load_documents(content_copy, cache=tmp_path / "cache").errors] \
         == ["aa-empty.txt", "zz-binary.txt"]
 
 
@@ -152,14 +152,14 @@ def test_stat_index_skips_reading_unchanged_files(content_copy: Path, tmp_path: 
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    from resarchive import build
+    from resarchive import load
     from resarchive import cache as cache_mod
 
     old = 1_000_000_000  # files last written long ago: their stat figures can be trusted
     for path in content_copy.iterdir():
         os.utime(path, (old, old))
     cache = tmp_path / "cache"
-    first = build.load_documents(content_copy, cache=cache)
+    first = load.load_documents(content_copy, cache=cache)
     hashed: list[str] = []
     real_key = cache_mod.entry_key
 
@@ -168,11 +168,11 @@ def test_stat_index_skips_reading_unchanged_files(content_copy: Path, tmp_path: 
         return real_key(rel, *rest)
 
     monkeypatch.setattr(cache_mod, "entry_key", counting_key)
-    assert build.load_documents(content_copy, cache=cache).cached == first.files
+    assert load.load_documents(content_copy, cache=cache).cached == first.files
     assert hashed == []  # nothing read to know that nothing changed
 
     target = sorted(content_copy.glob("*.txt"))[1]
     text = target.read_text(encoding="utf-8")
     target.write_text(text.replace("a", "b", 1), encoding="utf-8")  # same size, new mtime
-    changed = build.load_documents(content_copy, cache=cache)
+    changed = load.load_documents(content_copy, cache=cache)
     assert changed.changed == [target.name] and hashed == [target.name]

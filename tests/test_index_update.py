@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from resarchive import index, index_update, textpipe
+from resarchive import index, index_state, index_update, textpipe
 from resarchive.accuracy import parse_text
-from resarchive.build import load_documents
+from resarchive.load import load_documents
 from resarchive.models import Document
 
 SEED_BUDGET = 2_000  # bytes per shard: the seeds then have many shards and common words
@@ -290,16 +290,17 @@ def test_state_of_another_site_is_not_trusted(seed_docs, repo_root: Path, tmp_pa
     run = build(seed_docs, tmp_path / "c", tmp_path / "b", state)
     assert run.path == "full" and "previous site" in run.reason
 
-    (state / index_update.STATE_FILE).write_bytes(b"not a pickle")
+    (state / index_state.STATE_FILE).write_bytes(b"not a pickle")
     run = build(seed_docs, tmp_path / "d", tmp_path / "c", state)
     assert run.path == "full" and "unreadable" in run.reason
     assert same_files(tmp_path / "a", tmp_path / "d") == []
 
 
-def test_write_index_keeps_its_output(seed_docs, repo_root: Path, tmp_path: Path) -> None:
-    """write_index (what build.py calls) without previous/state: the plain full build."""
+def test_write_search_without_state_keeps_its_output(seed_docs, repo_root: Path,
+                                                     tmp_path: Path) -> None:
+    """write_search without previous site or state folder: the plain full build."""
     (tmp_path / "a").mkdir()
-    manifest = index.write_index(seed_docs, tmp_path / "a")
+    manifest = index_update.write_search(seed_docs, tmp_path / "a", None, None).manifest
     build(seed_docs, tmp_path / "b", None, tmp_path / "state")
     assert manifest == json.loads((tmp_path / "a" / "search" / "manifest.json").read_text())
     assert same_files(tmp_path / "a", tmp_path / "b") == []

@@ -74,7 +74,7 @@ def test_citation_with_symbol_is_body_symbol_date() -> None:
 
 def test_citation_of_the_seed_draft_as_parsed() -> None:
     """The example of the issue, from content/ as the build parses it."""
-    from resarchive.build import load_documents
+    from resarchive.load import load_documents
 
     docs = {d.id: d for d in load_documents(REPO / "content").documents}
     doc = docs["e-cn-15-2018-l-3-fr"]

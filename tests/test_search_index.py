@@ -15,7 +15,7 @@ import pytest
 
 from resarchive import index, textpipe
 from resarchive.accuracy import parse_text
-from resarchive.build import load_documents
+from resarchive.load import load_documents
 
 QUERIES = {
     "fr": [

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from resarchive import summaries
-from resarchive.build import load_documents, write_site
+from resarchive.build import write_site
+from resarchive.load import load_documents
 from resarchive.cache import ParseCache
 from resarchive.models import Document
 

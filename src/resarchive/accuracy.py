@@ -1,5 +1,8 @@
 """Parser accuracy against the gold structure of the UN General Assembly corpus.
 
+Stage: measurement (tests and bench/accuracy.py), outside the build. May import: models,
+pipeline, pdfsim.
+
 ``../shared/corpus/akn2txt.py`` turns each Akoma Ntoso XML file into ``<stem>.txt`` (the text a
 PDF conversion gives) and ``<stem>.gold.json`` (its true structure, counted from the XML). This
 module parses the text and compares.

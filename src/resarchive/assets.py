@@ -1,5 +1,7 @@
 """Stage 9, static assets: ``static/`` copied into the site, the search worker made whole.
 
+Stage: assets. May import: the standard library.
+
 The search worker (``static/js/search-worker.js``) loads its libraries with
 ``importScripts("textpipe.js", "search-core.js")``: each is a synchronous fetch, one after
 the other, on the path of every first search (20-40 ms on a cold visit, measured in

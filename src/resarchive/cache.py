@@ -1,5 +1,7 @@
 """Parsed documents cached by content hash, so a rebuild parses only the files that changed.
 
+Stage: parse (its cache). May import: models.
+
 An entry is the pickled ``list[Document]`` of one content file, stored under
 
     <cache>/parse-<fingerprint[:16]>/<key[:2]>/<key>.pickle

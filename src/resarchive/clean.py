@@ -1,5 +1,7 @@
 """Stage 2, clean: raw text -> lines of rich text.
 
+Stage: clean. May import: models, langdata.
+
 A registry of small named ``str -> str`` steps, run in order over the whole text. No step adds
 or removes a line break, so line numbers stay those of the source file. Afterwards:
 - footnote markers, whatever their printed form (``¹``, ``<sup>1</sup>``, ``^{*}``, a star glued

@@ -1,16 +1,18 @@
-"""Command line of build.py: build a content folder into a site folder, optionally serve it."""
+"""Command line of build.py: build a content folder into a site folder, optionally serve it.
+
+Stage: the command line. May import: build, serve, summaries.
+"""
 
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import sys
 import time
 from pathlib import Path
 
 from .build import DEFAULT_CACHE, BuildFailed, build_site
+from .serve import serve
 from .summaries import EntryVanished
 
 REPO = Path(__file__).resolve().parents[2]
@@ -66,28 +68,3 @@ def main(argv: list[str] | None = None) -> int:
 
 def _log(message: str) -> None:
     print(message, file=sys.stderr)
-
-
-def serve(root: Path, port: int) -> int:
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    except OSError as exc:
-        print(f"error: cannot listen on port {port}: {exc.strerror}", file=sys.stderr)
-        return 1
-    print(f"Serving {root} on http://localhost:{port}/ (Ctrl+C to stop)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".json": "application/json", ".js": "text/javascript"}
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
-        pass

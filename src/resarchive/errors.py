@@ -1,4 +1,7 @@
-"""Errors about content, reported as "file:line: message" and never as a traceback."""
+"""Errors about content, reported as "file:line: message" and never as a traceback.
+
+Stage: model (shared by every stage). May import: the standard library.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """Stage 8, export: documents -> site/catalog.json and one JSON file per document.
 
+Stage: export. May import: models, anchors.
+
 The format is documented in the README ("Data export"); tests and later features rely on it.
 Paths are relative to the site root; ``source`` is relative to the content folder.
 """
@@ -9,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from . import anchors
 from .models import Document, to_dict
-from .render import data_url, doc_url
 
 FORMAT_VERSION = 1
 CATALOG_FIELDS = ("id", "source", "title", "symbol", "date", "body", "kind", "language")
@@ -24,7 +26,7 @@ def document_record(doc: Document) -> dict[str, Any]:
 
 
 def catalog_record(doc: Document) -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": doc.id, "url": doc_url(doc), "data": data_url(doc)}
+    entry: dict[str, Any] = {"id": doc.id, "url": anchors.page_url(doc.id), "data": anchors.data_url(doc.id)}
     entry.update({k: getattr(doc, k) for k in CATALOG_FIELDS if k != "id"})
     entry.update(number=doc.number, organization=doc.organization, label=doc.label)
     return entry

@@ -1,5 +1,7 @@
 """Stage 5, link footnotes: footnote texts dumped anywhere in a file -> each document's notes.
 
+Stage: link. May import: models, anchors, segment.
+
 PDF conversions print a page's footnotes where the page ends, often mid-paragraph and
 sometimes after the next document has begun. A document takes, for each marker it cites,
 the footnote text with that marker printed within its own lines if there is one, else the
@@ -11,16 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from . import anchors
 from .models import Block, Document, Footnote, markers_in
 from .segment import Span
-
-
-def footnote_id(mark: str) -> str:
-    if mark.isdigit():
-        return f"fn{mark}"
-    if set(mark) == {"*"}:
-        return "fn-star" + (str(len(mark)) if len(mark) > 1 else "")
-    return f"fn-{mark}"
 
 
 def rich_texts(doc: Document) -> Iterator[str]:
@@ -55,13 +50,13 @@ def link_footnotes(docs: list[Document], spans: list[Span]) -> None:
             if block is None:
                 continue
             used.add(id(block))
-            notes.append(Footnote(id=footnote_id(mark), mark=mark, rich=block.rich,
+            notes.append(Footnote(id=anchors.footnote(mark), mark=mark, rich=block.rich,
                                   line=block.line))
         taken = {n.id for n in notes}
         for block in local:
             if id(block) in used:
                 continue
-            fid = footnote_id(block.mark)
+            fid = anchors.footnote(block.mark)
             while fid in taken:
                 fid += "-2"
             taken.add(fid)

@@ -1,5 +1,7 @@
 """Stage 7, index: documents -> the client-side search index, split to load on demand.
 
+Stage: index. May import: models, anchors, textpipe.
+
 One search entry per paragraph: preambular and operative paragraphs, each sub-paragraph,
 footnotes, attachment paragraphs, report text and unclassified blocks. Each entry gets an
 integer ref, in document order, so that everything else about it is found by position.
@@ -34,7 +36,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,15 +47,17 @@ from lunr.builder import Builder
 from lunr.idf import idf as Idf
 from lunr.vector import Vector
 
-from . import textpipe
+from . import anchors, textpipe
 from .models import Document, Item, Paragraph
-from .render import data_url, doc_url
 
 FORMAT = 2  # 2: shard files named by position, not listed in the manifest
 STORE_CHUNK = 64
 SHARD_BYTES = 48_000  # raw JSON budget of one term shard (about 12-16 kB gzipped)
 FIELD = "text"
 PARALLEL_FROM = 20_000  # entries; below that a process pool costs more than it saves
+#: What to keep of a language's full build for later updates: called with the builder, its
+#: term postings, shard ranges and shard texts (index_state.language_state).
+KeepState = Callable[[Any, list[Any], list[list[Any]], list[str]], Any]
 
 #: One-letter paragraph kinds (facets.json, store rows) and what the filter calls them.
 PARAGRAPH_KINDS = {
@@ -353,8 +357,8 @@ def _year(doc: Document) -> str:
 def doc_record(doc: Document) -> dict[str, str]:
     return {
         "id": doc.id,
-        "url": doc_url(doc),
-        "data": data_url(doc),
+        "url": anchors.page_url(doc.id),
+        "data": anchors.data_url(doc.id),
         "title": doc.title,
         "symbol": doc.symbol,
         "body": doc.body or doc.organization,
@@ -445,9 +449,10 @@ def language_entry(lang: str, count: int, shards: list[list[Any]]) -> dict[str, 
 
 
 def write_language(lang: str, mine: list[Entry], search: Path, budget: int | None = None,
-                   keep_state: bool = False) -> tuple[dict[str, Any], Any]:
+                   keep: KeepState | None = None) -> tuple[dict[str, Any], Any]:
     """Build and split the index of one language into ``search/<lang>/``; its manifest entry,
-    and with ``keep_state`` what index_update needs to update it next time (else None)."""
+    and what ``keep`` makes of the build for a later update (index_state.language_state;
+    None without it). Runs in a worker process when there are several languages."""
     builder = AnalyzedBuilder(lang)
     for e in mine:
         builder.add_text(str(e.ref), e.text)
@@ -460,11 +465,7 @@ def write_language(lang: str, mine: list[Entry], search: Path, budget: int | Non
         text = _dump(shard_file(shard))
         (search / shard_name(lang, n)).write_text(text, encoding="utf-8")
         texts.append(text)
-    kept = None
-    if keep_state:
-        from . import index_update  # imports this module
-
-        kept = index_update.language_state(builder, terms, ranges, texts)
+    kept = keep(builder, terms, ranges, texts) if keep is not None else None
     return language_entry(lang, len(mine), ranges), kept
 
 
@@ -484,9 +485,10 @@ def manifest_of(docs: list[Document], paragraphs: int,
     }
 
 
-def build_full(docs: list[Document], search: Path, keep_state: bool = False
+def build_full(docs: list[Document], search: Path, keep: KeepState | None = None
                ) -> tuple[dict[str, Any], dict[str, Any], list[Entry]]:
-    """Write all of ``search/`` from scratch; (manifest, per language state or {}, entries)."""
+    """Write all of ``search/`` from scratch; (manifest, per language what ``keep`` made of
+    its build ({} without it), entries)."""
     budget = SHARD_BYTES
     all_entries = entries(docs)
     by_language: dict[str, list[Entry]] = {}
@@ -495,29 +497,17 @@ def build_full(docs: list[Document], search: Path, keep_state: bool = False
     # one process per language: lunr.py is pure Python and the machines have two cores
     if len(all_entries) > PARALLEL_FROM and len(by_language) > 1:
         with ProcessPoolExecutor(min(2, len(by_language))) as pool:
-            futures = {lang: pool.submit(write_language, lang, mine, search, budget, keep_state)
+            futures = {lang: pool.submit(write_language, lang, mine, search, budget, keep)
                        for lang, mine in sorted(by_language.items())}
             write_store(docs, all_entries, search)
             written = {lang: f.result() for lang, f in futures.items()}
     else:
         write_store(docs, all_entries, search)
-        written = {lang: write_language(lang, mine, search, budget, keep_state)
+        written = {lang: write_language(lang, mine, search, budget, keep)
                    for lang, mine in sorted(by_language.items())}
     manifest = manifest_of(docs, len(all_entries), {k: v[0] for k, v in written.items()})
     (search / "manifest.json").write_text(_dump(manifest), encoding="utf-8")
     return manifest, {k: v[1] for k, v in written.items() if v[1] is not None}, all_entries
-
-
-def write_index(docs: list[Document], out: Path, previous: Path | None = None,
-                state: Path | None = None) -> dict[str, Any]:
-    """Write ``out/search/``; return the manifest.
-
-    With ``previous`` (the site in place) and ``state`` (a folder kept for the next build),
-    a small edit updates the previous index instead of rebuilding it (index_update.py).
-    """
-    from . import index_update  # imports this module
-
-    return index_update.write_search(docs, out, previous, state).manifest
 
 
 def gzip_size(path: Path) -> int:

@@ -1,5 +1,7 @@
 """Update the search index of the previous site after a small edit, instead of rebuilding it.
 
+Stage: index. May import: models, index, index_state, textpipe, reuse.
+
 A full build of the index (index.py) analyses every paragraph and scores every posting: 15 s
 and more on the whole corpus. After an edit of a few paragraphs almost all of it is the same,
 so ``write_search`` keeps, in a state folder, what it needs to redo only the part that
@@ -32,9 +34,8 @@ saves a fresh state.
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import json
-import pickle
 import shutil
 from array import array
 from bisect import bisect_left, bisect_right
@@ -49,16 +50,21 @@ from lunr.builder import Builder
 from lunr.idf import idf as Idf
 
 from . import index, reuse, textpipe
-from .cache import store_file
+from .index_state import (
+    HASH_BYTES,
+    Fallback,
+    IndexState,
+    LanguageState,
+    digest,
+    document_keys,
+    entry_hash,
+    full_state,
+    language_state,
+    manifest_stamp,
+)
 from .models import Document
 
-STATE_FORMAT = 1
-STATE_FILE = "search-index.pickle"
 MAX_CHANGED = 0.02  # share of paragraphs an update may touch; beyond that rebuild
-HASH_BYTES = 16
-PACKAGE = Path(__file__).resolve().parent
-#: What the terms, scores and files depend on besides the documents.
-CODE_FILES = ("index.py", "index_update.py", "textpipe.py", "langdata.py", "models.py")
 
 
 @dataclass
@@ -75,164 +81,6 @@ class IndexRun:
     files_linked: int = 0
 
 
-class Fallback(Exception):
-    """The fast path cannot be taken; the message says why."""
-
-
-# ------------------------------------------------------------------------ hashes
-
-
-@cache
-def code_fingerprint() -> str:
-    h = hashlib.sha256(f"{STATE_FORMAT}\0{textpipe.PIPELINE_VERSION}\0{index.FORMAT}".encode())
-    files = [PACKAGE / name for name in CODE_FILES] + sorted((PACKAGE / "data").rglob("*"))
-    for path in files:
-        if path.is_file():
-            h.update(f"\0{path.name}\0".encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=HASH_BYTES).digest()
-
-
-def entry_hash(doc: int, anchor: str, kind: str, language: str, text: str) -> bytes:
-    """Everything a paragraph contributes to the index and to its store row."""
-    return _digest(f"{doc}\x1f{anchor}\x1f{kind}\x1f{language}\x1f{text}")
-
-
-def document_key(doc: Document) -> bytes:
-    """Its store record and its paragraphs' marked-up text (``text`` is a function of
-    ``rich``, and much cheaper not to compute)."""
-    parts = [index._dump(index.doc_record(doc))]
-    parts += [f"{anchor}\x1f{kind}\x1f{node.rich}" for anchor, kind, node in
-              index.paragraph_nodes(doc)]
-    return _digest("\x1e".join(parts))
-
-
-def document_keys(docs: list[Document], digests: dict[str, str] | None) -> bytes:
-    """Every document's key: from ``digests`` (document id -> a digest that changes whenever
-    the document does, such as the build's parse-cache key of its file and its position
-    there) when given, which spares rendering each paragraph's text to hash it."""
-    if digests is None:
-        return b"".join(document_key(d) for d in docs)
-    return b"".join(_digest(f"given\x1f{digests[d.id]}") if d.id in digests else document_key(d)
-                    for d in docs)
-
-
-# ------------------------------------------------------------------------- state
-
-
-def _tf_array(values: Any) -> array:
-    """Term frequencies in the narrowest array that holds them."""
-    values = list(values)
-    top = max(values, default=0)
-    return array("B" if top < 1 << 8 else "H" if top < 1 << 16 else "I", values)
-
-
-def language_state(builder: index.AnalyzedBuilder,
-                   terms: list[tuple[str, int, list[tuple[int, float]]]],
-                   shards: list[list[Any]], texts: list[str]) -> dict[str, Any]:
-    """What an update of one language needs, from a full build (runs in its worker)."""
-    by_ref = {int(k.split("/", 1)[1]): v for k, v in builder.field_term_frequencies.items()}
-    names: list[str] = []
-    t_index, counts, refs, term_shard = array("I"), array("I"), array("I"), array("I")
-    tfs: list[int] = []
-    s = 0
-    for term, ti, postings in terms:
-        names.append(term)
-        t_index.append(ti)
-        counts.append(len(postings))
-        for ref, _ in postings:
-            refs.append(ref)
-            tfs.append(by_ref[ref][term])
-        while term > shards[s][1]:
-            s += 1
-        term_shard.append(s)  # a common word: its top piece, which its pieces follow
-    lengths = {int(k.split("/", 1)[1]): n for k, n in builder.field_lengths.items()}
-    return {
-        "count": len(lengths),
-        "length_sum": sum(lengths.values()),
-        "terms": names,
-        "t_index": t_index,
-        "counts": counts,
-        "post_refs": refs,
-        "post_tfs": _tf_array(tfs),
-        "term_shard": term_shard,
-        "next_index": builder.term_index,
-        "shards": shards,
-        "shard_digests": [_digest(t) for t in texts],
-        "lengths": lengths,  # moved into the global array by full_state
-    }
-
-
-def full_state(docs: list[Document], all_entries: list[index.Entry], manifest: Path,
-               languages: dict[str, dict[str, Any]],
-               digests: dict[str, str] | None = None) -> dict[str, Any]:
-    doc_counts = array("I", [0]) * len(docs)
-    for e in all_entries:
-        doc_counts[e.doc] += 1
-    lengths = array("I", [0]) * len(all_entries)
-    for lang_state in languages.values():
-        for ref, n in lang_state.pop("lengths").items():
-            lengths[ref] = n
-    return {
-        **_header(),
-        "manifest": manifest_stamp(manifest),
-        "doc_keys": document_keys(docs, digests),
-        "doc_langs": [index.index_language(d.language) for d in docs],
-        "doc_counts": doc_counts,
-        "entry_hashes": b"".join(entry_hash(e.doc, e.anchor, e.kind, e.language, e.text)
-                                 for e in all_entries),
-        "lengths": lengths,
-        "kinds": "".join(e.kind for e in all_entries),
-        "languages": languages,
-    }
-
-
-def manifest_stamp(path: Path) -> tuple[bytes, int, int, int, int]:
-    """Which manifest file a state belongs to: its hash, and its inode and time, since two
-    builds may well write the same manifest (it lists no text) over different stores.
-    manifest.json is always written fresh, never linked, and the swap of site folders
-    renames it, which keeps its inode; a copied site is not trusted."""
-    st = path.stat()
-    digest = hashlib.sha256(path.read_bytes()).digest()
-    return digest, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
-
-
-def _header() -> dict[str, Any]:
-    return {"format": STATE_FORMAT, "pipeline": textpipe.PIPELINE_VERSION,
-            "code": code_fingerprint(), "budget": index.SHARD_BYTES,
-            "store_chunk": index.STORE_CHUNK}
-
-
-def save_state(folder: Path, state: dict[str, Any]) -> None:
-    """Atomically (a reader finds the old state or the new one, never half of one); a cache
-    that cannot be written only means the next build is a full one."""
-    store_file(folder / STATE_FILE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def load_state(folder: Path, old_search: Path) -> dict[str, Any]:
-    """The saved state, if it was written by this code for the site now in ``old_search``."""
-    try:
-        with open(folder / STATE_FILE, "rb") as f:
-            state = pickle.load(f)
-    except FileNotFoundError:
-        raise Fallback("no saved index state") from None
-    except Exception as exc:  # a truncated or foreign file: rebuild rather than fail
-        raise Fallback(f"unreadable index state ({type(exc).__name__})") from None
-    if not isinstance(state, dict) or {k: state.get(k) for k in _header()} != _header():
-        raise Fallback("index state of another format, pipeline or code")
-    try:
-        stamp = manifest_stamp(old_search / "manifest.json")
-    except OSError:
-        raise Fallback("the previous site has no search manifest") from None
-    if stamp != state["manifest"]:
-        raise Fallback("index state is not that of the previous site")
-    return state
-
-
 # ------------------------------------------------------------------ entry point
 
 
@@ -247,18 +95,18 @@ def write_search(docs: list[Document], out: Path, previous: Path | None,
     if previous is not None and state is not None:
         try:
             run, new_state = update(docs, search, previous / "search",
-                                    load_state(state, previous / "search"), digests)
+                                    IndexState.load(state, previous / "search"), digests)
         except Fallback as why:
             reason = str(why)
             shutil.rmtree(search)  # whatever the attempt linked or wrote
             search.mkdir()
         else:
-            save_state(state, new_state)
+            new_state.save(state)
             return run
-    manifest, languages, all_entries = index.build_full(docs, search, state is not None)
+    keep = language_state if state is not None else None
+    manifest, languages, all_entries = index.build_full(docs, search, keep)
     if state is not None:
-        save_state(state, full_state(docs, all_entries, search / "manifest.json", languages,
-                                     digests))
+        full_state(docs, all_entries, search / "manifest.json", languages, digests).save(state)
     return IndexRun(manifest, "full", reason)
 
 
@@ -277,27 +125,27 @@ class Changes:
     fresh: dict[int, list[index.Entry]]  # entries of the changed documents
 
 
-def find_changes(docs: list[Document], state: dict[str, Any],
+def find_changes(docs: list[Document], state: IndexState,
                  digests: dict[str, str] | None = None) -> tuple[Changes, bytes]:
-    if len(docs) != len(state["doc_langs"]):
+    if len(docs) != len(state.doc_langs):
         raise Fallback("the number of documents changed")
     keys = document_keys(docs, digests)
-    old_keys = state["doc_keys"]
+    old_keys = state.doc_keys
     changed_docs = [d for d in range(len(docs))
                     if keys[d * HASH_BYTES:(d + 1) * HASH_BYTES]
                     != old_keys[d * HASH_BYTES:(d + 1) * HASH_BYTES]]
-    counts = state["doc_counts"]
+    counts = state.doc_counts
     doc_first = list(accumulate(counts, initial=0))
     total = doc_first[-1]
     if sum(counts[d] for d in changed_docs) > max(total * 5 * MAX_CHANGED, 1000):
         raise Fallback("too many documents changed")  # before extracting their text
-    hashes = bytearray(state["entry_hashes"])
-    kinds = list(state["kinds"])
+    hashes = bytearray(state.entry_hashes)
+    kinds = list(state.kinds)
     changed: dict[int, index.Entry] = {}
     fresh: dict[int, list[index.Entry]] = {}
     for d in changed_docs:
         doc = docs[d]
-        if index.index_language(doc.language) != state["doc_langs"][d]:
+        if index.index_language(doc.language) != state.doc_langs[d]:
             raise Fallback("a document changed language")
         mine = fresh[d] = index.document_entries(doc, d, doc_first[d])
         if len(mine) != counts[d]:
@@ -314,7 +162,7 @@ def find_changes(docs: list[Document], state: dict[str, Any],
     return Changes(changed_docs, changed, hashes, "".join(kinds), doc_first, fresh), keys
 
 
-def old_texts(old_search: Path, refs: list[int], state: dict[str, Any]) -> dict[int, str]:
+def old_texts(old_search: Path, refs: list[int], state: IndexState) -> dict[int, str]:
     """The previous text of each of ``refs``, from the previous site's store, checked
     against the state's hash of it."""
     chunk_size = index.STORE_CHUNK
@@ -330,23 +178,23 @@ def old_texts(old_search: Path, refs: list[int], state: dict[str, Any]) -> dict[
             doc, anchor, kind, text = chunk["rows"][ref - c * chunk_size]
             language = chunk["docs"][str(doc)]["language"]
             if entry_hash(doc, anchor, kind, language, text) != \
-                    state["entry_hashes"][ref * HASH_BYTES:(ref + 1) * HASH_BYTES]:
+                    state.entry_hashes[ref * HASH_BYTES:(ref + 1) * HASH_BYTES]:
                 raise Fallback("the previous store does not match the index state")
             out[ref] = text
     return out
 
 
-def update(docs: list[Document], search: Path, old_search: Path, state: dict[str, Any],
-           digests: dict[str, str] | None = None) -> tuple[IndexRun, dict[str, Any]]:
+def update(docs: list[Document], search: Path, old_search: Path, state: IndexState,
+           digests: dict[str, str] | None = None) -> tuple[IndexRun, IndexState]:
     """Plan everything (raising Fallback before writing anything), then write."""
     changes, keys = find_changes(docs, state, digests)
     previous = old_texts(old_search, sorted(changes.refs), state)
-    lengths = array("I", state["lengths"])
+    lengths = array("I", state.lengths)
     by_language: dict[str, list[tuple[int, str, str]]] = {}
     for ref, e in sorted(changes.refs.items()):
         by_language.setdefault(index.index_language(e.language), []).append(
             (ref, previous[ref], e.text))
-    plans = {lang: LanguageUpdate(lang, state["languages"][lang], lengths, old_search)
+    plans = {lang: LanguageUpdate(lang, state.languages[lang], lengths, old_search)
              for lang in by_language}
     for lang, plan in plans.items():
         plan.apply(by_language[lang])
@@ -361,22 +209,21 @@ def update(docs: list[Document], search: Path, old_search: Path, state: dict[str
             (search / name).write_text(text, encoding="utf-8")
     write_chunks(docs, changes, chunks, search)
 
-    first_ref = {d: changes.doc_first[d] for d, n in enumerate(state["doc_counts"]) if n}
+    first_ref = {d: changes.doc_first[d] for d, n in enumerate(state.doc_counts) if n}
     facets = index.facets_of(docs, changes.kinds, first_ref)
     (search / "facets.json").write_text(index._dump(facets), encoding="utf-8")
     languages = {}
-    for lang, lang_state in sorted(state["languages"].items()):
-        shards = plans[lang].shards if lang in plans else lang_state["shards"]
-        languages[lang] = index.language_entry(lang, lang_state["count"], shards)
+    for lang, lang_state in sorted(state.languages.items()):
+        shards = plans[lang].shards if lang in plans else lang_state.shards
+        languages[lang] = index.language_entry(lang, lang_state.count, shards)
     manifest = index.manifest_of(docs, total, languages)
     manifest_text = index._dump(manifest)
     (search / "manifest.json").write_text(manifest_text, encoding="utf-8")
 
-    new_state = {**state, "manifest": manifest_stamp(search / "manifest.json"),
-                 "doc_keys": keys, "entry_hashes": bytes(changes.entry_hashes),
-                 "lengths": lengths, "kinds": changes.kinds,
-                 "languages": {**state["languages"],
-                               **{lang: plan.new_state() for lang, plan in plans.items()}}}
+    new_state = dataclasses.replace(
+        state, manifest=manifest_stamp(search / "manifest.json"), doc_keys=keys,
+        entry_hashes=bytes(changes.entry_hashes), lengths=lengths, kinds=changes.kinds,
+        languages={**state.languages, **{lang: plan.new_state() for lang, plan in plans.items()}})
     run = IndexRun(manifest, "fast", "", len(changes.refs),
                    sum(len(p.dirty) for p in plans.values()), len(rewritten), len(chunks),
                    linked)
@@ -414,7 +261,7 @@ def _link(source: Path, target: Path) -> None:
         raise Fallback(f"{source} is missing from the previous site")
 
 
-def link_unchanged(old_search: Path, search: Path, state: dict[str, Any], total: int,
+def link_unchanged(old_search: Path, search: Path, state: IndexState, total: int,
                    chunks: set[int], rewritten: set[str]) -> int:
     """Hard-link every store chunk and shard that stays the same; how many."""
     (search / "store").mkdir()
@@ -423,9 +270,9 @@ def link_unchanged(old_search: Path, search: Path, state: dict[str, Any], total:
         if c not in chunks:
             _link(old_search / "store" / f"{c}.json", search / "store" / f"{c}.json")
             linked += 1
-    for lang, lang_state in state["languages"].items():
+    for lang, lang_state in state.languages.items():
         (search / lang).mkdir()
-        for n in range(len(lang_state["shards"])):
+        for n in range(len(lang_state.shards)):
             name = index.shard_name(lang, n)
             if name not in rewritten:
                 _link(old_search / name, search / name)
@@ -436,16 +283,16 @@ def link_unchanged(old_search: Path, search: Path, state: dict[str, Any], total:
 class LanguageUpdate:
     """The update of one language's postings, scores and shards (nothing written here)."""
 
-    def __init__(self, lang: str, state: dict[str, Any], lengths: array, old_search: Path):
+    def __init__(self, lang: str, state: LanguageState, lengths: array, old_search: Path):
         self.lang = lang
         self.state = state
         self.lengths = lengths  # per ref, updated in place for the changed paragraphs
         self.old_search = old_search
-        self.terms: list[str] = state["terms"]
-        self.offsets = list(accumulate(state["counts"], initial=0))
-        self.next_index: int = state["next_index"]
-        self.shards = [list(s) for s in state["shards"]]
-        self.shard_digests = list(state["shard_digests"])
+        self.terms: list[str] = state.terms
+        self.offsets = list(accumulate(state.counts, initial=0))
+        self.next_index: int = state.next_index
+        self.shards = [list(s) for s in state.shards]
+        self.shard_digests = list(state.shard_digests)
         self.dirty: dict[str, tuple[int, list[int], list[int]]] = {}  # term -> (index, refs, tfs)
         self.term_shard: dict[str, int] = {}  # shard of each dirty term (first piece)
         self.files: dict[str, str] = {}  # shard file -> new text
@@ -486,7 +333,7 @@ class LanguageUpdate:
         tf: dict[int, int] = {}
         if known:
             a, b = self.offsets[i], self.offsets[i + 1]
-            tf = dict(zip(self.state["post_refs"][a:b], self.state["post_tfs"][a:b], strict=True))
+            tf = dict(zip(self.state.post_refs[a:b], self.state.post_tfs[a:b], strict=True))
         for ref, n in changed.items():
             if n:
                 tf[ref] = n
@@ -494,8 +341,8 @@ class LanguageUpdate:
                 tf.pop(ref, None)
         refs = sorted(tf)
         if known:
-            t_index = self.state["t_index"][i]
-            self.term_shard[term] = self.state["term_shard"][i]
+            t_index = self.state.t_index[i]
+            self.term_shard[term] = self.state.term_shard[i]
         else:
             t_index = self.next_index
             self.next_index += 1
@@ -507,15 +354,15 @@ class LanguageUpdate:
         when the left is a common word's piece."""
         for j in (i - 1, i):
             if 0 <= j < len(self.terms):
-                s = self.state["term_shard"][j]
+                s = self.state.term_shard[j]
                 if len(self.shards[s]) == 2:  # not a common word's
                     return int(s)
         raise Fallback(f"{self.lang}: no shard for a new term")
 
     def scored(self, refs: list[int], tfs: list[int]) -> list[tuple[int, float]]:
         """``AnalyzedBuilder._create_field_vectors`` for one term, then Vector.serialize."""
-        n = self.state["count"]
-        average = self.state["length_sum"] / n
+        n = self.state.count
+        average = self.state.length_sum / n
         k1, b = _bm25()
         idf = Idf({index.FIELD: dict.fromkeys(refs)}, n)
         out = []
@@ -546,7 +393,7 @@ class LanguageUpdate:
             text = (self.old_search / name).read_text(encoding="utf-8")
         except OSError:
             raise Fallback(f"{name} of the previous site is unreadable") from None
-        if _digest(text) != self.shard_digests[s]:
+        if digest(text) != self.shard_digests[s]:
             raise Fallback(f"{name} of the previous site does not match the index state")
         terms = {item[0]: item for item in json.loads(text)["terms"]}
         for term, item in items.items():
@@ -578,24 +425,24 @@ class LanguageUpdate:
         """Shard ``s`` becomes ``shard`` (manifest entry ``entry``)."""
         text = index._dump(index.shard_file(shard))
         self.shards[s] = entry
-        self.shard_digests[s] = _digest(text)
+        self.shard_digests[s] = digest(text)
         self.files[index.shard_name(self.lang, s)] = text
 
-    def new_state(self) -> dict[str, Any]:
+    def new_state(self) -> LanguageState:
         """The language state with the dirty terms' postings replaced, inserted or dropped."""
         old = self.state
         terms: list[str] = []
         t_index, counts, refs, term_shard = array("I"), array("I"), array("I"), array("I")
-        tfs = array(old["post_tfs"].typecode)
+        tfs = array(old.post_tfs.typecode)
 
         def copy(a: int, b: int) -> None:  # old terms a..b-1 as they were
             nonlocal tfs
             terms.extend(self.terms[a:b])
-            t_index.extend(old["t_index"][a:b])
-            counts.extend(old["counts"][a:b])
-            term_shard.extend(old["term_shard"][a:b])
-            refs.extend(old["post_refs"][self.offsets[a]:self.offsets[b]])
-            tfs.extend(old["post_tfs"][self.offsets[a]:self.offsets[b]])
+            t_index.extend(old.t_index[a:b])
+            counts.extend(old.counts[a:b])
+            term_shard.extend(old.term_shard[a:b])
+            refs.extend(old.post_refs[self.offsets[a]:self.offsets[b]])
+            tfs.extend(old.post_tfs[self.offsets[a]:self.offsets[b]])
 
         done = 0
         for term in sorted(self.dirty):
@@ -614,10 +461,10 @@ class LanguageUpdate:
                 tfs = array("I", tfs)  # a frequency the narrow array cannot hold
             tfs.extend(term_tfs)
         copy(done, len(self.terms))
-        return {**old, "terms": terms, "t_index": t_index, "counts": counts,
-                "post_refs": refs, "post_tfs": tfs, "term_shard": term_shard,
-                "next_index": self.next_index, "shards": self.shards,
-                "shard_digests": self.shard_digests}
+        return dataclasses.replace(old, terms=terms, t_index=t_index, counts=counts,
+                                   post_refs=refs, post_tfs=tfs, term_shard=term_shard,
+                                   next_index=self.next_index, shards=self.shards,
+                                   shard_digests=self.shard_digests)
 
 
 @cache

@@ -1,5 +1,8 @@
 """Language data (lead phrases, patterns, months, stop words) loaded from data/*.yaml.
 
+Stage: language data (shared by parse, render and index). May import: the standard
+library.
+
 Adding a language means adding ``data/<code>.yaml``; no code changes.
 """
 

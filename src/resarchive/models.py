@@ -1,5 +1,7 @@
 """Typed models passed between the pipeline stages.
 
+Stage: model (shared by every stage). May import: the standard library.
+
 read -> SourceText -> clean -> list[Line] -> segment -> list[Block] -> parse -> list[Document]
 -> render / index / export.  Every stage is a pure function of the previous stage's models.
 

@@ -2,6 +2,9 @@
 conversion of the printed resolution gives. Deterministic: the random choices are seeded by
 the file's name, so a test or a benchmark sees the same text every run.
 
+Stage: measurement (tests and benchmarks), outside the build. May import: the standard
+library.
+
 What a real conversion does, and so this does:
 - a masthead without blank lines ("United Nations", the symbol, "Distr.: General", the date),
   and at the foot of page 1 the job number ("20-17312 (E)") and its barcode ("*2017312*");

@@ -1,5 +1,8 @@
 """The whole parse of one content file: read -> clean -> segment -> parse -> link -> metadata.
 
+Stage: read -> clean -> segment -> parse -> link, for one file. May import: models,
+errors, anchors, langdata, clean, segment, parse, footnotes.
+
 ``parse_source`` is a pure function of the text (and its sidecar metadata); ``build.py`` runs
 it over a folder and hands the documents to the render, index and export stages.
 """
@@ -10,12 +13,13 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
+from .anchors import document_id, slug
 from .clean import clean_lines
 from .errors import ContentError
 from .footnotes import link_footnotes
 from .langdata import lang, languages
 from .models import Document, SourceText
-from .parse import document_id, parse_document, slug
+from .parse import parse_document
 from .segment import segment, split_documents
 
 STAGES = ("clean", "segment", "split", "parse", "link", "metadata")
@@ -40,7 +44,8 @@ def parse_source(src: SourceText, meta: dict[str, Any] | None = None) -> list[Do
     multi = len(spans) > 1
     docs = [parse_document(span, language, src.rel, stem) for span in spans]
     if not multi and docs:
-        docs[0].id = document_id(docs[0], stem, multi=False)
+        docs[0].id = document_id(docs[0].symbol, docs[0].language, stem, docs[0].label,
+                                 multi=False)
     link_footnotes(docs, spans)
     if not any(d.formula or d.operative or d.preamble for d in docs):
         first = next((b.line for b in blocks if b.kind == "text"), 1)
@@ -65,4 +70,4 @@ def apply_metadata(docs: list[Document], meta: dict[str, Any], stem: str, multi:
                 continue
             setattr(doc, key, str(value) if key != "sponsors" else list(value))
         doc.id = str(fields["id"]) if "id" in fields \
-            else document_id(doc, stem, multi and bool(doc.label))
+            else document_id(doc.symbol, doc.language, stem, doc.label, multi and bool(doc.label))

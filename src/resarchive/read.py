@@ -1,5 +1,7 @@
 """Stage 1, read: content files -> SourceText, and their optional YAML sidecars.
 
+Stage: read. May import: models, errors.
+
 Bad input is reported as ContentError (file and line), never raised as a traceback.
 """
 

@@ -1,5 +1,7 @@
 """Stage 6, render: documents -> HTML pages through the Jinja templates in templates/.
 
+Stage: render. May import: models, anchors, langdata.
+
 Everything is escaped: Jinja autoescapes, and rich text goes through markdown-it-py with raw
 HTML disabled (only emphasis and backslash escapes are enabled), so a text that holds
 ``<img onerror=...>`` or ``{{ 7*7 }}`` is shown as printed. Footnote markers become
@@ -51,7 +53,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from .footnotes import footnote_id
+from . import anchors
 from .langdata import lang as language_data
 from .models import MARKER_RE, Attachment, Document, Item, Loose, Paragraph, Part
 
@@ -136,15 +138,6 @@ _ATTACHMENT_WORD = re.compile(r"\b(?:attachment|pi[eè]ce jointe)\b", re.IGNOREC
 def ui_language(code: str) -> str:
     """The language of the page's interface: the document's, when we have strings for it."""
     return code if code in UI else "en"
-
-
-def doc_url(doc: Document) -> str:
-    """Path of a document's page, relative to the site root."""
-    return f"doc/{doc.id}.html"
-
-
-def data_url(doc: Document) -> str:
-    return f"data/{doc.id}.json"
 
 
 def human_date(iso: str, code: str) -> str:
@@ -298,10 +291,10 @@ class FootnoteLinks:
     refs: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def ref(self, mark: str) -> Markup:
-        fid = footnote_id(mark)
+        fid = anchors.footnote(mark)
         if fid not in self.known:
             return Markup('<sup class="fn-mark">{}</sup>').format(mark)
-        ref_id = f"{fid}-ref{len(self.refs[fid]) + 1}"
+        ref_id = anchors.footnote_ref(fid, len(self.refs[fid]) + 1)
         self.refs[fid].append(ref_id)
         return Markup('<sup class="fn-ref"><a href="#{fid}" id="{rid}" '
                       'aria-label="{label} {mark}">{mark}</a></sup>').format(
@@ -419,8 +412,8 @@ def render_document(env: Environment, doc: Document, site: dict) -> str:
     # the footnote list comes last: render the body first so back-links are known
     body_html = env.get_template("document_body.html").render(
         **common, rich=rich, lead_and_rest=lead_and_rest, sections=sections,
-        attachment_kind=attachment_kind, data_href="../" + data_url(doc),
-        page_href=doc_url(doc).split("/")[-1], groups=groups(doc),
+        attachment_kind=attachment_kind, data_href="../" + anchors.data_url(doc.id),
+        page_href=anchors.page_url(doc.id).split("/")[-1], groups=groups(doc),
         pp_numbers=preamble_numbers(doc),
     )
     notes_html = env.get_template("footnotes.html").render(
@@ -438,7 +431,7 @@ def render_index(env: Environment, docs: list[Document], site: dict) -> str:
         code = ui_language(doc.language)
         kind_label = kind_labels(doc.language).get(doc.kind, doc.kind)
         rows.append({
-            "doc": doc, "url": doc_url(doc), "year": doc.date[:4],
+            "doc": doc, "url": anchors.page_url(doc.id), "year": doc.date[:4],
             "kind_label": kind_label,
             "name": doc.label or " ".join(p for p in (kind_label, doc.number) if p),
             "date": human_date(doc.date, code),
@@ -467,4 +460,4 @@ def render_search(env: Environment, site: dict) -> str:
 
 
 __all__ = ["MARKER_RE", "render_document", "render_index", "render_search", "make_env",
-           "doc_url", "data_url", "rich_html", "citation", "cite_labels", "full_citation"]
+           "rich_html", "citation", "cite_labels", "full_citation"]

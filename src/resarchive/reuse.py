@@ -1,5 +1,7 @@
 """What a rebuild may take from the previous site instead of writing it again.
 
+Stage: render and export (their reuse). May import: models, anchors, cache.
+
 A document's page and data file are functions of the document alone (plus the templates, the
 static files, the rendering code and the site settings). So a rebuild hard-links the page and
 data file of every document whose digest is the one recorded when the previous site was
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from . import anchors
 from .cache import store_file
 from .models import Document
 
@@ -101,3 +104,26 @@ def link_or_copy(source: Path, target: Path) -> bool:
         except OSError:
             return False
     return True
+
+
+def link_unchanged(docs: list[Document], out: Path, previous: Path | None, state: Path | None,
+                   fingerprint: str, digests: dict[str, str]) -> tuple[list[Document],
+                                                                        PageRecord]:
+    """Link into ``out`` the page and data file of every document unchanged since the site in
+    place (``previous``) was written; return the documents still to write, and the record of
+    this site (page URL -> digest; ``digests``: document id -> digest, a missing one is
+    computed here)."""
+    reusable = reusable_pages(PageRecord.load(state), fingerprint, previous)
+    record = PageRecord(fingerprint)
+    fresh = []
+    for doc in docs:
+        page, data = anchors.page_url(doc.id), anchors.data_url(doc.id)
+        digest = digests.get(doc.id) or document_digest(doc)
+        record.digests[page] = digest
+        if reusable.get(page) == digest and previous is not None and \
+                link_or_copy(previous / page, out / page) and \
+                link_or_copy(previous / data, out / data):
+            continue
+        (out / page).unlink(missing_ok=True)  # linked before its data file went missing
+        fresh.append(doc)
+    return fresh, record

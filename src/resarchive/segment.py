@@ -1,5 +1,7 @@
 """Stage 3, segment: cleaned lines -> blocks -> one span of blocks per document.
 
+Stage: segment. May import: models, langdata.
+
 A block is a paragraph, a heading, a footnote text or a running head. PDF conversions break
 paragraphs in three ways that this stage undoes:
 - hard wraps: every printed line is a line of text (joined with a space);

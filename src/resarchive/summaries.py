@@ -1,5 +1,7 @@
 """Documents known by their summary until a stage needs their text.
 
+Stage: parse (its cache, read lazily). May import: models, cache.
+
 A rebuild after a one-word edit needs the full text of one document, but the home page, the
 catalog, the facets and the duplicate-id check need the metadata of all of them. Unpickling
 every cached document (7,809 files, 260 MB at 311,000 paragraphs) took 2.5 s of a 4.6 s

@@ -1,5 +1,8 @@
 """Text analysis for search: one pipeline, written twice, that must agree exactly.
 
+Stage: index (text analysis, mirrored in static/js/textpipe.js). May import: the
+standard library.
+
 The index is built here with lunr.py and queried in the browser (search-core.js). A query
 term only finds a document if both sides turn words into the *same* index terms, so
 this module and ``static/js/textpipe.js`` implement the same pure functions, line for

@@ -19,6 +19,28 @@
  */
 (function () {
   "use strict";
+
+  // Informal fragments and the kind of anchor each stands for, tried in order: the table
+  // INFORMAL_FORMS of src/resarchive/anchors.py (tests/test_anchors.py holds them equal).
+  var INFORMAL_FORMS = [
+    [/^(?:op|par|para|p)?[-.]?(\d+)(?:[-.]?([a-z]))?$/i, "op"],
+    [/^(?:pp|al)[-.]?(\d+)$/i, "pp"],
+    [/^(?:note|n)[-.]?(\d+)$/i, "fn"]
+  ];
+
+  function informalCandidates(id) {
+    var out = [];
+    INFORMAL_FORMS.forEach(function (form) {
+      var m = form[0].exec(id);
+      if (m) out.push(form[1] + m[1] + (m[2] ? "-" + m[2].toLowerCase() : ""));
+    });
+    return out;
+  }
+
+  if (typeof module === "object" && module && module.exports) {  // Node: the tests
+    module.exports = { informalCandidates: informalCandidates, INFORMAL_FORMS: INFORMAL_FORMS };
+    return;
+  }
   var article = document.getElementById("document");
   if (!article) return;
 
@@ -39,15 +61,11 @@
     } catch (e) { /* keep it as typed */ }
     var el = byId(id);
     if (el) return el;
-    var m = /^(?:op|par|para|p)?[-.]?(\d+)(?:[-.]?([a-z]))?$/i.exec(id);
-    if (m) {
-      el = byId("op" + m[1] + (m[2] ? "-" + m[2].toLowerCase() : ""));
+    var candidates = informalCandidates(id);
+    for (var k = 0; k < candidates.length; k++) {
+      el = byId(candidates[k]);
       if (el) return el;
     }
-    m = /^(?:pp|al)[-.]?(\d+)$/i.exec(id);
-    if (m) return byId("pp" + m[1]);
-    m = /^(?:note|n)[-.]?(\d+)$/i.exec(id);
-    if (m) return byId("fn" + m[1]);
     return null;
   }
 

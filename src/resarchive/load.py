@@ -1,0 +1,197 @@
+"""Read and parse every content file, with the parse cache and one process per CPU.
+
+Stage: read -> clean -> segment -> parse -> link (pipeline.parse_source), over a whole content
+folder. May import: models, errors, read, pipeline, cache, summaries.
+
+Bad content never raises: every file is read and parsed, and its errors are collected, so one
+broken file does not hide the others'. A file whose bytes, sidecar and parser are unchanged
+since a build comes from the cache (cache.py) as LazyDocuments (summaries.py).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import ParseCache, StatIndex, content_name, store
+from .errors import ContentError
+from .models import Document
+from .pipeline import parse_source
+from .read import (
+    TEXT_SUFFIXES,
+    read_sidecar,
+    read_source,
+    rel_name,
+    scan_content,
+    sidecar_path,
+)
+from .summaries import SummaryFile
+
+PARALLEL_MIN_FILES = 24  # below this, worker start-up costs more than it saves
+
+
+@dataclass
+class Loaded:
+    documents: list[Document] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+    files: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    cached: int = 0  # files whose documents came from the parse cache
+    parsed: int = 0  # files parsed in this run
+    jobs: int = 1  # processes that parsed them
+    changed: list[str] = field(default_factory=list)  # those files (relative names)
+    # document id -> a digest of the document (its file's cache key and its position there):
+    # equal digests mean equal documents, so their pages can be reused (reuse.py)
+    digests: dict[str, str] = field(default_factory=dict)
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def load_documents(content: Path, cache: Path | None = None, jobs: int | None = None) -> Loaded:
+    """Parse every content file; collect documents and errors (never raise for content).
+
+    With ``cache`` (a folder), a file whose bytes, sidecar and parser are unchanged is not parsed
+    again (see cache.py), and its documents come as LazyDocuments: metadata at hand, text
+    loaded from the cache when a stage asks for it (summaries.py). Files to parse go to
+    ``jobs`` worker processes (default: one per CPU) when there are at least
+    PARALLEL_MIN_FILES of them. Documents and errors come out in file
+    order whatever the number of processes.
+    """
+    out = Loaded()
+    content = content.resolve()
+    if not content.is_dir():
+        out.errors.append(ContentError(str(content), "content folder not found"))
+        return out
+    found = scan_content(content)
+    sources = found.sources
+    out.files = len(sources)
+    for meta in found.orphans:
+        out.errors.append(ContentError(rel_name(meta, content),
+                                       "metadata file without a text beside it "
+                                       f"(expected {meta.with_suffix('.txt').name})"))
+    if not sources:
+        out.errors.append(ContentError(str(content),
+                                       f"no content files ({', '.join(TEXT_SUFFIXES)})"))
+
+    parse_cache = ParseCache(cache).open() if cache is not None else None
+    summaries = SummaryFile(parse_cache.dir, content_name(content)) if parse_cache else None
+    results: list[tuple[list[Document], list[ContentError]] | None] = [None] * len(sources)
+    keys: list[str | None] = [None] * len(sources)
+    todo: list[tuple[int, Path, str | None]] = []
+    with no_gc():
+        _load_cached(sources, found.sidecars, content, parse_cache, summaries, results, todo,
+                     keys)
+    out.parsed, out.cached = len(todo), len(sources) - len(todo)
+    out.changed = [rel_name(path, content) for _, path, _ in todo]
+
+    jobs = max(1, jobs or cpu_count())
+    args = [(path, content, parse_cache.dir if parse_cache and key else None, key)
+            for _, path, key in todo]
+    if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
+        out.jobs = min(jobs, len(todo))
+        with ProcessPoolExecutor(out.jobs) as pool:
+            chunk = max(1, min(16, len(todo) // (8 * jobs)))
+            parsed = list(pool.map(parse_file, args, chunksize=chunk))
+    else:
+        parsed = [parse_file(a) for a in args]
+    with no_gc():
+        for (i, _, key), (data, errors) in zip(todo, parsed, strict=True):
+            docs = pickle.loads(data) if data else []
+            results[i] = (docs, [ContentError(*e) for e in errors])
+            keys[i] = key or hashlib.sha256(data).hexdigest()
+            if summaries is not None and key and data:
+                summaries.remember(key, docs)
+    if summaries is not None:
+        summaries.save()
+
+    for result, key in zip(results, keys, strict=True):
+        assert result is not None
+        out.documents.extend(result[0])
+        out.errors.extend(result[1])
+        for n, doc in enumerate(result[0]):
+            out.digests[doc.id] = f"{key}:{n}"
+    seen: dict[str, Document] = {}
+    for doc in out.documents:
+        if doc.id in seen:
+            other = seen[doc.id]
+            out.errors.append(ContentError(doc.source, f"document id {doc.id!r} is used twice "
+                                           f"(also {other.source}:{other.line}); give one an "
+                                           "'id' in its YAML file", doc.line))
+        seen[doc.id] = doc
+    return out
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Unpickling makes many objects and no garbage: cyclic collections would only cost time
+    (a third of the load of a warm cache). The objects made are then frozen (gc.freeze), so
+    the collections of later stages do not walk the documents again and again; documents hold
+    no reference cycles, so reference counting still frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _load_cached(sources: list[Path], sidecars: dict[Path, Path], content: Path,
+                 parse_cache: ParseCache | None, summaries: SummaryFile | None, results: list,
+                 todo: list, keys: list) -> None:
+    """Fill ``results`` (and ``keys``) from the cache, as LazyDocuments where the summaries
+    know the entry; append the files to parse to ``todo`` as (i, path, key)."""
+    index = StatIndex(parse_cache.dir, content) if parse_cache is not None else None
+    for i, path in enumerate(sources):
+        key = None
+        if parse_cache is not None and index is not None and summaries is not None:
+            try:
+                key = index.key(rel_name(path, content), path, sidecars.get(path))
+            except OSError:
+                key = None  # unreadable: parse_file reports it
+            docs = summaries.lazy(key, parse_cache.path(key)) if key else None
+            if docs is None and key:
+                docs = parse_cache.get(key)
+                if docs is not None:
+                    summaries.remember(key, docs)
+            if docs is not None:
+                results[i] = (docs, [])
+                keys[i] = key
+                continue
+        todo.append((i, path, key))
+    if index is not None:
+        index.save()
+
+
+def parse_file(job: tuple[Path, Path, Path | None, str | None]) -> tuple[bytes, list[tuple]]:
+    """Parse one content file (in a worker process or not): its documents, pickled (and stored
+    in the cache folder under ``key`` when both are given), or the error that stopped it as a
+    ``(file, message, line)`` tuple (a frozen ContentError does not survive unpickling)."""
+    path, content, store_dir, key = job
+    try:
+        src = read_source(path, content)
+        meta_path = sidecar_path(path)
+        meta = read_sidecar(meta_path, content) if meta_path else {}
+        docs = parse_source(src, meta)
+    except ContentError as error:
+        return b"", [(error.file, error.message, error.line)]
+    except Exception as exc:  # a parser bug must still name the file, not print a traceback
+        return b"", [(rel_name(path, content),
+                      f"internal error while parsing ({type(exc).__name__}: {exc})", 0)]
+    data = pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL)
+    if store_dir is not None and key:
+        store(store_dir, key, data)
+    return data, []
