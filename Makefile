@@ -1,7 +1,10 @@
 # resarchive: common tasks. `make` alone lists them.
 #
-# `make setup` is cheap to repeat: the venv and node_modules are only (re)installed when
-# pyproject.toml or package.json/package-lock.json are newer than their stamp files.
+# Cheap to repeat: the Python and npm dependencies are only (re)installed when pyproject.toml
+# or package.json/package-lock.json are newer than their stamp files. `make serve` and
+# `make site` install what the build needs (the package, and npm's runtime dependencies:
+# the browser's stemmers); `make test`, `make lint` and the benchmarks add the test and dev
+# tools (pytest, Playwright's Python API, ruff, mypy; lunr.js, Pagefind, axe-core).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -13,61 +16,72 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-VENV_STAMP := $(VENV)/.installed
-NODE_STAMP := node_modules/.installed
+PY_RUNTIME := $(VENV)/.installed-runtime
+PY_DEV     := $(VENV)/.installed-dev
+NODE_RUNTIME := node_modules/.installed-runtime
+NODE_DEV     := node_modules/.installed-dev
 
 # Browsers come from Debian's chromium package, never from npm or `playwright install`.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup system-deps site serve test accuracy bench bench-quick lint clean distclean
+.PHONY: help setup system-deps site serve test lint accuracy bench bench-quick clean distclean
 
 help: ## List the targets
 	@echo "resarchive make targets:"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
 
-setup: $(VENV_STAMP) $(NODE_STAMP) ## Install Python (.venv) and npm (node_modules) dependencies
+setup: $(PY_DEV) $(NODE_DEV) ## Install every Python (.venv) and npm (node_modules) dependency
 
-$(VENV_STAMP): pyproject.toml
+$(PY_RUNTIME): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(PY_DEV): pyproject.toml $(PY_RUNTIME)
 	$(PY) -m pip install -q -e '.[test,dev]'
 	touch $@
 
-$(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
+$(NODE_RUNTIME): package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund
 	touch $@
 
-site: $(VENV_STAMP) ## Build the static site into site/
+$(NODE_DEV): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@ $(NODE_RUNTIME)
+
+site: $(PY_RUNTIME) $(NODE_RUNTIME) ## Build the static site from content/ into site/
 	$(PY) build.py --content content --out site
 
-serve: $(VENV_STAMP) ## Build, then serve on http://localhost:8000 (PORT=... to change)
+serve: $(PY_RUNTIME) $(NODE_RUNTIME) ## Build, then serve on http://localhost:8000 (PORT=... to change)
 	$(PY) build.py --serve $(PORT)
 
-test: system-deps $(VENV_STAMP) $(NODE_STAMP) ## Install what is missing, then run the whole test suite
+test: system-deps $(PY_DEV) $(NODE_DEV) ## Install what is missing (apt-get: root or sudo), then run the whole suite
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 system-deps: ## Install Debian's chromium and nginx if missing (apt-get; root or sudo)
 	bash .ci/system-deps
 
-accuracy: $(VENV_STAMP) ## Parser accuracy on ../shared/corpus, per language, clean and PDF-like (~2 min)
+lint: $(PY_DEV) ## ruff check, ruff format --check, mypy --strict (also part of make test)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+accuracy: $(PY_RUNTIME) ## Parser accuracy on ../shared/corpus, per language, clean and PDF-like (~2 min)
 	$(PY) bench/accuracy.py
 	$(PY) bench/accuracy.py --pdf
 
-bench: $(VENV_STAMP) $(NODE_STAMP) ## Full benchmark vs Pagefind (../shared/corpus, ~12 min; bench/README.md)
+bench: $(PY_DEV) $(NODE_DEV) ## Full benchmark vs Pagefind (../shared/corpus, ~12 min; bench/README.md)
 	$(PY) bench/run.py
 
-bench-quick: $(VENV_STAMP) $(NODE_STAMP) ## Short benchmark (a corpus sample, < 2 min)
+bench-quick: $(PY_DEV) $(NODE_DEV) ## Short benchmark (a corpus sample, < 2 min)
 	$(PY) bench/run.py --quick
-
-lint: $(VENV_STAMP) ## ruff check + mypy
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy
 
 clean: ## Remove build output and tool caches (keeps .venv and node_modules)
 	rm -rf site build bench/out .pytest_cache .mypy_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -not -path './.venv/*' -not -path './node_modules/*' \
 	  -prune -exec rm -rf {} +
 
-distclean: clean ## Also remove .venv and node_modules
-	rm -rf $(VENV) node_modules src/*.egg-info
+distclean: clean ## Also remove .venv and node_modules (and the build cache .cache/)
+	rm -rf $(VENV) node_modules src/*.egg-info .cache

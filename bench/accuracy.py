@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Parser accuracy on the UN General Assembly corpus (../shared/corpus), per language.
 
-    .venv/bin/python bench/accuracy.py                 # all 2,603 files, both languages
+    .venv/bin/python bench/accuracy.py                 # all 2,930 files, three languages
     .venv/bin/python bench/accuracy.py --quick         # every 20th file (< 30 s)
     .venv/bin/python bench/accuracy.py --pdf --quick   # on simulated PDF conversions
     .venv/bin/python bench/accuracy.py --lang en --misses 50
+    .venv/bin/python bench/accuracy.py --lang es       # the Spanish resolutions of session 78
 
 Prints per language: files, excluded (gold quirks, by reason), exact %, per-criterion match %,
 words lost, parse time per document; then the first N misses (file, criterion, expected vs got)
@@ -25,7 +26,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from resarchive.accuracy import (  # noqa: E402
+    CORPUS_TARBALL,
     CRITERIA,
+    SPANISH_TARBALL,
     FileResult,
     corpus_files,
     corpus_txt_dir,
@@ -38,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="every 20th file only")
     ap.add_argument("--pdf", action="store_true", help="score simulated PDF conversions")
-    ap.add_argument("--lang", choices=("fr", "en"), help="one language only")
+    ap.add_argument("--lang", choices=("fr", "en", "es"), help="one language only")
     ap.add_argument("--limit", type=int, default=0, help="at most N files (after --quick)")
     ap.add_argument("--misses", type=int, default=20, help="list the first N misses")
     ap.add_argument("--excluded", action="store_true", help="list misses of excluded files too")
@@ -46,41 +49,52 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     args = ap.parse_args(argv)
 
-    root = corpus_txt_dir(args.shared)
-    files = corpus_files(root, quick=args.quick)
-    if args.lang:  # folder names: "<session>-French", "<session>-English"
-        folder = {"fr": "French", "en": "English"}[args.lang]
-        files = [f for f in files if f.parent.name.endswith(folder)]
-    if args.limit:
-        files = files[: args.limit]
+    folders = {"fr": "French", "en": "English", "es": "Spanish"}  # "<session>-French" ...
+    results: list[FileResult] = []
     start = time.perf_counter()
-    score = partial(score_file, root=root, pdf=args.pdf)
-    if args.jobs > 1:
-        with ProcessPoolExecutor(args.jobs) as pool:
-            results = list(pool.map(score, files, chunksize=16))
-    else:
-        results = [score(f) for f in files]
+    for tarball in (CORPUS_TARBALL, SPANISH_TARBALL):
+        root = corpus_txt_dir(args.shared, tarball)
+        files = corpus_files(root, quick=args.quick)
+        if args.lang:
+            files = [f for f in files if f.parent.name.endswith(folders[args.lang])]
+        if args.limit:
+            files = files[: args.limit]
+        score = partial(score_file, root=root, pdf=args.pdf)
+        if args.jobs > 1 and files:
+            with ProcessPoolExecutor(args.jobs) as pool:
+                results += pool.map(score, files, chunksize=16)
+        else:
+            results += [score(f) for f in files]
     wall = time.perf_counter() - start
     report(results, args, wall)
     return 0
 
 
 def report(results: list[FileResult], args: argparse.Namespace, wall: float) -> None:
-    mode = ("simulated PDF" if args.pdf else "clean text") \
-        + (", quick sample" if args.quick else "")
+    mode = ("simulated PDF" if args.pdf else "clean text") + (
+        ", quick sample" if args.quick else ""
+    )
     print(f"Parser accuracy on the GA corpus ({mode}): {len(results)} files, {wall:.1f} s wall")
     for code, s in summarize(results).items():
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(s.excluded.items()))
-        print(f"\n[{code}] files {s.files}, excluded {s.excluded_files} ({reasons or 'none'}), "
-              f"scored {s.scored}")
-        print(f"  exact {s.exact}/{s.scored} = {100 * s.exact_share:.2f} %"
-              + (f", parse errors {s.errors}" if s.errors else ""))
-        print("  " + ", ".join(f"{c} {100 * s.criterion_ok[c] / max(s.scored, 1):.2f} %"
-                               for c in CRITERIA))
+        print(
+            f"\n[{code}] files {s.files}, excluded {s.excluded_files} ({reasons or 'none'}), "
+            f"scored {s.scored}"
+        )
+        print(
+            f"  exact {s.exact}/{s.scored} = {100 * s.exact_share:.2f} %"
+            + (f", parse errors {s.errors}" if s.errors else "")
+        )
+        print(
+            "  "
+            + ", ".join(f"{c} {100 * s.criterion_ok[c] / max(s.scored, 1):.2f} %" for c in CRITERIA)
+        )
         print(f"  words lost {s.lost} of {s.words}")
         rate = s.docs and s.files / s.seconds if s.seconds else 0
-        print(f"  parse time {1000 * s.seconds / max(s.files, 1):.1f} ms/file, {rate:.0f} files/s "
-              f"per core ({s.docs} documents)")
+        print(
+            f"  parse time {1000 * s.seconds / max(s.files, 1):.1f} ms/file, {rate:.0f} files/s "
+            f"per core ({s.docs} documents)"
+        )
     misses = [r for r in results if (args.excluded or not r.excluded) and not r.exact]
     if misses and args.misses:
         print(f"\nMisses ({len(misses)}; first {min(args.misses, len(misses))}):")

@@ -44,11 +44,23 @@ CHROMIUM = Path("/usr/bin/chromium")
 # while the page under test loads. On 2 cores that competes with the page: a cold
 # "Tchernobyl" took 223-277 ms with the popup, 138-170 ms without (traced runs). A reader's
 # browser has its window open already, so the popup is off here, for both systems alike.
-BROWSER_UI_FEATURES = ["WebUIOmniboxPopup", "WebUIOmniboxFullPopup", "WebUIOmniboxAimPopup",
-                       "ComposeboxSkillsOmniboxPopup"]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--disable-features=" + ",".join(BROWSER_UI_FEATURES)]
+BROWSER_UI_FEATURES = [
+    "WebUIOmniboxPopup",
+    "WebUIOmniboxFullPopup",
+    "WebUIOmniboxAimPopup",
+    "ComposeboxSkillsOmniboxPopup",
+]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--disable-features=" + ",".join(BROWSER_UI_FEATURES),
+]
 TIMEOUT_MS = 60_000
 TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline"]  # RunTask
 
@@ -80,8 +92,13 @@ try {
 # --------------------------------------------------------------------------- server
 
 COMPRESS = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".txt"}
-TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json",
-         ".wasm": "application/wasm", ".svg": "image/svg+xml"}
+TYPES = {
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".json": "application/json",
+    ".wasm": "application/wasm",
+    ".svg": "image/svg+xml",
+}
 
 
 @dataclass
@@ -124,8 +141,11 @@ class Server:
             if path is None or not path.is_file():
                 return None
             data = path.read_bytes()
-            ctype = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or \
-                "application/octet-stream"
+            ctype = (
+                TYPES.get(path.suffix)
+                or mimetypes.guess_type(path.name)[0]
+                or "application/octet-stream"
+            )
             if ctype.startswith("text/") or ctype == "application/json":
                 ctype += "; charset=utf-8"
             gz = gzip.compress(data, 6) if path.suffix in COMPRESS else None
@@ -236,8 +256,9 @@ def make_pagefind_site(site: Path, dest: Path) -> None:
     for entry in site.iterdir():
         (dest / entry.name).symlink_to(entry)
     for lang in ("fr", "en"):
-        (dest / f"pagefind-bench-{lang}.html").write_text(HARNESS_HTML.format(lang=lang),
-                                                          encoding="utf-8")
+        (dest / f"pagefind-bench-{lang}.html").write_text(
+            HARNESS_HTML.format(lang=lang), encoding="utf-8"
+        )
     (dest / "pagefind-bench.js").write_text(HARNESS_JS, encoding="utf-8")
 
 
@@ -341,12 +362,17 @@ class SystemResult:
         sizes = [c.bytes for c in self.cold if c.bytes is not None]
         longest = max(self.longtasks + [self.traced_longest_ms or 0.0])
         return {
-            "cold_bytes_median": median(sizes), "cold_bytes_max": max(sizes, default=None),
-            "cold_ms_median": median(firsts), "cold_ms_max": max(firsts, default=None),
-            "warm_ms_median": median(self.warm_ms), "warm_ms_p95": p95(self.warm_ms),
-            "longest_task_ms": longest, "long_tasks": len(self.longtasks),
-            "queries_without_result": sorted({c.query for c in self.cold if c.ms is None}
-                                             | set(self.warm_missing)),
+            "cold_bytes_median": median(sizes),
+            "cold_bytes_max": max(sizes, default=None),
+            "cold_ms_median": median(firsts),
+            "cold_ms_max": max(firsts, default=None),
+            "warm_ms_median": median(self.warm_ms),
+            "warm_ms_p95": p95(self.warm_ms),
+            "longest_task_ms": longest,
+            "long_tasks": len(self.longtasks),
+            "queries_without_result": sorted(
+                {c.query for c in self.cold if c.ms is None} | set(self.warm_missing)
+            ),
             "errors": sorted({f"{c.query}: {c.error}" for c in self.cold if c.error}),
         }
 
@@ -376,15 +402,25 @@ def cold_query(browser, server: Server, system: System, lang: str, q: str) -> tu
             timeout = f"no answer in {TIMEOUT_MS // 1000} s"
         seen = page.evaluate(COLD_JS, [system.mark])
         end = time.time()
-        before = [] if seen["first"] is None else \
-            server.between(system.prefix, start, (seen["origin"] + seen["first"]) / 1000)
+        before = (
+            []
+            if seen["first"] is None
+            else server.between(system.prefix, start, (seen["origin"] + seen["first"]) / 1000)
+        )
         total = sum(h.bytes for h in server.between(system.prefix, start, end))
-        return Cold(query=q, lang=lang, ms=seen["first"], ready_ms=seen["ready"],
-                    bytes=sum(h.bytes for h in before) if before else None,
-                    requests=len(before) if before else None,
-                    files={h.path.removeprefix(system.prefix): h.bytes for h in before},
-                    total_bytes=total, rows=seen["rows"], first_url=seen["href"],
-                    error=timeout or seen["error"]), seen["longtasks"]
+        return Cold(
+            query=q,
+            lang=lang,
+            ms=seen["first"],
+            ready_ms=seen["ready"],
+            bytes=sum(h.bytes for h in before) if before else None,
+            requests=len(before) if before else None,
+            files={h.path.removeprefix(system.prefix): h.bytes for h in before},
+            total_bytes=total,
+            rows=seen["rows"],
+            first_url=seen["href"],
+            error=timeout or seen["error"],
+        ), seen["longtasks"]
     finally:
         context.close()
 
@@ -392,8 +428,9 @@ def cold_query(browser, server: Server, system: System, lang: str, q: str) -> tu
 Warm = tuple[dict[str, list[float]], list[str], list[float]]
 
 
-def warm_session(browser, server: Server, system: System, queries, rounds: int,
-                 trace: Path | None = None) -> Warm:
+def warm_session(
+    browser, server: Server, system: System, queries, rounds: int, trace: Path | None = None
+) -> Warm:
     """(warm times by query, queries without a result, long tasks); with ``trace``, traced.
 
     Ours: one results page for all queries. Pagefind loads the index of its page's language,
@@ -426,8 +463,9 @@ def warm_session(browser, server: Server, system: System, queries, rounds: int,
                     missing.append(q)
                 elif r:
                     times[q].append(got["first"])
-        longtasks = [t for page in pages.values()
-                     for t in page.evaluate("window.__longtasks || []")]
+        longtasks = [
+            t for page in pages.values() for t in page.evaluate("window.__longtasks || []")
+        ]
         if trace:
             browser.stop_tracing()
         return times, sorted(set(missing)), longtasks
@@ -440,23 +478,37 @@ def longest_traced_task(trace: Path, base: str) -> float:
     (a trace holds every process: Chromium's own UI renderers are left out)."""
     events = json.loads(trace.read_text(encoding="utf-8"))
     events = events.get("traceEvents", events) if isinstance(events, dict) else events
-    ours = {e["pid"] for e in events if isinstance((e.get("args") or {}).get("data"), dict)
-            and str(e["args"]["data"].get("url", "")).startswith(base)}
-    main = {(e["pid"], e["tid"]) for e in events
-            if e.get("ph") == "M" and e.get("name") == "thread_name" and e["pid"] in ours
-            and e.get("args", {}).get("name") == "CrRendererMain"}
-    durations = [e.get("dur", 0) / 1000 for e in events if e.get("name") == "RunTask"
-                 and e.get("ph") == "X" and (e["pid"], e["tid"]) in main]
+    ours = {
+        e["pid"]
+        for e in events
+        if isinstance((e.get("args") or {}).get("data"), dict)
+        and str(e["args"]["data"].get("url", "")).startswith(base)
+    }
+    main = {
+        (e["pid"], e["tid"])
+        for e in events
+        if e.get("ph") == "M"
+        and e.get("name") == "thread_name"
+        and e["pid"] in ours
+        and e.get("args", {}).get("name") == "CrRendererMain"
+    }
+    durations = [
+        e.get("dur", 0) / 1000
+        for e in events
+        if e.get("name") == "RunTask" and e.get("ph") == "X" and (e["pid"], e["tid"]) in main
+    ]
     return max(durations, default=0.0)
 
 
-def measure(server: Server, systems: list[System], queries, rounds: int, work: Path,
-            log=print) -> dict[str, SystemResult]:
+def measure(
+    server: Server, systems: list[System], queries, rounds: int, work: Path, log=print
+) -> dict[str, SystemResult]:
 
     results = {s.name: SystemResult() for s in systems}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             for system in systems:  # one throwaway query: first use of the browser process
                 cold_query(browser, server, system, *queries[0])

@@ -22,8 +22,15 @@ PAGEFIND = REPO / "node_modules" / ".bin" / "pagefind"
 COMPRESSED_TYPES = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".txt")
 # Pagefind files that are its runtime or UI, not its index (ours: the worker scripts, which
 # live outside site/search/ and are not counted either)
-PAGEFIND_RUNTIME = ("pagefind.js", "pagefind-worker.js", "pagefind-ui.", "pagefind-modular-ui.",
-                    "pagefind-component-ui.", "pagefind-highlight.js", "wasm.")
+PAGEFIND_RUNTIME = (
+    "pagefind.js",
+    "pagefind-worker.js",
+    "pagefind-ui.",
+    "pagefind-modular-ui.",
+    "pagefind-component-ui.",
+    "pagefind-highlight.js",
+    "wasm.",
+)
 
 
 class BenchError(Exception):
@@ -46,17 +53,33 @@ class Build:
 
 def run_build(content: Path, out: Path, cache: Path, work: Path) -> Build:
     stats = work / "build-stats.json"
-    cmd = [sys.executable, str(REPO / "build.py"), "--content", str(content), "--out", str(out),
-           "--cache", str(cache), "--stats", str(stats)]
+    cmd = [
+        sys.executable,
+        str(REPO / "build.py"),
+        "--content",
+        str(content),
+        "--out",
+        str(out),
+        "--cache",
+        str(cache),
+        "--stats",
+        str(stats),
+    ]
     t = time.perf_counter()
     proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     wall = time.perf_counter() - t
     if proc.returncode != 0:
         raise BenchError(f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stderr[-4000:]}")
     data = json.loads(stats.read_text(encoding="utf-8"))
-    return Build(wall=wall, documents=data["documents"], paragraphs=data["paragraphs"],
-                 files=data["files"], cached=data["cached"], jobs=data["jobs"],
-                 stages=data["timings"])
+    return Build(
+        wall=wall,
+        documents=data["documents"],
+        paragraphs=data["paragraphs"],
+        files=data["files"],
+        cached=data["cached"],
+        jobs=data["jobs"],
+        stages=data["timings"],
+    )
 
 
 def touch_one_file(content: Path) -> Path:
@@ -70,7 +93,7 @@ def touch_one_file(content: Path) -> Path:
         raise BenchError(f"{path}: too short to edit one word")
     old, new = long_words[19], long_words[29].group()
     path.unlink()
-    path.write_text(text[: old.start()] + new + text[old.end():], encoding="utf-8")
+    path.write_text(text[: old.start()] + new + text[old.end() :], encoding="utf-8")
     return path
 
 
@@ -89,8 +112,7 @@ def folder_size(folder: Path, skip: tuple[str, ...] = ()) -> Size:
         data = path.read_bytes()
         size.files += 1
         size.raw += len(data)
-        size.served += (len(gzip.compress(data, 6)) if path.suffix in COMPRESSED_TYPES
-                        else len(data))
+        size.served += len(gzip.compress(data, 6)) if path.suffix in COMPRESSED_TYPES else len(data)
     return size
 
 
@@ -99,8 +121,16 @@ def run_pagefind(site: Path, dest: Path) -> tuple[float, Size]:
     is left untouched). Returns seconds and the index size (runtime and UI files excluded)."""
     if not PAGEFIND.exists():
         raise BenchError(f"{PAGEFIND} not found: make setup (npm ci)")
-    cmd = [str(PAGEFIND), "--site", str(site), "--glob", "doc/**/*.html",
-           "--output-path", str(dest / "pagefind"), "--quiet"]
+    cmd = [
+        str(PAGEFIND),
+        "--site",
+        str(site),
+        "--glob",
+        "doc/**/*.html",
+        "--output-path",
+        str(dest / "pagefind"),
+        "--quiet",
+    ]
     t = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     seconds = time.perf_counter() - t

@@ -153,5 +153,13 @@ def make_content(root: Path, files: list[Path], dest: Path, copies: int = 1) -> 
                 made.update(w for w in words(text) if w not in vocab.df)
             doc_id = slug(f"{rel.parent.name}-{rel.stem}") + (f"-x{r}" if r else "")
             out.with_suffix(".yaml").write_text(f"id: {doc_id}\n", encoding="utf-8")
-    return Scaled(content=dest, files=len(files) * copies, copies=copies, vocabulary=vocab.size,
-                  target=vocab.target(copies), made=len(made), beta=vocab.beta, p=p)
+    return Scaled(
+        content=dest,
+        files=len(files) * copies,
+        copies=copies,
+        vocabulary=vocab.size,
+        target=vocab.target(copies),
+        made=len(made),
+        beta=vocab.beta,
+        p=p,
+    )

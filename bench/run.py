@@ -49,11 +49,17 @@ SCALED_PARAGRAPHS = 300_000
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true",
-                    help="every 20th corpus file, scaled x3, Chromium on the scaled set (< 2 min)")
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="every 20th corpus file, scaled x3, Chromium on the scaled set (< 2 min)",
+    )
     ap.add_argument("--step", type=int, help="use every N-th corpus file (default 1; quick 20)")
-    ap.add_argument("--copies", type=int, help=f"scale factor (default: ~{SCALED_PARAGRAPHS:,} "
-                                               "paragraphs; quick 3)")
+    ap.add_argument(
+        "--copies",
+        type=int,
+        help=f"scale factor (default: ~{SCALED_PARAGRAPHS:,} paragraphs; quick 3)",
+    )
     ap.add_argument("--queries", type=int, default=0, help="only the first N queries")
     ap.add_argument("--rounds", type=int, help="warm rounds over all queries (default 5; quick 2)")
     ap.add_argument("--no-browser", action="store_true", help="build figures only")
@@ -69,26 +75,45 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="resarchive-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    results = {"machine": machine(), "config": {
-        "quick": args.quick, "step": step, "rounds": rounds, "queries": [q for _, q in queries],
-        "targets": TARGETS}, "sets": {}}
+    results = {
+        "machine": machine(),
+        "config": {
+            "quick": args.quick,
+            "step": step,
+            "rounds": rounds,
+            "queries": [q for _, q in queries],
+            "targets": TARGETS,
+        },
+        "sets": {},
+    }
     try:
         root, files = corpus.corpus_files(args.shared, step=step)
         sample = f" (every {step}th)" if step > 1 else ""
         print(f"Corpus: {len(files)} texts{sample} from {root}")
         # quick: Chromium on the scaled set only (the larger index; keeps the run under 2 min)
-        base = run_set("corpus", root, files, 1, work, queries, rounds,
-                       args.no_browser or (args.quick and not args.no_scaled))
+        base = run_set(
+            "corpus",
+            root,
+            files,
+            1,
+            work,
+            queries,
+            rounds,
+            args.no_browser or (args.quick and not args.no_scaled),
+        )
         results["sets"]["corpus"] = base
         if not args.no_scaled:
-            copies = args.copies or (3 if args.quick else
-                                     max(2, round(SCALED_PARAGRAPHS / base["build"]["paragraphs"])))
+            copies = args.copies or (
+                3 if args.quick else max(2, round(SCALED_PARAGRAPHS / base["build"]["paragraphs"]))
+            )
             scaled = run_set("scaled", root, files, copies, work, queries, rounds, args.no_browser)
             expected = copies * base["build"]["paragraphs"]
             scaled["structure_ok"] = scaled["build"]["paragraphs"] == expected
             if not scaled["structure_ok"]:
-                print(f"  warning: scaled build has {scaled['build']['paragraphs']} paragraphs, "
-                      f"expected {copies} x {base['build']['paragraphs']} = {expected}")
+                print(
+                    f"  warning: scaled build has {scaled['build']['paragraphs']} paragraphs, "
+                    f"expected {copies} x {base['build']['paragraphs']} = {expected}"
+                )
             results["sets"]["scaled"] = scaled
     except build_bench.BenchError as exc:
         print(f"bench failed: {exc}", file=sys.stderr)
@@ -101,8 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     results["table"] = table(results)
     print_table(results["table"])
     m = results["machine"]
-    print(f"\nBenchmark took {results['seconds']:.0f} s; load average at start "
-          f"{m['loadavg_start'][0]:.1f}, at end {m['loadavg_end'][0]:.1f} ({m['cpus']} CPUs)")
+    print(
+        f"\nBenchmark took {results['seconds']:.0f} s; load average at start "
+        f"{m['loadavg_start'][0]:.1f}, at end {m['loadavg_end'][0]:.1f} ({m['cpus']} CPUs)"
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"Figures written to {args.out}")
@@ -111,29 +138,46 @@ def main(argv: list[str] | None = None) -> int:
 
 def machine() -> dict:
     try:
-        chromium = subprocess.run([str(browser_bench.CHROMIUM), "--version"], capture_output=True,
-                                  text=True, timeout=30).stdout.strip()
+        chromium = subprocess.run(
+            [str(browser_bench.CHROMIUM), "--version"], capture_output=True, text=True, timeout=30
+        ).stdout.strip()
     except OSError:
         chromium = None
-    return {"cpus": cpus(), "python": platform.python_version(), "chromium": chromium,
-            "loadavg_start": os.getloadavg()}
+    return {
+        "cpus": cpus(),
+        "python": platform.python_version(),
+        "chromium": chromium,
+        "loadavg_start": os.getloadavg(),
+    }
 
 
 def cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def run_set(name: str, root: Path, files: list[Path], copies: int, work: Path, queries,
-            rounds: int, no_browser: bool) -> dict:
+def run_set(
+    name: str,
+    root: Path,
+    files: list[Path],
+    copies: int,
+    work: Path,
+    queries,
+    rounds: int,
+    no_browser: bool,
+) -> dict:
     folder = work / name
     t = time.perf_counter()
     made = corpus.make_content(root, files, folder / "content", copies)
-    print(f"\n[{name}] {made.files} content files ({copies} x {len(files)}), "
-          f"made in {time.perf_counter() - t:.0f} s")
+    print(
+        f"\n[{name}] {made.files} content files ({copies} x {len(files)}), "
+        f"made in {time.perf_counter() - t:.0f} s"
+    )
     if copies > 1:
-        print(f"  vocabulary: corpus {made.vocabulary:,} words, Heaps' law (beta {made.beta:.2f}) "
-              f"predicts {made.target:,} for {copies}x the text; scaled content has {made.made:,} "
-              f"(rare words renamed with p = {made.p:.2f})")
+        print(
+            f"  vocabulary: corpus {made.vocabulary:,} words, Heaps' law (beta {made.beta:.2f}) "
+            f"predicts {made.target:,} for {copies}x the text; scaled content has {made.made:,} "
+            f"(rare words renamed with p = {made.p:.2f})"
+        )
     site, cache = folder / "site", folder / "cache"
     # Content written in the second before a build is hashed again by the next one (the build
     # cannot trust an mtime that close: cache.StatIndex, as git's index): as in real use, let
@@ -145,20 +189,30 @@ def run_set(name: str, root: Path, files: list[Path], copies: int, work: Path, q
     warm = build_bench.run_build(made.content, site, cache, folder)
     show_build(f"rebuild, one file changed ({touched.relative_to(made.content)})", warm)
     if warm.cached != warm.files - 1:
-        print(f"  note: the rebuild took {warm.cached} of {warm.files} files from the cache "
-              "(expected all but one: did the parser change during the run?)")
+        print(
+            f"  note: the rebuild took {warm.cached} of {warm.files} files from the cache "
+            "(expected all but one: did the parser change during the run?)"
+        )
     ours = build_bench.folder_size(site / "search")
     pf_site = folder / "pagefind-site"
     pf_seconds, pf = build_bench.run_pagefind(site, pf_site)
     browser_bench.make_pagefind_site(site, pf_site)
     n = cold.paragraphs
-    print(f"  index: ours {ours.raw / n:.0f} B/paragraph raw, {ours.served / n:.0f} gzipped "
-          f"({ours.files} files, {ours.raw / 1e6:.1f} MB, {ours.served / 1e6:.1f} MB gz); "
-          f"Pagefind {pf.raw / n:.0f} raw, {pf.served / n:.0f} served ({pf.files} files, "
-          f"{pf.raw / 1e6:.1f} MB), indexed in {pf_seconds:.1f} s")
-    out = {"copies": copies, "content": asdict(made) | {"content": str(made.content)},
-           "build": asdict(cold), "rebuild": asdict(warm), "index": asdict(ours),
-           "pagefind_index": asdict(pf), "pagefind_seconds": pf_seconds}
+    print(
+        f"  index: ours {ours.raw / n:.0f} B/paragraph raw, {ours.served / n:.0f} gzipped "
+        f"({ours.files} files, {ours.raw / 1e6:.1f} MB, {ours.served / 1e6:.1f} MB gz); "
+        f"Pagefind {pf.raw / n:.0f} raw, {pf.served / n:.0f} served ({pf.files} files, "
+        f"{pf.raw / 1e6:.1f} MB), indexed in {pf_seconds:.1f} s"
+    )
+    out = {
+        "copies": copies,
+        "content": asdict(made) | {"content": str(made.content)},
+        "build": asdict(cold),
+        "rebuild": asdict(warm),
+        "index": asdict(ours),
+        "pagefind_index": asdict(pf),
+        "pagefind_seconds": pf_seconds,
+    }
     if not no_browser:
         www = folder / "www"
         www.mkdir()
@@ -167,8 +221,9 @@ def run_set(name: str, root: Path, files: list[Path], copies: int, work: Path, q
         print(f"  Chromium: {len(queries)} queries cold (new context each), warm {rounds} rounds")
         t = time.perf_counter()
         with browser_bench.Server(www) as server:
-            measured = browser_bench.measure(server, [browser_bench.OURS, browser_bench.PAGEFIND],
-                                             queries, rounds, folder)
+            measured = browser_bench.measure(
+                server, [browser_bench.OURS, browser_bench.PAGEFIND], queries, rounds, folder
+            )
         print(f"    ({time.perf_counter() - t:.0f} s)")
         out["browser"] = {k: {"summary": v.summary(), **asdict(v)} for k, v in measured.items()}
         show_queries(measured)
@@ -177,25 +232,33 @@ def run_set(name: str, root: Path, files: list[Path], copies: int, work: Path, q
 
 def show_build(what: str, b: build_bench.Build) -> None:
     stages = ", ".join(f"{k} {v:.1f} s ({b.per_paragraph_ms(v):.3f})" for k, v in b.stages.items())
-    print(f"  {what}: {b.wall:.1f} s for {b.paragraphs:,} paragraphs ({b.documents:,} documents)"
-          f" = {b.per_paragraph_ms(b.wall):.3f} ms/paragraph "
-          f"(target {TARGETS['build_ms_per_paragraph']}); "
-          f"{b.cached} files from cache, {b.jobs} parse processes")
+    print(
+        f"  {what}: {b.wall:.1f} s for {b.paragraphs:,} paragraphs ({b.documents:,} documents)"
+        f" = {b.per_paragraph_ms(b.wall):.3f} ms/paragraph "
+        f"(target {TARGETS['build_ms_per_paragraph']}); "
+        f"{b.cached} files from cache, {b.jobs} parse processes"
+    )
     print(f"    stages, s (ms/paragraph): {stages}")
 
 
 def show_queries(measured: dict[str, browser_bench.SystemResult]) -> None:
     ours, pf = measured["ours"], measured["pagefind"]
-    print("    cold: time to first result (page ready = DOMContentLoaded), bytes before it, rows;"
-          " warm: median ms")
-    print(f"    {'query':26} {'ours ms':>8} {'(ready)':>7} {'kB':>6} {'rows':>4} {'warm':>5}   "
-          f"{'PF ms':>6} {'(ready)':>7} {'kB':>6} {'rows':>4} {'warm':>5}")
+    print(
+        "    cold: time to first result (page ready = DOMContentLoaded), bytes before it, rows;"
+        " warm: median ms"
+    )
+    print(
+        f"    {'query':26} {'ours ms':>8} {'(ready)':>7} {'kB':>6} {'rows':>4} {'warm':>5}   "
+        f"{'PF ms':>6} {'(ready)':>7} {'kB':>6} {'rows':>4} {'warm':>5}"
+    )
     for a, b in zip(ours.cold, pf.cold, strict=True):
         wa = browser_bench.median(ours.warm_by_query.get(a.query, []))
         wb = browser_bench.median(pf.warm_by_query.get(b.query, []))
-        print(f"    {a.query[:26]:26} {fmt(a.ms, 0):>8} {fmt(a.ready_ms, 0):>7} "
-              f"{fmt(kb(a.bytes), 0):>6} {a.rows:>4} {fmt(wa, 0):>5}   {fmt(b.ms, 0):>6} "
-              f"{fmt(b.ready_ms, 0):>7} {fmt(kb(b.bytes), 0):>6} {b.rows:>4} {fmt(wb, 0):>5}")
+        print(
+            f"    {a.query[:26]:26} {fmt(a.ms, 0):>8} {fmt(a.ready_ms, 0):>7} "
+            f"{fmt(kb(a.bytes), 0):>6} {a.rows:>4} {fmt(wa, 0):>5}   {fmt(b.ms, 0):>6} "
+            f"{fmt(b.ready_ms, 0):>7} {fmt(kb(b.bytes), 0):>6} {b.rows:>4} {fmt(wb, 0):>5}"
+        )
 
 
 def kb(n: float | None) -> float | None:
@@ -212,52 +275,130 @@ def fmt(value: float | None, digits: int = 1) -> str:
 def table(results: dict) -> list[dict]:
     rows: list[dict] = []
 
-    def row(set_name, figure, ours, other=None, other_is="Pagefind", target=None, met=None,
-            unit=""):
+    def row(
+        set_name, figure, ours, other=None, other_is="Pagefind", target=None, met=None, unit=""
+    ):
         ratio = ours / other if ours is not None and other else None
-        rows.append({"set": set_name, "figure": figure, "unit": unit, "ours": ours, "other": other,
-                     "other_is": other_is if other is not None else "", "ratio": ratio,
-                     "target": target, "met": met})
+        rows.append(
+            {
+                "set": set_name,
+                "figure": figure,
+                "unit": unit,
+                "ours": ours,
+                "other": other,
+                "other_is": other_is if other is not None else "",
+                "ratio": ratio,
+                "target": target,
+                "met": met,
+            }
+        )
 
     for name, s in results["sets"].items():
         n = s["build"]["paragraphs"]
         build_ms = 1000 * s["build"]["wall"] / n
-        row(name, "full build", build_ms, TARGETS["build_ms_per_paragraph"], "target",
-            "<= 1 ms/paragraph", build_ms <= TARGETS["build_ms_per_paragraph"], "ms/paragraph")
+        row(
+            name,
+            "full build",
+            build_ms,
+            TARGETS["build_ms_per_paragraph"],
+            "target",
+            "<= 1 ms/paragraph",
+            build_ms <= TARGETS["build_ms_per_paragraph"],
+            "ms/paragraph",
+        )
         for stage, seconds in s["build"]["stages"].items():
             row(name, f"  stage {stage}", 1000 * seconds / n, unit="ms/paragraph")
         rebuild = s["rebuild"]["wall"]
-        row(name, "rebuild, one file changed", rebuild, TARGETS["rebuild_s"], "target", "<= 3 s",
-            rebuild <= TARGETS["rebuild_s"], "s")
+        row(
+            name,
+            "rebuild, one file changed",
+            rebuild,
+            TARGETS["rebuild_s"],
+            "target",
+            "<= 3 s",
+            rebuild <= TARGETS["rebuild_s"],
+            "s",
+        )
         for stage, seconds in s["rebuild"]["stages"].items():
             row(name, f"  rebuild stage {stage}", seconds, unit="s")
-        row(name, "index size raw", s["index"]["raw"] / n, s["pagefind_index"]["raw"] / n,
-            unit="B/paragraph")
-        row(name, "index size gzipped", s["index"]["served"] / n,
-            s["pagefind_index"]["served"] / n, unit="B/paragraph")
-        row(name, "index build time", s["build"]["stages"].get("index"), s["pagefind_seconds"],
-            unit="s")
+        row(
+            name,
+            "index size raw",
+            s["index"]["raw"] / n,
+            s["pagefind_index"]["raw"] / n,
+            unit="B/paragraph",
+        )
+        row(
+            name,
+            "index size gzipped",
+            s["index"]["served"] / n,
+            s["pagefind_index"]["served"] / n,
+            unit="B/paragraph",
+        )
+        row(
+            name,
+            "index build time",
+            s["build"]["stages"].get("index"),
+            s["pagefind_seconds"],
+            unit="s",
+        )
         if "browser" not in s:
             continue
         o, p = s["browser"]["ours"]["summary"], s["browser"]["pagefind"]["summary"]
         cold_b = o["cold_bytes_median"]
-        row(name, "cold bytes before 1st result, median", kb(cold_b), kb(p["cold_bytes_median"]),
+        row(
+            name,
+            "cold bytes before 1st result, median",
+            kb(cold_b),
+            kb(p["cold_bytes_median"]),
             target="<= 150 kB and <= Pagefind",
-            met=cold_b is not None and cold_b <= TARGETS["cold_bytes_median"]
-            and (p["cold_bytes_median"] is None or cold_b <= p["cold_bytes_median"]), unit="kB")
-        row(name, "cold bytes before 1st result, max", kb(o["cold_bytes_max"]),
-            kb(p["cold_bytes_max"]), unit="kB")
-        row(name, "cold time to 1st result, median", o["cold_ms_median"], p["cold_ms_median"],
-            unit="ms")
-        row(name, "cold time to 1st result, max", o["cold_ms_max"], p["cold_ms_max"],
-            target="<= 300 ms", met=o["cold_ms_max"] is not None
-            and o["cold_ms_max"] <= TARGETS["cold_ms"], unit="ms")
+            met=cold_b is not None
+            and cold_b <= TARGETS["cold_bytes_median"]
+            and (p["cold_bytes_median"] is None or cold_b <= p["cold_bytes_median"]),
+            unit="kB",
+        )
+        row(
+            name,
+            "cold bytes before 1st result, max",
+            kb(o["cold_bytes_max"]),
+            kb(p["cold_bytes_max"]),
+            unit="kB",
+        )
+        row(
+            name,
+            "cold time to 1st result, median",
+            o["cold_ms_median"],
+            p["cold_ms_median"],
+            unit="ms",
+        )
+        row(
+            name,
+            "cold time to 1st result, max",
+            o["cold_ms_max"],
+            p["cold_ms_max"],
+            target="<= 300 ms",
+            met=o["cold_ms_max"] is not None and o["cold_ms_max"] <= TARGETS["cold_ms"],
+            unit="ms",
+        )
         row(name, "warm query, median", o["warm_ms_median"], p["warm_ms_median"], unit="ms")
-        row(name, "warm query, p95", o["warm_ms_p95"], p["warm_ms_p95"], target="<= 50 ms",
+        row(
+            name,
+            "warm query, p95",
+            o["warm_ms_p95"],
+            p["warm_ms_p95"],
+            target="<= 50 ms",
             met=o["warm_ms_p95"] is not None and o["warm_ms_p95"] <= TARGETS["warm_p95_ms"],
-            unit="ms")
-        row(name, "longest main-thread task", o["longest_task_ms"], p["longest_task_ms"],
-            target="<= 50 ms", met=o["longest_task_ms"] <= TARGETS["longest_task_ms"], unit="ms")
+            unit="ms",
+        )
+        row(
+            name,
+            "longest main-thread task",
+            o["longest_task_ms"],
+            p["longest_task_ms"],
+            target="<= 50 ms",
+            met=o["longest_task_ms"] <= TARGETS["longest_task_ms"],
+            unit="ms",
+        )
         for who, summary in (("ours", o), ("Pagefind", p)):
             if summary["queries_without_result"]:
                 print(f"  [{name}] {who}: no result for {summary['queries_without_result']}")
@@ -268,17 +409,21 @@ def table(results: dict) -> list[dict]:
 
 def print_table(rows: list[dict]) -> None:
     print("\n" + "=" * 112)
-    print(f"{'set':7} {'figure':40} {'unit':13} {'ours':>10} {'Pagefind/target':>16} "
-          f"{'ratio':>7}  {'target':26} met")
+    print(
+        f"{'set':7} {'figure':40} {'unit':13} {'ours':>10} {'Pagefind/target':>16} "
+        f"{'ratio':>7}  {'target':26} met"
+    )
     print("-" * 112)
     for r in rows:
         other = fmt(r["other"], 3 if r["unit"] == "ms/paragraph" else 1)
         if r["other_is"] == "target":
             other = "(" + other + ")"
         met = "" if r["met"] is None else ("yes" if r["met"] else "NO")
-        print(f"{r['set']:7} {r['figure']:40} {r['unit']:13} "
-              f"{fmt(r['ours'], 3 if r['unit'] == 'ms/paragraph' else 1):>10} {other:>16} "
-              f"{fmt(r['ratio'], 2):>7}  {r['target'] or '':26} {met}")
+        print(
+            f"{r['set']:7} {r['figure']:40} {r['unit']:13} "
+            f"{fmt(r['ours'], 3 if r['unit'] == 'ms/paragraph' else 1):>10} {other:>16} "
+            f"{fmt(r['ratio'], 2):>7}  {r['target'] or '':26} {met}"
+        )
     print("=" * 112)
     print("ratio = ours / Pagefind (or / target); Pagefind/target in parentheses is the target.")
 

@@ -70,8 +70,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+# 'wasm-unsafe-eval' lets the search worker compile its Snowball stemmers (WebAssembly); it
+# allows no eval of JavaScript.
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self' data:; "
     "worker-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
@@ -95,7 +98,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         names = set(getattr(item, "fixturenames", ()))
         if names & {"browser", "page"}:
             item.add_marker(pytest.mark.browser)
-        if names & {"corpus_dir", "corpus_xml_dir"}:
+        if names & {"corpus_dir", "corpus_xml_dir", "corpus_es_dir"}:
             item.add_marker(pytest.mark.corpus)
 
 
@@ -211,6 +214,17 @@ def corpus_dir(corpus_xml_dir: Path, _corpus_cache: Path, shared_dir: Path) -> P
             pytest.fail("akn2txt.py failed on:\n" + "\n".join(failures), pytrace=False)
 
     return _build_once(_corpus_cache / "txt", convert)
+
+
+@pytest.fixture(scope="session")
+def corpus_es_dir(shared_dir: Path) -> Path:
+    """akn2txt output of the Spanish resolutions of session 78: ``<dir>/78-Spanish/*.txt``
+    (cached like ``corpus_dir``)."""
+    from resarchive.accuracy import SPANISH_TARBALL, corpus_txt_dir
+
+    if not (shared_dir / "corpus" / SPANISH_TARBALL).is_file():
+        missing(f"{shared_dir / 'corpus' / SPANISH_TARBALL} not found")
+    return corpus_txt_dir(shared_dir, SPANISH_TARBALL)
 
 
 # --------------------------------------------------------------------------- browser

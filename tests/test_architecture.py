@@ -19,13 +19,13 @@ def package_imports(name: str) -> set[str]:
     out: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level == 1:
-            out.update([node.module.split(".")[0]] if node.module else
-                       [alias.name for alias in node.names])
+            out.update(
+                [node.module.split(".")[0]] if node.module else [alias.name for alias in node.names]
+            )
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("resarchive."):
             out.add(node.module.split(".")[1])  # type: ignore[union-attr]
         elif isinstance(node, ast.Import):
-            out.update(a.name.split(".")[1] for a in node.names
-                       if a.name.startswith("resarchive."))
+            out.update(a.name.split(".")[1] for a in node.names if a.name.startswith("resarchive."))
     return out & set(MODULES)
 
 
@@ -39,7 +39,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str]:
         stack.append(node)
         for nxt in sorted(graph[node]):
             if colour.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in colour:
                 found = visit(nxt)
                 if found:

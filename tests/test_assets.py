@@ -17,26 +17,36 @@ def test_built_worker_is_one_file(built_site: Path, repo_root: Path) -> None:
     built = (built_site / "static" / "js" / "search-worker.js").read_text(encoding="utf-8")
     assert assets.IMPORT.search(source), "the source worker no longer imports its libraries"
     assert not re.search(r"^\s*importScripts\(", built, re.MULTILINE)
-    at = [built.index(code) for code in (
-        "var early = fetch(MANIFEST);",
-        (repo_root / "static" / "js" / "textpipe.js").read_text(encoding="utf-8").rstrip(),
-        (repo_root / "static" / "js" / "search-core.js").read_text(encoding="utf-8").rstrip(),
-        "var core = resarchiveSearchCore;",
-    )]
+    at = [
+        built.index(code)
+        for code in (
+            "var early = fetch(MANIFEST);",
+            (repo_root / "static" / "js" / "textpipe.js").read_text(encoding="utf-8").rstrip(),
+            (repo_root / "static" / "js" / "search-core.js").read_text(encoding="utf-8").rstrip(),
+            "var core = resarchiveSearchCore;",
+        )
+    ]
     # the manifest is asked for first, then the libraries, in import order, then the worker
     assert at == sorted(at)
     # nothing else loads the libraries: the site does not carry them on their own
-    pages = [built_site / "index.html", built_site / "search.html",
-             next((built_site / "doc").glob("*.html"))]
-    scripts = [p for p in (built_site / "static" / "js").glob("*.js")
-               if p.name != "search-worker.js"]
+    pages = [
+        built_site / "index.html",
+        built_site / "search.html",
+        next((built_site / "doc").glob("*.html")),
+    ]
+    scripts = [
+        p for p in (built_site / "static" / "js").glob("*.js") if p.name != "search-worker.js"
+    ]
     for name in ("textpipe.js", "search-core.js"):
         assert not (built_site / "static" / "js" / name).exists()
         assert not [p for p in pages + scripts if name in p.read_text(encoding="utf-8")]
     if shutil.which("node") is None:
         pytest.fail("node not found on PATH")
-    checked = subprocess.run(["node", "--check", str(built_site / "static/js/search-worker.js")],
-                             capture_output=True, text=True)
+    checked = subprocess.run(
+        ["node", "--check", str(built_site / "static/js/search-worker.js")],
+        capture_output=True,
+        text=True,
+    )
     assert checked.returncode == 0, checked.stderr
 
 
@@ -47,5 +57,9 @@ def test_inline_imports_keeps_other_lines(tmp_path: Path) -> None:
     out, inlined = assets.inline_imports(source, tmp_path)
     assert inlined == ["a.js", "b.js"]
     lines = [line for line in out.splitlines() if not line.startswith("// ----")]
-    assert lines == ["first();", "var a = 1;", "var b = 2;",
-                     '// importScripts("c.js") in a comment']
+    assert lines == [
+        "first();",
+        "var a = 1;",
+        "var b = 2;",
+        '// importScripts("c.js") in a comment',
+    ]

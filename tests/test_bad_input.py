@@ -19,8 +19,12 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def run_build(content: Path, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(REPO / "build.py"), "--content", str(content),
-                           "--out", str(out)], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--content", str(content), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_every_bad_file_is_named_and_the_old_site_survives(tmp_path: Path) -> None:
@@ -32,10 +36,12 @@ def test_every_bad_file_is_named_and_the_old_site_survives(tmp_path: Path) -> No
     (content / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     (content / "latin1.txt").write_bytes("L'Assemblée générale,\n\n1. Prie ;\n".encode("latin-1"))
     (content / "notes.txt").write_text("Shopping list\n\neggs, milk\n", encoding="utf-8")
-    (content / "good.txt").write_text("L'Assemblée générale,\n\nRappelant,\n\n1. Prie ;\n",
-                                      encoding="utf-8")
-    (content / "good.yaml").write_text("title: Ok\nsponsors: [France\nsymbol: A/1\n",
-                                       encoding="utf-8")
+    (content / "good.txt").write_text(
+        "L'Assemblée générale,\n\nRappelant,\n\n1. Prie ;\n", encoding="utf-8"
+    )
+    (content / "good.yaml").write_text(
+        "title: Ok\nsponsors: [France\nsymbol: A/1\n", encoding="utf-8"
+    )
     (content / "orphan.yaml").write_text("title: nobody\n", encoding="utf-8")
     out = tmp_path / "site"
     out.mkdir()
@@ -88,15 +94,34 @@ def test_unknown_yaml_field_is_named(tmp_path: Path) -> None:
     assert "003_119bc831e513df92.yaml: unknown metadata field(s) titel" in result.stderr
 
 
-def test_missing_content_folder(tmp_path: Path) -> None:
-    result = run_build(tmp_path / "nope", tmp_path / "site")
-    assert result.returncode == 1 and "content folder not found" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
-KEYWORDS = ["L'Assemblée générale,", "The General Assembly,", "1.", "2.", "a)", "(iv)", "¹", "^{*}",
-            "<sup>2</sup>", "*", "**", "#", "Projet de résolution I", "Annexe", "Chapitre I",
-            "2/3 V.18-02322", "\n", "\n\n", "Rappelant", "Prie", ":", ",", ";", "1^{er}", "$", "- "]
+KEYWORDS = [
+    "L'Assemblée générale,",
+    "The General Assembly,",
+    "1.",
+    "2.",
+    "a)",
+    "(iv)",
+    "¹",
+    "^{*}",
+    "<sup>2</sup>",
+    "*",
+    "**",
+    "#",
+    "Projet de résolution I",
+    "Annexe",
+    "Chapitre I",
+    "2/3 V.18-02322",
+    "\n",
+    "\n\n",
+    "Rappelant",
+    "Prie",
+    ":",
+    ",",
+    ";",
+    "1^{er}",
+    "$",
+    "- ",
+]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -111,3 +136,35 @@ def test_parser_never_raises_on_arbitrary_text(parts: list[str]) -> None:
         return
     for doc in docs:
         assert doc.id
+
+
+def test_a_missing_content_folder_is_named_as_such(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("previous site", encoding="utf-8")
+    result = run_build(tmp_path / "no-such-folder", out)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert (
+        f"content folder {tmp_path / 'no-such-folder'} not found (no such folder)" in result.stderr
+    )
+    assert "error(s) in" not in result.stderr  # not counted as a broken content file
+    assert (out / "index.html").read_text(encoding="utf-8") == "previous site"
+
+
+def test_serving_a_missing_site_says_so(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "build.py"),
+            "--serve",
+            "0",
+            "--no-build",
+            "--out",
+            str(tmp_path / "never-built"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "holds no built site" in result.stderr and "Serving" not in result.stdout

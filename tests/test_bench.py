@@ -19,10 +19,19 @@ from conftest import CHROMIUM, missing
 pytestmark = [pytest.mark.browser, pytest.mark.corpus]
 
 FIGURES = [
-    "full build", "stage parse", "stage render", "stage index", "rebuild, one file changed",
-    "index size raw", "index size gzipped", "index build time",
-    "cold bytes before 1st result, median", "cold time to 1st result, max", "warm query, median",
-    "warm query, p95", "longest main-thread task",
+    "full build",
+    "stage parse",
+    "stage render",
+    "stage index",
+    "rebuild, one file changed",
+    "index size raw",
+    "index size gzipped",
+    "index build time",
+    "cold bytes before 1st result, median",
+    "cold time to 1st result, max",
+    "warm query, median",
+    "warm query, p95",
+    "longest main-thread task",
 ]
 
 
@@ -34,22 +43,45 @@ def test_bench_quick_small(repo_root: Path, shared_dir: Path, tmp_path: Path) ->
     if not (repo_root / "node_modules" / ".bin" / "pagefind").exists():
         missing("node_modules/.bin/pagefind not found: make setup")
     out = tmp_path / "results.json"
-    cmd = [sys.executable, str(repo_root / "bench" / "run.py"), "--quick", "--step", "400",
-           "--queries", "3", "--rounds", "1", "--work", str(tmp_path / "work"), "--out", str(out),
-           "--shared", str(shared_dir)]
-    proc = subprocess.run(cmd, cwd=repo_root, capture_output=True, text=True, timeout=600,
-                          stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    cmd = [
+        sys.executable,
+        str(repo_root / "bench" / "run.py"),
+        "--quick",
+        "--step",
+        "400",
+        "--queries",
+        "3",
+        "--rounds",
+        "1",
+        "--work",
+        str(tmp_path / "work"),
+        "--out",
+        str(out),
+        "--shared",
+        str(shared_dir),
+    ]
+    proc = subprocess.run(
+        cmd,
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     assert proc.returncode == 0, f"bench/run.py exited {proc.returncode}:\n{proc.stderr[-4000:]}"
     text = proc.stdout
 
     assert "ms/paragraph (target 1.0)" in text
     assert "rebuild, one file changed" in text and "from cache" in text
     assert "Heaps' law" in text
-    table = text[text.index("figure"):]
+    table = text[text.index("figure") :]
     for name in ("corpus", "scaled"):
         for figure in FIGURES[:8]:
-            assert any(line.startswith(name) and figure in line for line in table.splitlines()), \
-                (name, figure)
+            assert any(line.startswith(name) and figure in line for line in table.splitlines()), (
+                name,
+                figure,
+            )
     for figure in FIGURES[8:]:  # quick: Chromium on the scaled set
         line = next(ln for ln in table.splitlines() if ln.startswith("scaled") and figure in ln)
         assert len(line.split()) >= 5, line
@@ -98,8 +130,9 @@ def test_cache_reuses_unchanged_files(content_copy: Path, tmp_path: Path) -> Non
     assert not first.errors and first.cached == 0 and first.parsed == first.files > 0
     again = load_documents(content_copy, cache=cache)
     assert again.cached == again.files and again.parsed == 0
-    assert [to_dict(materialize(d)) for d in again.documents] == \
-        [to_dict(d) for d in first.documents]
+    assert [to_dict(materialize(d)) for d in again.documents] == [
+        to_dict(d) for d in first.documents
+    ]
 
     target = sorted(content_copy.glob("*.txt"))[0]
     target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
@@ -107,15 +140,17 @@ def test_cache_reuses_unchanged_files(content_copy: Path, tmp_path: Path) -> Non
     assert changed.parsed == 1 and changed.changed == [target.name]
     assert _ids(changed) == _ids(first)
     meta = target.with_suffix(".yaml")  # a sidecar change invalidates its text's entry too
-    meta.write_text((meta.read_text(encoding="utf-8") if meta.exists() else "") + "\n# x\n",
-                    encoding="utf-8")
+    meta.write_text(
+        (meta.read_text(encoding="utf-8") if meta.exists() else "") + "\n# x\n", encoding="utf-8"
+    )
     assert load_documents(content_copy, cache=cache).parsed == 1
 
 
-def test_cache_is_dropped_when_the_parser_changes(content_copy: Path, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from resarchive import load
+def test_cache_is_dropped_when_the_parser_changes(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from resarchive import cache as cache_mod
+    from resarchive import load
 
     cache = tmp_path / "cache"
     load.load_documents(content_copy, cache=cache)
@@ -129,31 +164,35 @@ def test_cache_is_dropped_when_the_parser_changes(content_copy: Path, tmp_path: 
     assert [p.name for p in cache.glob("parse-*")] == ["parse-ffffffffffffffff"]
 
 
-def test_parallel_parse_keeps_order_and_every_error(content_copy: Path, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_parse_keeps_order_and_every_error(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from resarchive import load
     from resarchive.models import to_dict
 
     (content_copy / "aa-empty.txt").write_text("", encoding="utf-8")
     (content_copy / "zz-binary.txt").write_bytes(b"\x00\x01binary")
     serial = load.load_documents(content_copy, cache=None, jobs=1)
-    monkeypatch.setattr(build, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(load, "PARALLEL_MIN_FILES", 1)
     parallel = load.load_documents(content_copy, cache=tmp_path / "cache", jobs=2)
     assert parallel.jobs == 2
     assert [to_dict(d) for d in parallel.documents] == [to_dict(d) for d in serial.documents]
     assert [str(e) for e in parallel.errors] == [str(e) for e in serial.errors]
     assert [e.file for e in serial.errors] == ["aa-empty.txt", "zz-binary.txt"]
     # errors are never cached: the next build names the broken files again
-    assert [e.file for e in load.load_documents(content_copy, cache=tmp_path / "cache").errors] \
-        == ["aa-empty.txt", "zz-binary.txt"]
+    assert [e.file for e in load.load_documents(content_copy, cache=tmp_path / "cache").errors] == [
+        "aa-empty.txt",
+        "zz-binary.txt",
+    ]
 
 
-def test_stat_index_skips_reading_unchanged_files(content_copy: Path, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stat_index_skips_reading_unchanged_files(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import os
 
-    from resarchive import load
     from resarchive import cache as cache_mod
+    from resarchive import load
 
     old = 1_000_000_000  # files last written long ago: their stat figures can be trusted
     for path in content_copy.iterdir():

@@ -47,13 +47,24 @@ ROWS = [
     # a roman section number, then the section's title
     ("section_heading", "corpus:75-English/75_233_E.txt", 89, "I"),
     ("section_heading", "corpus:75-English/75_233_E.txt", 91, "General guidelines"),
+    # a long section title between numbered operative paragraphs (A/RES/75/101)
+    (
+        "section_heading",
+        "corpus:75-English/75_101A-B_E.txt",
+        272,
+        "Role of the Department of Global Communications in United Nations peacekeeping",
+    ),
     # "43 Invite": paragraph 43 lost its dot
     ("loose_number", "corpus:75-French/75_185_F.txt", 233, "43 Invite les États"),
     # "et exige que ...": the words that close a list of items
     ("list_wrap_up", "corpus:78-French/A_RES_78_29-2324537F.txt", 93, "et exige que les"),
     # "1. Opening of the Congress." inside "... the following provisional agenda:"
-    ("nested_list_item", "corpus:78-English/A_RES_78_223-2325990E.txt", 83,
-     "1. Opening of the Congress."),
+    (
+        "nested_list_item",
+        "corpus:78-English/A_RES_78_223-2325990E.txt",
+        83,
+        "1. Opening of the Congress.",
+    ),
 ]
 
 
@@ -74,18 +85,21 @@ def resolve(request: pytest.FixtureRequest):
             root = request.getfixturevalue("corpus_dir")
             return root / where.removeprefix("corpus:"), root
         return REPO / where, REPO / "content"
+
     return path_of
 
 
-@pytest.mark.parametrize("rule, where, line, text", ROWS,
-                         ids=[f"{r[0]}:{Path(r[1]).name}:{r[2]}" for r in ROWS])
+@pytest.mark.parametrize(
+    "rule, where, line, text", ROWS, ids=[f"{r[0]}:{Path(r[1]).name}:{r[2]}" for r in ROWS]
+)
 def test_rule_places_its_text(rule: str, where: str, line: int, text: str, resolve) -> None:
     path, root = resolve(where)
     printed = path.read_text(encoding="utf-8").split("\n")[line - 1]
     assert printed.startswith(text), f"{where}:{line} reads {printed!r}"
     trace = trace_of(path, root)
-    assert trace.get(line) == rule, \
+    assert trace.get(line) == rule, (
         f"{where}:{line} {printed[:60]!r} was placed by {trace.get(line)!r}, not {rule!r}"
+    )
 
 
 def test_every_rule_has_a_docstring_and_a_real_text() -> None:

@@ -32,7 +32,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("escaping") / "site"
     result = subprocess.run(
         [sys.executable, str(REPO / "build.py"), "--content", str(FIXTURE), "--out", str(out)],
-        cwd=REPO, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-4000:]
     assert "Done: 1 documents" in result.stdout, result.stdout
@@ -103,8 +107,9 @@ def test_pages_hold_no_markup_from_the_text(site: Path, record: dict) -> None:
     assert "49" not in text
 
 
-def test_browser_shows_the_strings_as_text(browser, static_server, site: Path,
-                                           record: dict) -> None:
+def test_browser_shows_the_strings_as_text(
+    browser, static_server, site: Path, record: dict
+) -> None:
     base = static_server(site)
     context = browser.new_context(bypass_csp=True)  # see the module docstring
     dialogs: list[str] = []

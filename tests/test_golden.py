@@ -35,13 +35,29 @@ def stage_output(name: str, stage: str) -> str:
     path = CONTENT / name
     src = read_source(path, CONTENT)
     if stage == "clean":
-        return "".join(f"{ln.no:4} {ln.hint[:1] or ' '} {visible(ln.text)}\n"
-                       for ln in clean_lines(src.text))
+        return "".join(
+            f"{ln.no:4} {ln.hint[:1] or ' '} {visible(ln.text)}\n" for ln in clean_lines(src.text)
+        )
     if stage == "segment":
         blocks = segment(clean_lines(src.text))
-        return json.dumps([{"kind": b.kind, "line": b.line, "end": b.end, "mark": b.mark,
-                            "joined_from": b.joined_from, "text": visible(b.rich)} for b in blocks],
-                          ensure_ascii=False, indent=1) + "\n"
+        return (
+            json.dumps(
+                [
+                    {
+                        "kind": b.kind,
+                        "line": b.line,
+                        "end": b.end,
+                        "mark": b.mark,
+                        "joined_from": b.joined_from,
+                        "text": visible(b.rich),
+                    }
+                    for b in blocks
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+            + "\n"
+        )
     meta_path = sidecar_path(path)
     meta = read_sidecar(meta_path, CONTENT) if meta_path else {}
     docs = [document_record(d) for d in parse_source(src, meta)]
@@ -60,8 +76,17 @@ def test_stage_matches_golden(name: str, stage: str, update_golden: bool) -> Non
         return
     expected = golden.read_text(encoding="utf-8")
     if actual != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
-                                            f"golden/{golden.name}", "actual", n=2))
-        pytest.fail(f"{stage} output of {name} differs from the golden file "
-                    f"(rerun with --update-golden if the change is right):\n{diff[:12000]}",
-                    pytrace=False)
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(True),
+                actual.splitlines(True),
+                f"golden/{golden.name}",
+                "actual",
+                n=2,
+            )
+        )
+        pytest.fail(
+            f"{stage} output of {name} differs from the golden file "
+            f"(rerun with --update-golden if the change is right):\n{diff[:12000]}",
+            pytrace=False,
+        )

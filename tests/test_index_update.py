@@ -46,14 +46,16 @@ def corpus_docs(corpus_dir: Path) -> list[Document]:
 # ----------------------------------------------------------------------- helpers
 
 
-def build(docs: list[Document], out: Path, previous: Path | None = None,
-          state: Path | None = None) -> index_update.IndexRun:
+def build(
+    docs: list[Document], out: Path, previous: Path | None = None, state: Path | None = None
+) -> index_update.IndexRun:
     out.mkdir(parents=True)
     return index_update.write_search(docs, out, previous, state)
 
 
-def edit_word(docs: list[Document], old: str, new: str,
-              skip: int = 0) -> tuple[list[Document], int]:
+def edit_word(
+    docs: list[Document], old: str, new: str, skip: int = 0
+) -> tuple[list[Document], int]:
     """``docs`` with ``old`` replaced by ``new`` in one operative paragraph (the ``skip``-th
     holding it); the edited document's position."""
     seen = 0
@@ -63,8 +65,9 @@ def edit_word(docs: list[Document], old: str, new: str,
                 if seen == skip:
                     edited = copy.deepcopy(doc)
                     edited.operative[p] = dataclasses.replace(
-                        para, rich=para.rich.replace(f" {old} ", f" {new} ", 1))
-                    return docs[:d] + [edited] + docs[d + 1:], d
+                        para, rich=para.rich.replace(f" {old} ", f" {new} ", 1)
+                    )
+                    return docs[:d] + [edited] + docs[d + 1 :], d
                 seen += 1
     raise AssertionError(f"no operative paragraph with {old!r}")
 
@@ -100,8 +103,9 @@ def same_files(a: Path, b: Path) -> list[str]:
     files_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
     files_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
     differ = sorted(str(p) for p in files_a ^ files_b)
-    differ += [str(p) for p in sorted(files_a & files_b)
-               if not filecmp.cmp(a / p, b / p, shallow=False)]
+    differ += [
+        str(p) for p in sorted(files_a & files_b) if not filecmp.cmp(a / p, b / p, shallow=False)
+    ]
     return differ
 
 
@@ -110,11 +114,18 @@ def assert_equivalent(fast: Path, full: Path) -> None:
     manifest but shards."""
     assert postings(fast / "search") == postings(full / "search")
     assert postings(fast / "search", True) == postings(full / "search", True)
-    for name in ("facets.json", *(str(p.relative_to(full / "search"))
-                                  for p in sorted((full / "search" / "store").glob("*")))):
+    for name in (
+        "facets.json",
+        *(
+            str(p.relative_to(full / "search"))
+            for p in sorted((full / "search" / "store").glob("*"))
+        ),
+    ):
         assert (fast / "search" / name).read_bytes() == (full / "search" / name).read_bytes(), name
-    manifests = [json.loads((out / "search" / "manifest.json").read_text(encoding="utf-8"))
-                 for out in (fast, full)]
+    manifests = [
+        json.loads((out / "search" / "manifest.json").read_text(encoding="utf-8"))
+        for out in (fast, full)
+    ]
     for m in manifests:
         for entry in m["languages"].values():
             entry.pop("shards")
@@ -124,29 +135,43 @@ def assert_equivalent(fast: Path, full: Path) -> None:
 def run_node(repo_root: Path, tmp_path: Path, request: dict[str, Any]) -> list[dict]:
     req, res = tmp_path / "request.json", tmp_path / "response.json"
     req.write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
-    done = subprocess.run(["node", str(repo_root / "tests" / "js" / "search_node.js"), str(req),
-                           str(res)], cwd=repo_root, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        ["node", str(repo_root / "tests" / "js" / "search_node.js"), str(req), str(res)],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, f"node failed:\n{done.stderr[-3000:]}"
     return json.loads(res.read_text(encoding="utf-8"))["results"]
 
 
-def assert_same_search(repo_root: Path, tmp_path: Path, docs: list[Document], fast: Path,
-                       lang: str, queries: list[str]) -> None:
+def assert_same_search(
+    repo_root: Path, tmp_path: Path, docs: list[Document], fast: Path, lang: str, queries: list[str]
+) -> None:
     """The worker's search on the updated shards ranks exactly as lunr.js on a whole index."""
     search = fast / "search"
     manifest = json.loads((search / "manifest.json").read_text(encoding="utf-8"))
     entry = manifest["languages"][lang]
     mine = [e for e in index.entries(docs) if index.index_language(e.language) == lang]
-    results = run_node(repo_root, tmp_path, {
-        "lang": lang,
-        "textpipe": textpipe.browser_data(lang),
-        "pipeline": [textpipe.label(lang, s) for s in textpipe.STAGES],
-        "whole": index.build_lunr(mine, lang),
-        "shards": [json.loads((search / entry["files"].replace("{n}", str(n))).read_text(
-            encoding="utf-8")) for n in range(len(entry["shards"]))],
-        "ranges": entry["shards"],
-        "queries": [[q, False] for q in queries],
-    })
+    results = run_node(
+        repo_root,
+        tmp_path,
+        {
+            "lang": lang,
+            "textpipe": textpipe.browser_data(lang),
+            "pipeline": [textpipe.label(lang, s) for s in textpipe.STAGES],
+            "whole": index.build_lunr(mine, lang),
+            "shards": [
+                json.loads(
+                    (search / entry["files"].replace("{n}", str(n))).read_text(encoding="utf-8")
+                )
+                for n in range(len(entry["shards"]))
+            ],
+            "ranges": entry["shards"],
+            "queries": [[q, False] for q in queries],
+        },
+    )
     for q, r in zip(queries, results, strict=True):
         assert r["whole"], f"{q!r} finds nothing: the comparison would prove nothing"
         # equal scores: lunr.js keeps the order it met the paragraphs, ours is by ref
@@ -154,7 +179,7 @@ def assert_same_search(repo_root: Path, tmp_path: Path, docs: list[Document], fa
         assert r["sharded"] == whole, f"{lang} {q!r}: results differ"
         assert r["previewed"] == whole, f"{lang} {q!r}: results differ after a preview"
         early = r["preview"]["hits"] if r["preview"] else []
-        assert early == whole[:len(early)], f"{lang} {q!r}: the preview is not the top"
+        assert early == whole[: len(early)], f"{lang} {q!r}: the preview is not the top"
 
 
 # ------------------------------------------------------------------------- seeds
@@ -165,8 +190,9 @@ def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(index, "SHARD_BYTES", SEED_BUDGET)
 
 
-def test_no_change_links_everything(seed_docs, repo_root: Path, tmp_path: Path,
-                                    small_shards) -> None:
+def test_no_change_links_everything(
+    seed_docs, repo_root: Path, tmp_path: Path, small_shards
+) -> None:
     state = tmp_path / "state"
     first = build(seed_docs, tmp_path / "a", None, state)
     assert first.path == "full"
@@ -180,8 +206,9 @@ def test_no_change_links_everything(seed_docs, repo_root: Path, tmp_path: Path,
     assert store.stat().st_ino == (tmp_path / "a" / "search" / "store" / "0.json").stat().st_ino
 
 
-def test_one_word_changed_on_the_seeds(seed_docs, repo_root: Path, tmp_path: Path,
-                                       small_shards) -> None:
+def test_one_word_changed_on_the_seeds(
+    seed_docs, repo_root: Path, tmp_path: Path, small_shards
+) -> None:
     state = tmp_path / "state"
     build(seed_docs, tmp_path / "a", None, state)
     edited, _ = edit_word(seed_docs, "enfants", "femmes")
@@ -191,8 +218,14 @@ def test_one_word_changed_on_the_seeds(seed_docs, repo_root: Path, tmp_path: Pat
     assert 1 <= run.shards_rewritten <= 4 and run.chunks_rewritten >= 1
     build(edited, tmp_path / "full")
     assert_equivalent(tmp_path / "b", tmp_path / "full")
-    assert_same_search(repo_root, tmp_path, edited, tmp_path / "b", "fr",
-                       ["enfants", "femmes", "femmes enfants", "sécurité", "prie instamment"])
+    assert_same_search(
+        repo_root,
+        tmp_path,
+        edited,
+        tmp_path / "b",
+        "fr",
+        ["enfants", "femmes", "femmes enfants", "sécurité", "prie instamment"],
+    )
     # and the saved state carries on: a second edit, from the updated site
     again, _ = edit_word(edited, "femmes", "enfants")
     run = build(again, tmp_path / "c", tmp_path / "b", state)
@@ -201,8 +234,9 @@ def test_one_word_changed_on_the_seeds(seed_docs, repo_root: Path, tmp_path: Pat
     assert_equivalent(tmp_path / "c", tmp_path / "full2")
 
 
-def test_common_word_changed(seed_docs, repo_root: Path, tmp_path: Path,
-                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_common_word_changed(
+    seed_docs, repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With 600-byte shards "enfant" is a common word (a top piece and two pieces): an edit
     that removes one of its postings rewrites all three."""
     monkeypatch.setattr(index, "SHARD_BYTES", 600)
@@ -219,24 +253,35 @@ def test_common_word_changed(seed_docs, repo_root: Path, tmp_path: Path,
     build(edited, tmp_path / "full")
     assert_equivalent(tmp_path / "b", tmp_path / "full")
     assert postings(tmp_path / "b" / "search", True)["fr"] != before
-    assert_same_search(repo_root, tmp_path, edited, tmp_path / "b", "fr",
-                       ["enfants", "femmes enfants", "enfants etat", "Etats membres"])
+    assert_same_search(
+        repo_root,
+        tmp_path,
+        edited,
+        tmp_path / "b",
+        "fr",
+        ["enfants", "femmes enfants", "enfants etat", "Etats membres"],
+    )
 
 
-def test_new_term_and_dropped_term(seed_docs, repo_root: Path, tmp_path: Path,
-                                   small_shards) -> None:
+def test_new_term_and_dropped_term(
+    seed_docs, repo_root: Path, tmp_path: Path, small_shards
+) -> None:
     """A word seen nowhere else replaces a word seen nowhere else: one term appears (with a
     new term index), one disappears."""
     state = tmp_path / "state"
     build(seed_docs, tmp_path / "a", None, state)
     found = postings(tmp_path / "a" / "search")["fr"]
     rare = next(
-        word for e in index.entries(seed_docs) if e.kind == "o"
+        word
+        for e in index.entries(seed_docs)
+        if e.kind == "o"
         for word in e.text.split()
-        if word.isalpha() and len(analysed := textpipe.analyze(word, "fr")) == 1
+        if word.isalpha()
+        and len(analysed := textpipe.analyze(word, "fr")) == 1
         and len(found.get(analysed[0], {})) == 1
         and textpipe.analyze(e.text, "fr").count(analysed[0]) == 1
-        and any(f" {word} " in p.rich for d in seed_docs for p in d.operative))
+        and any(f" {word} " in p.rich for d in seed_docs for p in d.operative)
+    )
     edited, _ = edit_word(seed_docs, rare, "zzzyxq")
     run = build(edited, tmp_path / "b", tmp_path / "a", state)
     assert run.path == "fast", run.reason
@@ -248,8 +293,9 @@ def test_new_term_and_dropped_term(seed_docs, repo_root: Path, tmp_path: Path,
 
 
 @pytest.mark.parametrize("edit", ["longer paragraph", "paragraph removed"])
-def test_harder_changes_rebuild(seed_docs, repo_root: Path, tmp_path: Path, small_shards,
-                                edit: str) -> None:
+def test_harder_changes_rebuild(
+    seed_docs, repo_root: Path, tmp_path: Path, small_shards, edit: str
+) -> None:
     state = tmp_path / "state"
     build(seed_docs, tmp_path / "a", None, state)
     if edit == "longer paragraph":
@@ -258,7 +304,7 @@ def test_harder_changes_rebuild(seed_docs, repo_root: Path, tmp_path: Path, smal
         d = next(i for i, doc in enumerate(seed_docs) if len(doc.operative) > 2)
         doc = copy.deepcopy(seed_docs[d])
         del doc.operative[1]
-        edited = seed_docs[:d] + [doc] + seed_docs[d + 1:]
+        edited = seed_docs[:d] + [doc] + seed_docs[d + 1 :]
     run = build(edited, tmp_path / "b", tmp_path / "a", state)
     assert run.path == "full"
     assert ("length" if edit == "longer paragraph" else "paragraphs") in run.reason
@@ -276,8 +322,9 @@ def test_state_of_another_site_is_not_trusted(seed_docs, repo_root: Path, tmp_pa
     build(other, tmp_path / "other", None, state)  # the state is now other's
     # other's documents with a's site: every document key matches the state, and the two
     # manifests are the same bytes, yet a's store and shards are not other's
-    assert (tmp_path / "a" / "search" / "manifest.json").read_bytes() == \
-        (tmp_path / "other" / "search" / "manifest.json").read_bytes()
+    assert (tmp_path / "a" / "search" / "manifest.json").read_bytes() == (
+        tmp_path / "other" / "search" / "manifest.json"
+    ).read_bytes()
     run = build(other, tmp_path / "x", tmp_path / "a", state)
     assert run.path == "full" and "previous site" in run.reason
     build(other, tmp_path / "other2", None, state)  # back to other's state
@@ -296,8 +343,9 @@ def test_state_of_another_site_is_not_trusted(seed_docs, repo_root: Path, tmp_pa
     assert same_files(tmp_path / "a", tmp_path / "d") == []
 
 
-def test_write_search_without_state_keeps_its_output(seed_docs, repo_root: Path,
-                                                     tmp_path: Path) -> None:
+def test_write_search_without_state_keeps_its_output(
+    seed_docs, repo_root: Path, tmp_path: Path
+) -> None:
     """write_search without previous site or state folder: the plain full build."""
     (tmp_path / "a").mkdir()
     manifest = index_update.write_search(seed_docs, tmp_path / "a", None, None).manifest
@@ -323,7 +371,19 @@ def test_one_word_changed_on_the_corpus(corpus_docs, repo_root: Path, tmp_path: 
     assert run.changed_paragraphs == 2 and run.dirty_terms == 4
     build(edited, tmp_path / "full")
     assert_equivalent(tmp_path / "b", tmp_path / "full")
-    assert_same_search(repo_root, tmp_path, edited, tmp_path / "b", "fr",
-                       ["enfants", "femmes", "femmes enfants violence", "sécurité"])
-    assert_same_search(repo_root, tmp_path, edited, tmp_path / "b", "en",
-                       ["children", "women", "women children violence", "security council"])
+    assert_same_search(
+        repo_root,
+        tmp_path,
+        edited,
+        tmp_path / "b",
+        "fr",
+        ["enfants", "femmes", "femmes enfants violence", "sécurité"],
+    )
+    assert_same_search(
+        repo_root,
+        tmp_path,
+        edited,
+        tmp_path / "b",
+        "en",
+        ["children", "women", "women children violence", "security council"],
+    )

@@ -24,10 +24,22 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 PREFIX = "/archive/2024/"
-URL_ATTRS = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"),
-             ("form", "action"), ("iframe", "src"), ("source", "src"), ("video", "src"),
-             ("audio", "src"), ("object", "data"), ("embed", "src"), ("area", "href"),
-             ("input", "src"), ("use", "href")}
+URL_ATTRS = {
+    ("a", "href"),
+    ("link", "href"),
+    ("script", "src"),
+    ("img", "src"),
+    ("form", "action"),
+    ("iframe", "src"),
+    ("source", "src"),
+    ("video", "src"),
+    ("audio", "src"),
+    ("object", "data"),
+    ("embed", "src"),
+    ("area", "href"),
+    ("input", "src"),
+    ("use", "href"),
+}
 
 
 @dataclass
@@ -110,8 +122,9 @@ def test_every_link_is_relative_and_resolves(built_site: Path, pages: dict[str, 
             checked += 1
             target = page.path
             if parts.path:
-                target = posixpath.normpath(posixpath.join(posixpath.dirname(page.path),
-                                                           parts.path))
+                target = posixpath.normpath(
+                    posixpath.join(posixpath.dirname(page.path), parts.path)
+                )
                 if target.startswith("../") or not (built_site / target).is_file():
                     problems.append(f"{where} -> {target}: no such file in the site")
                     continue
@@ -140,8 +153,11 @@ def test_catalog_urls_resolve(built_site: Path) -> None:
 
 
 def test_no_inline_script_handler_or_style(pages: dict[str, Page]) -> None:
-    bad = {p.path: (p.inline_scripts, p.handlers, p.styles) for p in pages.values()
-           if p.inline_scripts or p.handlers or p.styles}
+    bad = {
+        p.path: (p.inline_scripts, p.handlers, p.styles)
+        for p in pages.values()
+        if p.inline_scripts or p.handlers or p.styles
+    }
     assert not bad, bad
 
 
@@ -164,8 +180,9 @@ document.addEventListener('securitypolicyviolation',
 """
 
 
-def test_site_works_from_a_subfolder_and_stays_on_its_host(browser, nginx_server,
-                                                          built_site: Path) -> None:
+def test_site_works_from_a_subfolder_and_stays_on_its_host(
+    browser, nginx_server, built_site: Path
+) -> None:
     base = nginx_server(built_site, PREFIX)
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base))
 
@@ -178,14 +195,17 @@ def test_site_works_from_a_subfolder_and_stays_on_its_host(browser, nginx_server
     failed: list[str] = []
     errors: list[str] = []
     context.on("request", lambda r: requests.append(r.url))
-    context.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400
-               else None)
+    context.on(
+        "response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
     context.on("requestfailed", lambda r: failed.append(f"failed {r.url}: {r.failure}"))
     context.add_init_script(CSP_WATCH)
     try:
         page = context.new_page()
-        page.on("console", lambda m: errors.append(f"{page.url}: {m.text}")
-                if m.type == "error" else None)
+        page.on(
+            "console",
+            lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None,
+        )
         page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
 
         todo, seen = [base], set()
@@ -199,8 +219,9 @@ def test_site_works_from_a_subfolder_and_stays_on_its_host(browser, nginx_server
             response = page.goto(url)
             assert response is not None and response.status == 200, url
             assert page.evaluate("window.__csp") == [], f"CSP violations on {url}"
-            assert page.evaluate(
-                "getComputedStyle(document.body).fontFamily") != "", url  # the stylesheet
+            assert page.evaluate("getComputedStyle(document.body).fontFamily") != "", (
+                url
+            )  # the stylesheet
             ids[url] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
             for href in page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)"):
                 links.append((url, href))
@@ -234,8 +255,11 @@ def test_site_works_from_a_subfolder_and_stays_on_its_host(browser, nginx_server
 
     print(f"\ncrawled {len(seen)} pages, {len(links)} links, {len(requests)} requests")
     assert len(seen) >= 12, sorted(seen)  # the home page, 11 documents (and the folder URL)
-    outside = [u for u in requests if not (u.startswith(origin + PREFIX)
-                                           or u.startswith(("data:", "blob:")))]
+    outside = [
+        u
+        for u in requests
+        if not (u.startswith(origin + PREFIX) or u.startswith(("data:", "blob:")))
+    ]
     assert not outside, "requests outside the site's folder or host:\n" + "\n".join(outside)
     assert not failed, "\n".join(failed)
     assert not errors, "\n".join(errors[:20])

@@ -23,5 +23,6 @@ def test_every_word_reaches_a_page(built_site: Path, name: str) -> None:
     source = source_words((CONTENT / name).read_text(encoding="utf-8"))
     lost = missing_words(source, pages)
     assert sum(source.values()) > 1000
-    assert not lost, (f"{sum(lost.values())} of {sum(source.values())} words lost: "
-                      f"{sorted(lost.items())[:40]}")
+    assert not lost, (
+        f"{sum(lost.values())} of {sum(source.values())} words lost: {sorted(lost.items())[:40]}"
+    )

@@ -36,23 +36,47 @@ TARGET = 0.98
 def structure(text: str, name: str) -> list[dict]:
     """What a fixture pins down: metadata, paragraphs with leads and items, notes, parts."""
     docs = parse_source(SourceText(path=FIXTURES / name, rel=name, text=text))
-    return [{
-        "symbol": d.symbol, "number": d.number, "title": d.title, "date": d.date,
-        "language": d.language, "formula": d.formula,
-        "header": [h.text for h in d.header],
-        "parts": [{"label": p.label, "title": p.title, "formula": p.formula} for p in d.parts],
-        "preamble": [{"id": p.id, "lead": p.lead, "text": p.text, "heading": p.heading,
-                      "items": [i.text for i in p.items]} for p in d.preamble],
-        "operative": [{"id": p.id, "number": p.number, "lead": p.lead, "text": p.text,
-                       "heading": p.heading, "items": [i.text for i in p.items]}
-                      for p in d.operative],
-        "footnotes": [{"mark": n.mark, "text": n.text, "cited": n.cited} for n in d.footnotes],
-        "attachments": [{"title": a.title, "paragraphs": [p.number + " " + p.text
-                                                          for p in a.paragraphs]}
-                        for a in d.attachments],
-        "closing": [c.text for c in d.closing],
-        "unclassified": [u.text for u in d.unclassified],
-    } for d in docs]
+    return [
+        {
+            "symbol": d.symbol,
+            "number": d.number,
+            "title": d.title,
+            "date": d.date,
+            "language": d.language,
+            "formula": d.formula,
+            "header": [h.text for h in d.header],
+            "parts": [{"label": p.label, "title": p.title, "formula": p.formula} for p in d.parts],
+            "preamble": [
+                {
+                    "id": p.id,
+                    "lead": p.lead,
+                    "text": p.text,
+                    "heading": p.heading,
+                    "items": [i.text for i in p.items],
+                }
+                for p in d.preamble
+            ],
+            "operative": [
+                {
+                    "id": p.id,
+                    "number": p.number,
+                    "lead": p.lead,
+                    "text": p.text,
+                    "heading": p.heading,
+                    "items": [i.text for i in p.items],
+                }
+                for p in d.operative
+            ],
+            "footnotes": [{"mark": n.mark, "text": n.text, "cited": n.cited} for n in d.footnotes],
+            "attachments": [
+                {"title": a.title, "paragraphs": [p.number + " " + p.text for p in a.paragraphs]}
+                for a in d.attachments
+            ],
+            "closing": [c.text for c in d.closing],
+            "unclassified": [u.text for u in d.unclassified],
+        }
+        for d in docs
+    ]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -61,8 +85,9 @@ def test_fixture_structure(case: str, update_golden: bool) -> None:
     actual = structure(text, f"{case}.txt")
     expected_path = FIXTURES / f"{case}.expected.json"
     if update_golden:
-        expected_path.write_text(json.dumps(actual, ensure_ascii=False, indent=1) + "\n",
-                                 encoding="utf-8")
+        expected_path.write_text(
+            json.dumps(actual, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
     assert actual == json.loads(expected_path.read_text(encoding="utf-8"))
 
 
@@ -91,8 +116,11 @@ def pdf_results(corpus_dir: Path):
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_simulated_pdf_exact_share(pdf_results, language: str) -> None:
     s = summarize(pdf_results)[language]
-    misses = [f"{r.name}: {'; '.join(m.describe() for m in r.misses)}"
-              for r in pdf_results if not r.excluded and not r.exact]
+    misses = [
+        f"{r.name}: {'; '.join(m.describe() for m in r.misses)}"
+        for r in pdf_results
+        if not r.excluded and not r.exact
+    ]
     assert s.exact_share >= TARGET, f"{s.exact}/{s.scored} exact\n" + "\n".join(misses[:30])
 
 

@@ -40,8 +40,20 @@ AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "ax
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 NBSP = "\u00a0"
 BODY = "Commission pour la prévention du crime et la justice pénale"
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre"]
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -71,8 +83,11 @@ def res331(catalog: list[dict]) -> dict:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".js": "text/javascript", ".json": "application/json"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".json": "application/json",
+    }
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -85,8 +100,9 @@ def base(built_site: Path) -> Iterator[str]:
     handler = functools.partial(_Handler, directory=str(built_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
@@ -125,12 +141,14 @@ PLAIN_BG_JS = """() =>
 
 
 def assert_highlighted_in_view(page, anchor: str) -> None:
-    page.wait_for_function("(id) => document.getElementById(id)?.classList.contains('is-target')",
-                           arg=anchor)
+    page.wait_for_function(
+        "(id) => document.getElementById(id)?.classList.contains('is-target')", arg=anchor
+    )
     s = page.evaluate(IN_VIEW_JS, anchor)
     assert s["target"], f"#{anchor} is not marked .is-target"
-    assert s["bg"] not in ("rgba(0, 0, 0, 0)", "transparent", page.evaluate(PLAIN_BG_JS)), \
+    assert s["bg"] not in ("rgba(0, 0, 0, 0)", "transparent", page.evaluate(PLAIN_BG_JS)), (
         f"#{anchor} has no highlight background ({s['bg']})"
+    )
     assert 0 <= s["top"] < s["vh"] and s["bottom"] > 0, f"#{anchor} is out of the viewport: {s}"
     # scrolled to the top edge (scroll-margin-top), unless the page cannot scroll further
     assert s["top"] < 60 or s["atEnd"], f"#{anchor} was not scrolled to the top: {s}"
@@ -205,12 +223,15 @@ def test_cite_copies_the_citation_of_a_document_with_a_symbol(page, base, draft)
     text = cite(page, "[id='op7'] > .tools > button.cite")
     assert text == (
         "Commission pour la prévention du crime et la justice pénale, E/CN.15/2018/L.3, "
-        f"13 avril 2018, par. 7 <{url}#op7>")
+        f"13 avril 2018, par. 7 <{url}#op7>"
+    )
     assert page.locator("#cite-status").text_content().endswith(text)
     assert cite(page, "[id='pp3'] > .tools > button.cite") == expected_citation(
-        draft, "al. 3 du préambule", f"{url}#pp3")
+        draft, "al. 3 du préambule", f"{url}#pp3"
+    )
     assert cite(page, "[id='fn2'] > .tools > button.cite") == expected_citation(
-        draft, "note 2", f"{url}#fn2")
+        draft, "note 2", f"{url}#fn2"
+    )
     assert cite(page, "button.cite-doc") == expected_citation(draft, "", url)
 
 
@@ -248,7 +269,8 @@ def test_cite_without_clipboard_shows_the_text_selected(browser, base, draft) ->
 
 def visible_urls(page) -> list[str]:
     return page.eval_on_selector_all(
-        ".doc-row:not([hidden]) a.doc-link", "els => els.map(a => a.getAttribute('href'))")
+        ".doc-row:not([hidden]) a.doc-link", "els => els.map(a => a.getAttribute('href'))"
+    )
 
 
 def test_home_lists_every_document_and_sets_lang(page, base, catalog) -> None:
@@ -282,7 +304,8 @@ def test_home_filters_work_and_live_in_the_url(page, base, catalog) -> None:
     assert expect and sorted(visible_urls(page)) == expect
     # empty groups are hidden; "show all" clears the filters and the query
     assert page.locator(".group:not([hidden])").count() == len(
-        {d["body"] for d in catalog if d["kind"] == "decision"})
+        {d["body"] for d in catalog if d["kind"] == "decision"}
+    )
     page.click("#filter-reset")
     page.wait_for_function("() => !location.search")
     assert sorted(visible_urls(page)) == sorted(d["url"] for d in catalog)
@@ -301,15 +324,19 @@ def axe_violations(browser, url: str, width: int = 1280, before=None) -> list[di
             before(page)
         page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
         result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
         return result["violations"]
     finally:
         context.close()
 
 
 def describe(violations: list[dict]) -> str:
-    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — "
-                     + "; ".join(n["html"][:120] for n in v["nodes"][:3]) for v in violations)
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(n["html"][:120] for n in v["nodes"][:3])
+        for v in violations
+    )
 
 
 def test_axe_finds_no_wcag21aa_violation(browser, base, draft, res331, catalog) -> None:
@@ -329,7 +356,8 @@ def test_axe_finds_no_wcag21aa_violation(browser, base, draft, res331, catalog) 
     ]
     found = {url: axe_violations(browser, url, width, before) for url, width, before in pages}
     assert not any(found.values()), "\n".join(
-        f"{url}:\n{describe(v)}" for url, v in found.items() if v)
+        f"{url}:\n{describe(v)}" for url, v in found.items() if v
+    )
 
 
 FOCUSABLE_JS = """() => {
@@ -372,9 +400,13 @@ def tab_through(page) -> tuple[int, dict[str, dict]]:
 
 @pytest.mark.parametrize("which", ["home", "draft", "res331"])
 def test_every_control_is_reached_by_keyboard_with_a_visible_focus(
-        page, base, draft, res331, which) -> None:
-    url = {"home": base + "index.html", "draft": base + draft["url"],
-           "res331": base + res331["url"]}[which]
+    page, base, draft, res331, which
+) -> None:
+    url = {
+        "home": base + "index.html",
+        "draft": base + draft["url"],
+        "res331": base + res331["url"],
+    }[which]
     page.goto(url)
     total, reached = tab_through(page)
     assert total > 5
@@ -382,11 +414,15 @@ def test_every_control_is_reached_by_keyboard_with_a_visible_focus(
     no_focus = []
     for kbd, state in reached.items():
         blurred = page.evaluate(BLURRED_STYLE_JS, kbd)
-        visible = (not state["outline"].startswith("none")
-                   and float(state["outline"].split()[1].rstrip("px")) >= 2) \
-            or state["shadow"] != "none"
-        if not (visible and state["inView"] and (state["outline"], state["shadow"]) !=
-                (blurred["outline"], blurred["shadow"])):
+        visible = (
+            not state["outline"].startswith("none")
+            and float(state["outline"].split()[1].rstrip("px")) >= 2
+        ) or state["shadow"] != "none"
+        if not (
+            visible
+            and state["inView"]
+            and (state["outline"], state["shadow"]) != (blurred["outline"], blurred["shadow"])
+        ):
             no_focus.append(state)
     assert not no_focus, "no visible focus on:\n" + "\n".join(str(s) for s in no_focus[:10])
 
@@ -395,8 +431,12 @@ def test_every_control_is_reached_by_keyboard_with_a_visible_focus(
 
 
 def test_phone_width_never_scrolls_sideways(browser, base, catalog) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     try:
         page = context.new_page()
         wide = []

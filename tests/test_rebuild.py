@@ -17,8 +17,17 @@ EDITED = "000_1b8c8940ed5f6a62.txt"  # the France/Romania draft: one document
 
 
 def build(content: Path, out: Path, cache: Path | None, stats: Path) -> dict:
-    command = [sys.executable, str(REPO / "build.py"), "--content", str(content), "--out", str(out),
-               "--stats", str(stats), "--quiet"]
+    command = [
+        sys.executable,
+        str(REPO / "build.py"),
+        "--content",
+        str(content),
+        "--out",
+        str(out),
+        "--stats",
+        str(stats),
+        "--quiet",
+    ]
     command += ["--cache", str(cache)] if cache else ["--no-cache"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -61,8 +70,10 @@ def test_rebuild_after_an_edit_equals_a_build_from_scratch(tmp_path: Path) -> No
     build(content, scratch, None, tmp_path / "scratch.json")
     assert differences(site, scratch) == []
     assert "mineurs" in (site / "doc").joinpath(
-        json.loads((site / "catalog.json").read_text(encoding="utf-8"))["documents"][0]["url"]
-        .removeprefix("doc/")).read_text(encoding="utf-8")
+        json.loads((site / "catalog.json").read_text(encoding="utf-8"))["documents"][0][
+            "url"
+        ].removeprefix("doc/")
+    ).read_text(encoding="utf-8")
     assert not list(tmp_path.glob(".site.*")), "the old site and the temporary folder are gone"
 
 
@@ -87,8 +98,9 @@ def test_a_record_of_other_output_code_or_another_site_is_not_trusted(tmp_path: 
     site = tmp_path / "site"
     site.mkdir()
     (site / "catalog.json").write_text("{}", encoding="utf-8")
-    record = reuse.PageRecord("code-1", reuse.file_digest(site / "catalog.json"),
-                              {"doc/a.html": "x"})
+    record = reuse.PageRecord(
+        "code-1", reuse.file_digest(site / "catalog.json"), {"doc/a.html": "x"}
+    )
     assert reuse.reusable_pages(record, "code-1", site) == {"doc/a.html": "x"}
     assert reuse.reusable_pages(record, "code-2", site) == {}
     (site / "catalog.json").write_text('{"documents": []}', encoding="utf-8")

@@ -32,8 +32,13 @@ def watched(page: Page, site_url: str) -> Iterator[Page]:
     host = urlsplit(site_url).netloc
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-    page.on("request", lambda r: urlsplit(r.url).netloc in ("", host)
-            or problems.append(f"request to another host: {r.url}"))
+    page.on(
+        "request",
+        lambda r: (
+            urlsplit(r.url).netloc in ("", host)
+            or problems.append(f"request to another host: {r.url}")
+        ),
+    )
     yield page
     assert not problems, problems
 
@@ -58,20 +63,24 @@ def result_count(page: Page) -> int:
     return int(match.group(1)) if match else 0
 
 
-@pytest.mark.parametrize(("query", "printed"), [
-    ("reaffirmant", "Réaffirmant"),
-    ("securite", "sécurité"),
-    ("Etat membre", "États"),
-    ("Etat membre", "Membres"),
-    ("enfant", "enfants"),
-    ("enfants", "l'enfant"),
-])
+@pytest.mark.parametrize(
+    ("query", "printed"),
+    [
+        ("reaffirmant", "Réaffirmant"),
+        ("securite", "sécurité"),
+        ("Etat membre", "États"),
+        ("Etat membre", "Membres"),
+        ("enfant", "enfants"),
+        ("enfants", "l'enfant"),
+    ],
+)
 def test_query_finds_printed_form(watched: Page, site_url: str, query: str, printed: str) -> None:
     search(watched, site_url, query)
     found = marks(watched)
     assert found, f"{query!r}: no result"
     assert printed in found or printed.lower() in [m.lower() for m in found], (
-        f"{query!r} should mark {printed!r}; marked {sorted(set(found))[:20]}")
+        f"{query!r} should mark {printed!r}; marked {sorted(set(found))[:20]}"
+    )
 
 
 def test_search_runs_in_a_worker(watched: Page, site_url: str) -> None:
@@ -105,9 +114,11 @@ def test_query_of_the_url_starts_before_the_page_has_loaded(watched: Page, site_
 def slow_page_script(page: Page) -> None:
     """search.js arrives a second late (a slow network): the worker started by search-boot.js
     answers before search.js is there, so search.js must replay what it was sent."""
+
     def late(route) -> None:
         time.sleep(1.0)
         route.continue_()
+
     page.route(re.compile(r".*/static/js/search\.js$"), late)
 
 
@@ -153,7 +164,8 @@ def test_body_filter_from_the_select_updates_url(watched: Page, site_url: str) -
     body = "Conseil économique et social"
     watched.select_option('select[name="body"]', body)
     watched.wait_for_function(
-        "() => new URLSearchParams(location.search).get('body') === 'Conseil économique et social'")
+        "() => new URLSearchParams(location.search).get('body') === 'Conseil économique et social'"
+    )
     watched.wait_for_selector(DONE)
     metas = watched.locator("#search-results .result-meta").all_text_contents()
     assert metas and all(body in m for m in metas), metas
@@ -238,20 +250,32 @@ def tiny_shard_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -
     out = tmp_path_factory.mktemp("tiny") / "site"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(index, "SHARD_BYTES", TINY_SHARD)
-        assert cli.main(["--content", str(repo_root / "content"), "--out", str(out),
-                         "--no-cache", "--quiet"]) == 0
+        assert (
+            cli.main(
+                [
+                    "--content",
+                    str(repo_root / "content"),
+                    "--out",
+                    str(out),
+                    "--no-cache",
+                    "--quiet",
+                ]
+            )
+            == 0
+        )
     return out
 
 
 def result_links(page: Page) -> list[str]:
     return page.locator("#search-results a.result-link").evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))")
+        "links => links.map(a => a.getAttribute('href'))"
+    )
 
 
 @pytest.mark.parametrize("query", ["enfants", "Etats membres", '"Etats membres"'])
-def test_common_words_show_first_rows_from_top_pieces(page: Page, site_url: str,
-                                                      tiny_shard_site: Path, nginx_server,
-                                                      query: str) -> None:
+def test_common_words_show_first_rows_from_top_pieces(
+    page: Page, site_url: str, tiny_shard_site: Path, nginx_server, query: str
+) -> None:
     """A query of common words alone shows its first rows from the words' top pieces. Here
     their other pieces are refused: the first rows still appear, and they are the first rows
     of the normal site; with the pieces, the whole list and count are the normal site's.
@@ -279,13 +303,16 @@ def test_common_words_show_first_rows_from_top_pieces(page: Page, site_url: str,
         refused.append(route.request.url)
         route.abort()
 
-    watched.context.route(re.compile(r".*/search/fr/\d+\.json$"), lambda route: refuse(route)
-                          if route.request.url.split("/search/")[1] in pieces
-                          else route.continue_())
+    watched.context.route(
+        re.compile(r".*/search/fr/\d+\.json$"),
+        lambda route: (
+            refuse(route) if route.request.url.split("/search/")[1] in pieces else route.continue_()
+        ),
+    )
     watched.goto(f"{tiny}search.html?q={query}")
     watched.wait_for_selector('#search-status[data-state="error"]')
     assert refused, "no piece was asked for"
     shown = result_links(watched)
-    assert shown and shown == expected[:len(shown)]
+    assert shown and shown == expected[: len(shown)]
     assert len(shown) >= 5, shown
     assert not errors, errors

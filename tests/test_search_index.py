@@ -19,20 +19,42 @@ from resarchive.load import load_documents
 
 QUERIES = {
     "fr": [
-        ("sécurité", False), ("securite", False), ("enfants", False), ("Etat membre", False),
-        ("prie instamment", False), ('"prie instamment"', False), ("secur*", False),
-        ("développement durable", False), ("traite -enfants", False), ("assemblée générale", False),
-        ("terrorisme financement", False), ("migr", True), ("droits de l'homme", False),
-        ("femmes filles violence", False), ("réaffirmant", False), ("76/126", False),
-        ("Nations Unies", True), ("décide", False), ("nations unies", False),
-        ("nations unies terrorisme", False), ("organisation internationale", False),
+        ("sécurité", False),
+        ("securite", False),
+        ("enfants", False),
+        ("Etat membre", False),
+        ("prie instamment", False),
+        ('"prie instamment"', False),
+        ("secur*", False),
+        ("développement durable", False),
+        ("traite -enfants", False),
+        ("assemblée générale", False),
+        ("terrorisme financement", False),
+        ("migr", True),
+        ("droits de l'homme", False),
+        ("femmes filles violence", False),
+        ("réaffirmant", False),
+        ("76/126", False),
+        ("Nations Unies", True),
+        ("décide", False),
+        ("nations unies", False),
+        ("nations unies terrorisme", False),
+        ("organisation internationale", False),
     ],
     "en": [
-        ("children", False), ("security council", False), ("sustainable development", False),
-        ("recalling", False), ("human rights defenders", False), ("climat*", False),
-        ("disarmament -nuclear", False), ("requests the secretary-general", False),
-        ("women girls violence", False), ("urges", True), ("decides", False),
-        ("united nations", False), ("united nations peacekeeping", False),
+        ("children", False),
+        ("security council", False),
+        ("sustainable development", False),
+        ("recalling", False),
+        ("human rights defenders", False),
+        ("climat*", False),
+        ("disarmament -nuclear", False),
+        ("requests the secretary-general", False),
+        ("women girls violence", False),
+        ("urges", True),
+        ("decides", False),
+        ("united nations", False),
+        ("united nations peacekeeping", False),
     ],
 }
 SMALL_SHARD = 6_000  # bytes: forces dozens of shards, so queries cross shard boundaries
@@ -61,25 +83,40 @@ def run_node(repo_root: Path, tmp_path: Path, request: dict) -> list[dict]:
     req, res = tmp_path / "request.json", tmp_path / "response.json"
     req.write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
     script = repo_root / "tests" / "js" / "search_node.js"
-    done = subprocess.run(["node", str(script), str(req), str(res)], cwd=repo_root,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        ["node", str(script), str(req), str(res)],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, f"node failed:\n{done.stderr[-3000:]}"
     return json.loads(res.read_text(encoding="utf-8"))["results"]
 
 
-def compare_sharded_to_whole(repo_root: Path, tmp_path: Path, entries: list[index.Entry],
-                             lang: str, budget: int = SMALL_SHARD) -> list[dict]:
+def compare_sharded_to_whole(
+    repo_root: Path,
+    tmp_path: Path,
+    entries: list[index.Entry],
+    lang: str,
+    budget: int = SMALL_SHARD,
+) -> list[dict]:
     whole = index.build_lunr(entries, lang)
     ranges, shards = index.split_index(whole, budget)
     assert len(shards) >= 20, f"only {len(shards)} shards: the test would not cross boundaries"
-    results = run_node(repo_root, tmp_path, {
-        "lang": lang,
-        "textpipe": textpipe.browser_data(lang),
-        "pipeline": [textpipe.label(lang, s) for s in textpipe.STAGES],
-        "whole": whole, "shards": shards,
-        "ranges": ranges,  # as the manifest lists them
-        "queries": QUERIES[lang],
-    })
+    results = run_node(
+        repo_root,
+        tmp_path,
+        {
+            "lang": lang,
+            "textpipe": textpipe.browser_data(lang),
+            "pipeline": [textpipe.label(lang, s) for s in textpipe.STAGES],
+            "whole": whole,
+            "shards": shards,
+            "ranges": ranges,  # as the manifest lists them
+            "queries": QUERIES[lang],
+        },
+    )
     for (q, _), r in zip(QUERIES[lang], results, strict=True):
         # lunr.js leaves equal scores in the order it met the paragraphs (for a prefix, term
         # by term); ours orders them by ref. Same pairs, same scores, same order otherwise.
@@ -93,7 +130,7 @@ def compare_sharded_to_whole(repo_root: Path, tmp_path: Path, entries: list[inde
         assert r["previewed"] == whole, f"{lang} {q!r}: results differ after a preview"
         if r["preview"]:
             early = r["preview"]["hits"]
-            assert early == whole[:len(early)], f"{lang} {q!r}: preview is not the top"
+            assert early == whole[: len(early)], f"{lang} {q!r}: preview is not the top"
             fetched = [ranges[n] for n in r["preview"]["shards"]]
             assert not [f for f in fetched if len(f) == 4], f"{q!r}: pieces before the preview"
     empty = [q for (q, _), r in zip(QUERIES[lang], results, strict=True) if not r["whole"]]
@@ -108,8 +145,9 @@ def test_sharded_equals_whole_on_the_seeds(repo_root: Path, tmp_path: Path, seed
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_sharded_equals_whole_on_the_corpus(repo_root: Path, tmp_path: Path, corpus_entries,
-                                            lang: str) -> None:
+def test_sharded_equals_whole_on_the_corpus(
+    repo_root: Path, tmp_path: Path, corpus_entries, lang: str
+) -> None:
     entries = corpus_entries[lang]
     assert len(entries) > 3000
     compare_sharded_to_whole(repo_root, tmp_path, entries, lang)
@@ -152,7 +190,7 @@ def test_common_words_are_cut_into_pieces(corpus_entries) -> None:
     assert len({r[0] for r, _ in pieces}) >= 5, "expected several common words in the sample"
     postings: dict[str, list[tuple[int, float]]] = {}
     for r, shard in pieces:
-        (term, _, flat), = shard["terms"]  # a piece holds one term
+        ((term, _, flat),) = shard["terms"]  # a piece holds one term
         assert r[0] == r[1] == term
         assert len(json.dumps(shard)) < SMALL_SHARD * 1.3
         assert flat[0] == r[2] and sum(flat[0::2]) == r[3]  # its ref bounds
@@ -162,7 +200,7 @@ def test_common_words_are_cut_into_pieces(corpus_entries) -> None:
     tops = [(n, r, s) for n, (r, s) in enumerate(zip(ranges, shards, strict=True)) if len(r) == 3]
     assert sorted(r[0] for _, r, _ in tops) == sorted(postings)
     for n, r, shard in tops:
-        (term, _, flat), = shard["terms"]
+        ((term, _, flat),) = shard["terms"]
         assert r[0] == r[1] == term and ranges[n + 1][:2] == r[:2] and len(ranges[n + 1]) == 4
         assert shard["top"] == r[2]
         top = decode(flat)
@@ -219,14 +257,19 @@ def test_fast_builder_gives_lunr_py_index(corpus_entries) -> None:
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_common_words_show_first_hits_from_top_pieces(repo_root: Path, tmp_path: Path,
-                                                      corpus_entries, lang: str) -> None:
+def test_common_words_show_first_hits_from_top_pieces(
+    repo_root: Path, tmp_path: Path, corpus_entries, lang: str
+) -> None:
     """With shards this small most query words are common ones: a query made of them alone
     ranks its first hits from the words' top pieces, and those are the first hits of the
     whole index (compare_sharded_to_whole checks that, and that no piece came first)."""
-    results = compare_sharded_to_whole(repo_root, tmp_path, corpus_entries[lang], lang,
-                                       budget=1_500)
-    early = {q: len(r["preview"]["hits"]) for (q, _), r in zip(QUERIES[lang], results,
-                                                                strict=True) if r["preview"]}
+    results = compare_sharded_to_whole(
+        repo_root, tmp_path, corpus_entries[lang], lang, budget=1_500
+    )
+    early = {
+        q: len(r["preview"]["hits"])
+        for (q, _), r in zip(QUERIES[lang], results, strict=True)
+        if r["preview"]
+    }
     assert len(early) >= 5, f"too few queries ranked from top pieces: {early}"
     assert sum(n >= 20 for n in early.values()) >= 3, f"too few full first pages: {early}"

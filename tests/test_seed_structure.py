@@ -49,8 +49,11 @@ DOCUMENTS = [
 ]
 
 
-@pytest.mark.parametrize("seed,index,kind,number,body,preamble,numbers", DOCUMENTS,
-                         ids=[f"{r[0]}-{r[1]}" for r in DOCUMENTS])
+@pytest.mark.parametrize(
+    "seed,index,kind,number,body,preamble,numbers",
+    DOCUMENTS,
+    ids=[f"{r[0]}-{r[1]}" for r in DOCUMENTS],
+)
 def test_document_structure(docs, seed, index, kind, number, body, preamble, numbers):
     doc = docs[seed][index]
     assert (doc.kind, doc.number, doc.body) == (kind, number, body)
@@ -61,15 +64,27 @@ def test_document_structure(docs, seed, index, kind, number, body, preamble, num
 def test_metadata_from_the_text(docs):
     d = docs["000"][0]
     assert (d.symbol, d.date, d.sponsors, d.session, d.agenda_item, d.language) == (
-        "E/CN.15/2018/L.3", "2018-04-13", ["France", "Roumanie"], "Vingt-septième session", "6",
-        "fr")
+        "E/CN.15/2018/L.3",
+        "2018-04-13",
+        ["France", "Roumanie"],
+        "Vingt-septième session",
+        "6",
+        "fr",
+    )
     d = docs["001"][0]
-    assert (d.date, d.sponsors, d.kind) == ("2018-05-17", ["Colombie", "Philippines"],
-                                            "revised-draft-resolution")
+    assert (d.date, d.sponsors, d.kind) == (
+        "2018-05-17",
+        ["Colombie", "Philippines"],
+        "revised-draft-resolution",
+    )
     assert d.session == "Vingt-septième session"  # from the sidecar YAML
     d = docs["003"][0]
     assert (d.symbol, d.date, d.organization, d.agenda_item) == (
-        "MC.DEC/7/17/Corr.1", "2017-12-08", "OSCE", "7")
+        "MC.DEC/7/17/Corr.1",
+        "2017-12-08",
+        "OSCE",
+        "7",
+    )
     assert d.title.startswith("RENFORCEMENT DES EFFORTS") and d.title.endswith("DES ENFANTS")
     assert docs["002"][7].date == "2024-05-16"  # "À sa 7e séance, le 16 mai 2024"
 
@@ -105,8 +120,13 @@ def test_decision_i_is_one_unnumbered_paragraph(docs):
 
 def test_osce_attachment(docs):
     (att,) = docs["003"][0].attachments
-    assert att.header == ["MC.DEC/7/17/Corr.1", "8 December 2017", "Attachment", "FRENCH",
-                          "Original: RUSSIAN"]
+    assert att.header == [
+        "MC.DEC/7/17/Corr.1",
+        "8 December 2017",
+        "Attachment",
+        "FRENCH",
+        "Original: RUSSIAN",
+    ]
     assert att.title.startswith("DÉCLARATION INTERPRÉTATIVE")
     assert att.paragraphs[0].text == "Faite par la délégation de la Fédération de Russie :"
     assert att.paragraphs[-1].text.endswith("incluse dans le journal de ce jour. »")
@@ -123,15 +143,22 @@ def test_sub_paragraphs(docs):
 def test_footnotes_are_moved_and_linked(docs):
     d = docs["000"][0]
     assert [(n.id, n.cited) for n in d.footnotes] == [
-        ("fn1", True), ("fn2", True), ("fn3", True), ("fn4", True), ("fn-star", True)]
+        ("fn1", True),
+        ("fn2", True),
+        ("fn3", True),
+        ("fn4", True),
+        ("fn-star", True),
+    ]
     assert d.footnotes[-1].text == "E/CN.15/2018/1."
     # a paragraph split by a page break, footnotes dumped between its halves, is whole again
     assert "criminalité transnationale organisée et les Protocoles" in d.preamble[1].text
     assert all("Ibid" not in p.text for p in d.paragraphs())
     assert "afin de faciliter et de promouvoir l'enseignement" in d.operative[1].text
     d = docs["001"][0]
-    assert "adoptés par les gouvernements et les organisations intergouvernementales" \
+    assert (
+        "adoptés par les gouvernements et les organisations intergouvernementales"
         in d.preamble[4].text
+    )
     assert "émotionnel, en tenant compte des spécificités" in d.operative[3].text
     # marker <sup>1</sup> cited twice: one footnote
     assert [n.mark for n in d.footnotes] == ["1", "2", "3", "4", "5"]
@@ -152,7 +179,10 @@ def test_ordinals_are_not_footnotes(docs):
 
 def test_leads(docs):
     assert [p.lead for p in docs["001"][0].preamble[:3]] == [
-        "Condamnant de nouveau énergiquement", "Se félicitant", "Soulignant de nouveau"]
+        "Condamnant de nouveau énergiquement",
+        "Se félicitant",
+        "Soulignant de nouveau",
+    ]
     assert docs["001"][0].preamble[5].lead == "Appelant l'attention"  # printed italics win
     assert docs["000"][0].operative[3].lead == "Prie instamment"
     assert docs["002"][0].operative[7].lead == "Invite également de nouveau"
@@ -178,14 +208,30 @@ def test_catalog_export(built_site: Path):
     docs = catalog["documents"]
     assert len(docs) == 11
     for entry in docs:
-        assert set(entry) >= {"id", "url", "data", "source", "title", "symbol", "date", "body",
-                              "kind", "language"}
+        assert set(entry) >= {
+            "id",
+            "url",
+            "data",
+            "source",
+            "title",
+            "symbol",
+            "date",
+            "body",
+            "kind",
+            "language",
+        }
         assert (built_site / entry["url"]).is_file() and (built_site / entry["data"]).is_file()
         assert (CONTENT / entry["source"]).is_file()
         data = json.loads((built_site / entry["data"]).read_text(encoding="utf-8"))
         assert data["id"] == entry["id"]
-        for key in ("sponsors", "preamble", "operative", "footnotes", "attachments",
-                    "unclassified"):
+        for key in (
+            "sponsors",
+            "preamble",
+            "operative",
+            "footnotes",
+            "attachments",
+            "unclassified",
+        ):
             assert isinstance(data[key], list)
         for para in data["preamble"] + data["operative"]:
             assert {"id", "text", "items"} <= set(para)

@@ -21,8 +21,11 @@ SKIPPED = ("static",)
 
 
 def site_files(root: Path) -> dict[str, Path]:
-    return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*"))
-            if p.is_file() and p.relative_to(root).parts[0] not in SKIPPED}
+    return {
+        p.relative_to(root).as_posix(): p
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.relative_to(root).parts[0] not in SKIPPED
+    }
 
 
 def test_built_site_matches_golden(built_site: Path, update_golden: bool) -> None:
@@ -46,10 +49,17 @@ def test_built_site_matches_golden(built_site: Path, update_golden: bool) -> Non
         expected, actual = golden[rel].read_bytes(), built[rel].read_bytes()
         if expected == actual:
             continue
-        diff = "".join(difflib.unified_diff(
-            expected.decode("utf-8", "replace").splitlines(True),
-            actual.decode("utf-8", "replace").splitlines(True),
-            f"golden/site/{rel}", f"built/{rel}", n=1))
+        diff = "".join(
+            difflib.unified_diff(
+                expected.decode("utf-8", "replace").splitlines(True),
+                actual.decode("utf-8", "replace").splitlines(True),
+                f"golden/site/{rel}",
+                f"built/{rel}",
+                n=1,
+            )
+        )
         problems.append(diff[:3000])
-    assert not problems, (f"{len(problems)} difference(s) with tests/golden/site "
-                          "(rerun with --update-golden if meant):\n" + "\n".join(problems[:12]))
+    assert not problems, (
+        f"{len(problems)} difference(s) with tests/golden/site "
+        "(rerun with --update-golden if meant):\n" + "\n".join(problems[:12])
+    )

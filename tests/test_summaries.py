@@ -14,8 +14,8 @@ import pytest
 
 from resarchive import summaries
 from resarchive.build import write_site
-from resarchive.load import load_documents
 from resarchive.cache import ParseCache
+from resarchive.load import load_documents
 from resarchive.models import Document
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,23 +42,37 @@ def test_second_load_gives_lazy_documents_equal_to_parsed_ones(tmp_path: Path) -
         assert doc == real and summaries.materialize(doc) == real
 
 
-def test_a_rebuild_loads_the_text_of_few_unchanged_documents(tmp_path: Path, corpus_dir: Path
-                                                              ) -> None:
+def test_a_rebuild_loads_the_text_of_few_unchanged_documents(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
     content = tmp_path / "content"
     content.mkdir()
     for f in sorted(corpus_dir.glob("*-French/*.txt"))[::40]:
         shutil.copy(f, content / f.name)
     cache, site = tmp_path / "cache", tmp_path / "site"
-    done = subprocess.run([sys.executable, str(REPO / "build.py"), "--content", str(content),
-                           "--out", str(site), "--cache", str(cache), "--quiet"],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "build.py"),
+            "--content",
+            str(content),
+            "--out",
+            str(site),
+            "--cache",
+            str(cache),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     edited = sorted(content.iterdir())[5]
     text = edited.read_text(encoding="utf-8")
     # one word of the body replaced by another, as an editor does (lengths stay the same,
     # so the search index is updated in place)
     word = next(m for m in re.finditer(r"\b[^\W\d_]{7,}\b", text) if m.start() > len(text) // 2)
-    edited.write_text(text[:word.start()] + "remanié" + text[word.end():], encoding="utf-8")
+    edited.write_text(text[: word.start()] + "remanié" + text[word.end() :], encoding="utf-8")
 
     loaded = load_documents(content, cache=cache)
     assert loaded.parsed == 1
@@ -70,8 +84,9 @@ def test_a_rebuild_loads_the_text_of_few_unchanged_documents(tmp_path: Path, cor
     out = tmp_path / "rebuilt"
     out.mkdir()
     log: list[str] = []
-    _, reused = write_site(docs, out, log.append, previous=site, state=state,
-                           digests=loaded.digests)
+    _, reused = write_site(
+        docs, out, log.append, previous=site, state=state, digests=loaded.digests
+    )
     assert reused == len(lazy)
     assert "index: updated in place" in "\n".join(log)
     loaded_text = [d.id for d in lazy if d._full is not None]
@@ -84,9 +99,22 @@ def test_a_vanished_cache_entry_is_a_clear_error(tmp_path: Path) -> None:
     shutil.copytree(REPO / "content", content)
 
     def build() -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, str(REPO / "build.py"), "--content", str(content),
-                               "--out", str(site), "--cache", str(cache), "--quiet"],
-                              capture_output=True, text=True, timeout=300)
+        return subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "build.py"),
+                "--content",
+                str(content),
+                "--out",
+                str(site),
+                "--cache",
+                str(cache),
+                "--quiet",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
 
     assert build().returncode == 0
     loaded = load_documents(content, cache=cache)

@@ -54,10 +54,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .models import MARKER_RE, Document, SourceText, plain, to_dict
+from .models import MARKER_RE, Document, Item, SourceText, plain, to_dict
 
 CRITERIA = ("preamble", "operative", "preamble_items", "operative_items", "footnotes")
 CORPUS_TARBALL = "ga-75-78-fr-en.tar.xz"
+SPANISH_TARBALL = "ga-78-es.tar.xz"
 QUICK_STEP = 20  # quick mode: every 20th file, sorted by path, all languages
 
 # --- words ---------------------------------------------------------------------------------
@@ -65,14 +66,16 @@ QUICK_STEP = 20  # quick mode: every 20th file, sorted by path, all languages
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹ᵉʳ", "0123456789er")
 SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 RUNNING_HEAD = re.compile(
-    r"^\s*(\d{1,3}/\d{1,3}\s+[A-Z]\.\d{2}-\d{5}|[A-Z]\.\d{2}-\d{5}\s+\d{1,3}/\d{1,3})\s*$", re.M)
+    r"^\s*(\d{1,3}/\d{1,3}\s+[A-Z]\.\d{2}-\d{5}|[A-Z]\.\d{2}-\d{5}\s+\d{1,3}/\d{1,3})\s*$", re.M
+)
 WORD = re.compile(r"\d+|[^\W\d_]+")  # digits and letters apart: "organisée¹", "1^{er}"
 # keys of an exported document whose string values are shown on its page
-SHOWN_KEYS = frozenset({"text", "title", "formula", "number", "label", "header", "sponsors",
-                        "heading", "mark"})
+SHOWN_KEYS = frozenset(
+    {"text", "title", "formula", "number", "label", "header", "sponsors", "heading", "mark"}
+)
 
 
-def words(text: str) -> Counter:
+def words(text: str) -> Counter[str]:
     """Words of a text as a multiset: superscripts count as the digits they print."""
     text = SUPERSCRIPT_RUN.sub(lambda m: " " + m.group(0) + " ", unicodedata.normalize("NFC", text))
     text = text.translate(SUPERSCRIPTS)
@@ -80,14 +83,14 @@ def words(text: str) -> Counter:
     return Counter(w.lower() for w in WORD.findall(text.replace("_", " ")))
 
 
-def source_words(text: str) -> Counter:
+def source_words(text: str) -> Counter[str]:
     """Words of a source text, without the running heads a conversion repeats on each page."""
     text = RUNNING_HEAD.sub(" ", text)
     text = re.sub(r"</?sup>", " ", text)
     return words(text)
 
 
-def missing_words(source: Counter, shown: Counter) -> dict[str, int]:
+def missing_words(source: Counter[str], shown: Counter[str]) -> dict[str, int]:
     """Words printed more often in the source than shown: what was lost."""
     return {w: n - shown[w] for w, n in source.items() if shown[w] < n}
 
@@ -109,8 +112,8 @@ def shown_strings(value: Any, key: str = "") -> Iterator[str]:
         yield value
 
 
-def shown_words(docs: Iterable[Document]) -> Counter:
-    total: Counter = Counter()
+def shown_words(docs: Iterable[Document]) -> Counter[str]:
+    total: Counter[str] = Counter()
     for doc in docs:
         for text in shown_strings(to_dict(doc)):
             total.update(words(text))
@@ -120,7 +123,7 @@ def shown_words(docs: Iterable[Document]) -> Counter:
 # --- counts --------------------------------------------------------------------------------
 
 
-def _count_items(items) -> int:
+def _count_items(items: list[Item]) -> int:
     return sum(1 + _count_items(i.items) for i in items)
 
 
@@ -177,8 +180,11 @@ class Miss:
 
 def _numbers(numbers: list[str]) -> str:
     """A short form of a number list: "1-12 (12)", or the list itself when irregular."""
-    if numbers and all(n.isdigit() for n in numbers) and \
-            [int(n) for n in numbers] == list(range(1, len(numbers) + 1)):
+    if (
+        numbers
+        and all(n.isdigit() for n in numbers)
+        and [int(n) for n in numbers] == list(range(1, len(numbers) + 1))
+    ):
         return f"1-{len(numbers)} ({len(numbers)})"
     shown = ",".join(n or "''" for n in numbers[:40])
     return f"[{shown}{',...' if len(numbers) > 40 else ''}] ({len(numbers)})"
@@ -205,6 +211,12 @@ def compare(ours: dict[str, Any], gold: dict[str, Any]) -> list[Miss]:
     return [Miss(k, gold[k], ours[k]) for k in CRITERIA if ours[k] != gold[k]]
 
 
+def language_code(gold: dict[str, Any]) -> str:
+    """The gold's language as our data names it (akn2txt leaves "spa" as the XML has it)."""
+    code = str(gold["language"])
+    return {"spa": "es", "fra": "fr", "eng": "en"}.get(code, code)
+
+
 def parse_text(text: str, name: str) -> list[Document]:
     from .pipeline import parse_source  # late: keeps this module importable on its own
 
@@ -225,14 +237,28 @@ def score_file(txt: Path, root: Path, pdf: bool = False) -> FileResult:
     try:
         docs = parse_text(text, name + ".txt")
     except Exception as exc:  # a crash is a miss to report, not the end of the run
-        return FileResult(name, gold["language"], exclusions(gold), [], {},
-                          time.perf_counter() - start, error=f"{type(exc).__name__}: {exc}")
+        return FileResult(
+            name,
+            language_code(gold),
+            exclusions(gold),
+            [],
+            {},
+            time.perf_counter() - start,
+            error=f"{type(exc).__name__}: {exc}",
+        )
     seconds = time.perf_counter() - start
     source = words(original)
     lost = missing_words(source, shown_words(docs))
-    return FileResult(name, gold["language"], exclusions(gold),
-                      compare(counts(docs), gold_counts(gold)), lost, seconds, docs=len(docs),
-                      words=sum(source.values()))
+    return FileResult(
+        name,
+        language_code(gold),
+        exclusions(gold),
+        compare(counts(docs), gold_counts(gold)),
+        lost,
+        seconds,
+        docs=len(docs),
+        words=sum(source.values()),
+    )
 
 
 # --- the corpus ----------------------------------------------------------------------------
@@ -244,10 +270,11 @@ def cache_root() -> Path:
     return Path(base) if base else Path(tempfile.gettempdir()) / "resarchive-corpus"
 
 
-def corpus_txt_dir(shared: Path) -> Path:
-    """The akn2txt output for ``shared/corpus``: built once (like tests/conftest.py's
-    ``corpus_dir`` fixture, into the same cache), then reused."""
-    tarball = shared / "corpus" / CORPUS_TARBALL
+def corpus_txt_dir(shared: Path, name: str = CORPUS_TARBALL) -> Path:
+    """The akn2txt output for the tarball ``name`` of ``shared/corpus``, one folder per
+    ``<session>-<Language>``: built once (like tests/conftest.py's ``corpus_dir`` fixture,
+    into the same cache), then reused. ``SPANISH_TARBALL`` gives ``78-Spanish``."""
+    tarball = shared / "corpus" / name
     st = tarball.stat()
     base = cache_root() / f"{tarball.stem.removesuffix('.tar')}-{st.st_size}-{st.st_mtime_ns}"
     txt = base / "txt"
@@ -255,8 +282,11 @@ def corpus_txt_dir(shared: Path) -> Path:
         return txt
     xml = base / "xml"
     if not xml.is_dir():
-        tmp = Path(tempfile.mkdtemp(prefix="xml.tmp-", dir=base.parent if base.parent.is_dir()
-                                    else _mkdir(base.parent)))
+        tmp = Path(
+            tempfile.mkdtemp(
+                prefix="xml.tmp-", dir=base.parent if base.parent.is_dir() else _mkdir(base.parent)
+            )
+        )
         with tarfile.open(tarball, "r:xz") as tar:
             tar.extractall(tmp, filter="data")
         _mkdir(base)
@@ -265,8 +295,11 @@ def corpus_txt_dir(shared: Path) -> Path:
     script = shared / "corpus" / "akn2txt.py"
     for folder in sorted(p for p in xml.glob("*session/*") if p.is_dir()):
         out = tmp / f"{folder.parent.name.removesuffix('session')}-{folder.name}"
-        subprocess.run([sys.executable, str(script), str(folder), "--out", str(out)],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, str(script), str(folder), "--out", str(out)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     tmp.rename(txt)
     return txt
 
@@ -289,11 +322,11 @@ def corpus_files(root: Path, quick: bool = False) -> list[Path]:
 class LanguageSummary:
     language: str
     files: int = 0
-    excluded: Counter = field(default_factory=Counter)  # reason -> files
+    excluded: Counter[str] = field(default_factory=Counter)  # reason -> files
     excluded_files: int = 0
     scored: int = 0
     exact: int = 0
-    criterion_ok: Counter = field(default_factory=Counter)
+    criterion_ok: Counter[str] = field(default_factory=Counter)
     words: int = 0
     lost: int = 0  # over all files, excluded ones too
     errors: int = 0

@@ -1,6 +1,12 @@
-"""Stage 9, static assets: ``static/`` copied into the site, the search worker made whole.
+"""Stage 9, static assets: ``static/`` copied into the site, the search worker made whole,
+the browser libraries copied from node_modules.
 
 Stage: assets. May import: the standard library.
+
+Browser libraries come from npm (package.json, pinned by package-lock.json) and are copied
+from ``node_modules`` into ``site/static/vendor/<package>/`` by the build; nothing of them
+is committed. Today one: multilingual-stemmer, the Snowball 3.1.1 stemmers compiled to
+WebAssembly, which the search worker imports (static/js/search-worker.js).
 
 The search worker (``static/js/search-worker.js``) loads its libraries with
 ``importScripts("textpipe.js", "search-core.js")``: each is a synchronous fetch, one after
@@ -17,6 +23,31 @@ import shutil
 from pathlib import Path
 
 WORKER = Path("js") / "search-worker.js"
+# package -> the files of it the site needs, relative to the package folder
+VENDOR = {
+    "multilingual-stemmer": ("dist/browser/index.js", "dist/browser/index_bg.wasm"),
+}
+
+
+class MissingLibrary(Exception):
+    """A browser library is not installed (node_modules): the site cannot be built."""
+
+
+def check_vendor(node_modules: Path) -> None:
+    """Raise MissingLibrary, naming what to run, when a browser library is missing."""
+    missing = [
+        f"{package}/{name}"
+        for package, names in VENDOR.items()
+        for name in names
+        if not (node_modules / package / name).is_file()
+    ]
+    if missing:
+        raise MissingLibrary(
+            f"{node_modules} lacks {', '.join(missing)}: run `make setup` "
+            "(npm ci) to install the browser libraries"
+        )
+
+
 IMPORT = re.compile(r'^importScripts\(((?:\s*"[^"]+"\s*,?)+)\);[ \t]*$', re.MULTILINE)
 
 
@@ -30,18 +61,28 @@ def inline_imports(source: str, folder: Path) -> tuple[str, list[str]]:
         parts = []
         for name in names:
             script = (folder / name).read_text(encoding="utf-8")
-            parts.append(f"// ---- {name}, inlined by the build (resarchive/assets.py)\n"
-                         f"{script.rstrip()}\n// ---- end of {name}")
+            parts.append(
+                f"// ---- {name}, inlined by the build (resarchive/assets.py)\n"
+                f"{script.rstrip()}\n// ---- end of {name}"
+            )
             inlined.append(name)
         return "\n".join(parts)
 
     return IMPORT.sub(text_of, source), inlined
 
 
-def write_static(static: Path, out: Path) -> None:
-    """Copy ``static`` to ``out`` (the site's ``static/``), with the search worker whole; the
-    files inlined into it are not copied on their own, since nothing else loads them."""
+def write_static(static: Path, out: Path, node_modules: Path) -> None:
+    """Copy ``static`` to ``out`` (the site's ``static/``), with the search worker whole (the
+    files inlined into it are not copied on their own, since nothing else loads them) and
+    the browser libraries in ``out/vendor/``."""
+    check_vendor(node_modules)
     shutil.copytree(static, out)
+    for package, names in VENDOR.items():
+        (out / "vendor" / package).mkdir(parents=True)
+        for name in names:
+            shutil.copyfile(
+                node_modules / package / name, out / "vendor" / package / Path(name).name
+            )
     worker = out / WORKER
     text, inlined = inline_imports(worker.read_text(encoding="utf-8"), worker.parent)
     worker.write_text(text, encoding="utf-8")

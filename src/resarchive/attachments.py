@@ -22,8 +22,13 @@ from .segment import NUMBER_LABEL, join_lines
 
 def new_attachment(doc: Document, line: int) -> Attachment:
     """Open the document's next attachment (att1, att2, ...)."""
-    att = Attachment(id=anchors.attachment(len(doc.attachments) + 1), title="", header=[],
-                     paragraphs=[], line=line)
+    att = Attachment(
+        id=anchors.attachment(len(doc.attachments) + 1),
+        title="",
+        header=[],
+        paragraphs=[],
+        line=line,
+    )
     doc.attachments.append(att)
     return att
 
@@ -42,7 +47,7 @@ def opens_attachment(block: Block, lang: Lang) -> bool:
 
 
 def _opens_attachment_word(text: str, lang: Lang) -> bool:
-    """"Annex", "Annex II", "Annexe": an attachment heading with no title of its own."""
+    """ "Annex", "Annex II", "Annexe": an attachment heading with no title of its own."""
     return len(text.split()) <= 2 and any(p.match(text) for p in lang.attachment_headings)
 
 
@@ -60,11 +65,17 @@ def attachment_heading(att: Attachment, block: Block, lang: Lang) -> None:
 
 
 def is_masthead_line(text: str, lang: Lang) -> bool:
-    if common().symbol.match(text) or \
-            re.fullmatch(r"\d{1,2}\s+\S+\s+\d{4}", text) and iso_date(text, lang):
+    if (
+        common().symbol.match(text)
+        or re.fullmatch(r"\d{1,2}\s+\S+\s+\d{4}", text)
+        and iso_date(text, lang)
+    ):
         return True
-    return any(pattern.match(text) for name, pattern in lang.masthead
-               if name in ("date", "original_language", "document_language", "attachment_word"))
+    return any(
+        pattern.match(text)
+        for name, pattern in lang.masthead
+        if name in ("date", "original_language", "document_language", "attachment_word")
+    )
 
 
 def add_block(att: Attachment, block: Block, lang: Lang) -> None:
@@ -83,17 +94,25 @@ def add_block(att: Attachment, block: Block, lang: Lang) -> None:
     label = item_label(text)
     if num:
         n = num.group(1)
-        pid = anchors.unique(anchors.attachment_paragraph(att.id, n),
-                             {p.id for p in att.paragraphs}, block.line)
-        att.paragraphs.append(Paragraph(id=pid, number=n,
-                                        rich=strip_label(rich, len(num.group(0))),
-                                        line=block.line))
+        pid = anchors.unique(
+            anchors.attachment_paragraph(att.id, n), {p.id for p in att.paragraphs}, block.line
+        )
+        att.paragraphs.append(
+            Paragraph(id=pid, number=n, rich=strip_label(rich, len(num.group(0))), line=block.line)
+        )
         return
     if label and att.paragraphs:
         parent = att.paragraphs[-1]
-        add_item(parent.items, parent.id, label,
-                 strip_label(rich, rich.index(label) + len(label)), block.line, lang)
+        add_item(
+            parent.items,
+            parent.id,
+            label,
+            strip_label(rich, rich.index(label) + len(label)),
+            block.line,
+            lang,
+        )
         return
     k = sum(1 for p in att.paragraphs if not p.number) + 1
-    att.paragraphs.append(Paragraph(id=anchors.attachment_text(att.id, k), number="", rich=rich,
-                                    line=block.line))
+    att.paragraphs.append(
+        Paragraph(id=anchors.attachment_text(att.id, k), number="", rich=rich, line=block.line)
+    )

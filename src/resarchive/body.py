@@ -54,6 +54,7 @@ from .segment import NUMBER_LABEL
 # "Achieving sustainable fisheries" is a heading; "Having received the report of the Agency"
 # (its comma forgotten) a preambular paragraph
 PREAMBLE_HEADING_MAX_WORDS = 6
+LONG_HEADING_MAX_WORDS = 40
 # "l." for "1.": never "I", a section's roman number ("I Demande de subvention ...")
 LOOSE_NUMBER = re.compile(r"^(\d{1,3}|l(?=\.\s))(?:\s*[.,]\s*|\s+)")
 
@@ -109,9 +110,13 @@ class BodyReader:
             placed = next((name for name, rule in BODY_RULES if rule(self, block)), None)
             if placed is None:
                 placed = "unclassified"
-                self.doc.unclassified.append(Loose(
-                    id=anchors.unclassified(len(self.doc.unclassified) + 1), rich=block.rich,
-                    line=block.line))
+                self.doc.unclassified.append(
+                    Loose(
+                        id=anchors.unclassified(len(self.doc.unclassified) + 1),
+                        rich=block.rich,
+                        line=block.line,
+                    )
+                )
             if self.trace is not None:
                 self.trace.append((block.line, placed))
 
@@ -130,16 +135,18 @@ def nested_list_item(r: BodyReader, block: Block) -> bool:
         return False
     owner = r.doc.operative[-1]
     label = printed_number(block.text) + "."
-    add_item(owner.items, owner.id, label, strip_label(block.rich, len(label)), block.line,
-             r.lang)
+    add_item(owner.items, owner.id, label, strip_label(block.rich, len(label)), block.line, r.lang)
     return True
 
 
 def attachment_opening(r: BodyReader, block: Block) -> bool:
-    """"Annexe", "Ordre du jour provisoire", "Pièce jointe": an attachment opens after the
+    """ "Annexe", "Ordre du jour provisoire", "Pièce jointe": an attachment opens after the
     operative part (decision II of the Commission's report: its provisional agenda)."""
-    if r.attachment is not None or r.state.zone == "attachment" or \
-            not opens_attachment(block, r.lang):
+    if (
+        r.attachment is not None
+        or r.state.zone == "attachment"
+        or not opens_attachment(block, r.lang)
+    ):
         return False
     r.attachment = new_attachment(r.doc, block.line)
     r.state.zone = "attachment"
@@ -162,14 +169,19 @@ def attachment_text(r: BodyReader, block: Block) -> bool:
 
 
 def report_paragraph(r: BodyReader, block: Block) -> bool:
-    """"5. À sa 7e séance, le 16 mai 2018, la Commission a décidé ...": a numbered paragraph
+    """ "5. À sa 7e séance, le 16 mai 2018, la Commission a décidé ...": a numbered paragraph
     of a report, before a decision that prints no formula (decision 33/1 of the seeds)."""
     num = NUMBER_LABEL.match(block.text)
     if not num or r.has_formula or r.doc.preamble or r.doc.operative or num.group(1) == "1":
         return False
-    r.doc.report.append(Loose(id=anchors.report(num.group(1)),
-                              rich=strip_label(block.rich, num.end()), line=block.line,
-                              number=num.group(1)))
+    r.doc.report.append(
+        Loose(
+            id=anchors.report(num.group(1)),
+            rich=strip_label(block.rich, num.end()),
+            line=block.line,
+            number=num.group(1),
+        )
+    )
     return True
 
 
@@ -182,13 +194,22 @@ def _operative(r: BodyReader, block: Block, num: re.Match[str]) -> bool:
     lead, body = split_lead(strip_label(block.rich, len(num.group(0))), r.lang)
     pid = anchors.operative(n, st.prefix, st.runs + 1, st.heading)
     pid = anchors.unique(pid, {p.id for p in r.doc.operative}, block.line)
-    r.doc.operative.append(Paragraph(id=pid, number=num.group(1), rich=body, line=block.line,
-                                     lead=lead, heading=r.take_heading(), part=st.part))
+    r.doc.operative.append(
+        Paragraph(
+            id=pid,
+            number=num.group(1),
+            rich=body,
+            line=block.line,
+            lead=lead,
+            heading=r.take_heading(),
+            part=st.part,
+        )
+    )
     return True
 
 
 def operative_number(r: BodyReader, block: Block) -> bool:
-    """"7. Prie instamment les États Membres ...": a numbered operative paragraph, anchored
+    """ "7. Prie instamment les États Membres ...": a numbered operative paragraph, anchored
     by its printed number (op7); numbering restarting at 1 after a heading opens a second
     run (A/RES/77/264's sections: ii-2-op1)."""
     num = NUMBER_LABEL.match(block.text)
@@ -196,18 +217,21 @@ def operative_number(r: BodyReader, block: Block) -> bool:
 
 
 def loose_number(r: BodyReader, block: Block) -> bool:
-    """"10 Rappelle", "16, Invite", "232 .Recognizes", "l. Decides" (a letter for the digit
+    """ "10 Rappelle", "16, Invite", "232 .Recognizes", "l. Decides" (a letter for the digit
     1): the next operative number misprinted, before an operative verb (PDF conversions of
     the GA corpus)."""
     m = LOOSE_NUMBER.match(block.text)
-    if not m or label_value(m.group(1)) != r.state.last_number + 1 \
-            or not r.lang.operative_lead.match(block.text[m.end():]):
+    if (
+        not m
+        or label_value(m.group(1)) != r.state.last_number + 1
+        or not r.lang.operative_lead.match(block.text[m.end() :])
+    ):
         return False
     return _operative(r, block, m)
 
 
 def item_label_rule(r: BodyReader, block: Block) -> bool:
-    """"a) Le Programme des Nations Unies ...", "(iv) ...": a sub-paragraph of the last
+    """ "a) Le Programme des Nations Unies ...", "(iv) ...": a sub-paragraph of the last
     paragraph of its zone; right after a formula ending with a colon ("Le Conseil économique
     et social :"), a lettered paragraph of its own (op-a)."""
     label = item_label(block.text)
@@ -219,13 +243,22 @@ def item_label_rule(r: BodyReader, block: Block) -> bool:
     parent = mine[-1] if mine else None
     if parent is None and st.zone == "preamble" and not r.formula_ends_list:
         parent = last_of_part(r)
-    if parent is None or (r.formula_ends_list and not r.doc.preamble and
-                          (not r.doc.operative or r.doc.operative[-1].id.startswith("op-"))):
+    if parent is None or (
+        r.formula_ends_list
+        and not r.doc.preamble
+        and (not r.doc.operative or r.doc.operative[-1].id.startswith("op-"))
+    ):
         lead, body = split_lead(body, r.lang)
-        r.doc.operative.append(Paragraph(id=anchors.lettered_operative(label.strip("()"),
-                                                                         st.prefix),
-                                         number=label, rich=body, line=block.line, lead=lead,
-                                         part=st.part))
+        r.doc.operative.append(
+            Paragraph(
+                id=anchors.lettered_operative(label.strip("()"), st.prefix),
+                number=label,
+                rich=body,
+                line=block.line,
+                lead=lead,
+                part=st.part,
+            )
+        )
         st.zone = "operative"
         return True
     add_item(parent.items, parent.id, label, body, block.line, r.lang)
@@ -233,7 +266,7 @@ def item_label_rule(r: BodyReader, block: Block) -> bool:
 
 
 def list_wrap_up(r: BodyReader, block: Block) -> bool:
-    """"and in the commitments contained therein,": lower-case text after a list of items
+    """ "and in the commitments contained therein,": lower-case text after a list of items
     whose last ends with a comma, a semicolon or a colon closes that list, it is no paragraph
     (A/RES/76/6's "(f) ...," then the words that finish the sentence)."""
     if not block.text[:1].islower() or r.state.heading:
@@ -245,13 +278,14 @@ def list_wrap_up(r: BodyReader, block: Block) -> bool:
     if not plain(owner.items[-1].rich).rstrip().endswith((",", ";", ":")):
         return False
     n = sum(1 for i in owner.items if not i.label) + 1
-    owner.items.append(Item(id=anchors.unlabelled_item(owner.id, n), label="",
-                            rich=block.rich, line=block.line))
+    owner.items.append(
+        Item(id=anchors.unlabelled_item(owner.id, n), label="", rich=block.rich, line=block.line)
+    )
     return True
 
 
 def section_heading(r: BodyReader, block: Block) -> bool:
-    """"I", "B. Contributions volontaires", "* * *", "Review and implementation": a short
+    """ "I", "B. Contributions volontaires", "* * *", "Review and implementation": a short
     line without closing punctuation is a heading, kept for the paragraph after it. A line
     that opens with an operative verb, or a preambular lead of more than a few words, is a
     paragraph missing its comma instead."""
@@ -263,33 +297,33 @@ def section_heading(r: BodyReader, block: Block) -> bool:
 
 
 def preambular_paragraph(r: BodyReader, block: Block) -> bool:
-    """"Rappelant sa résolution 72/196 du 19 décembre 2017, ...": after the formula and
+    """ "Rappelant sa résolution 72/196 du 19 décembre 2017, ...": after the formula and
     before the first operative paragraph, a paragraph is preambular (pp1, pp2, ... in its
     part). In a part that numbers no paragraph, an operative verb ends the preamble."""
     st = r.state
-    if st.zone != "preamble" or not r.has_formula or r.inline or \
-            (st.unnumbered and r.lang.operative_lead.match(block.text)):
+    if (
+        st.zone != "preamble"
+        or not r.has_formula
+        or r.inline
+        or (st.unnumbered and r.lang.operative_lead.match(block.text))
+    ):
         return False
-    lead, body = split_lead(block.rich, r.lang)
     k = len(r.own("preamble")) + 1
-    r.doc.preamble.append(Paragraph(id=anchors.preambular(k, st.prefix), number="", rich=body,
-                                    line=block.line, lead=lead, heading=r.take_heading(),
-                                    part=st.part))
+    r.doc.preamble.append(unnumbered(r, block, anchors.preambular(k, st.prefix)))
     return True
 
 
 def unnumbered_operative(r: BodyReader, block: Block) -> bool:
-    """"Le Conseil économique et social décide que ...": a decision in unnumbered paragraphs
+    """ "Le Conseil économique et social décide que ...": a decision in unnumbered paragraphs
     (draft decision I of the seeds) is operative text (text1, text2)."""
     st = r.state
     if st.numbered:
         return False
     st.zone = "operative"
-    lead, body = split_lead(block.rich, r.lang) if r.has_formula else ("", block.rich)
     k = sum(1 for p in r.doc.operative if not p.number and p.part == st.part) + 1
-    r.doc.operative.append(Paragraph(id=anchors.unnumbered_operative(k, st.prefix), number="",
-                                     rich=body, line=block.line, lead=lead,
-                                     heading=r.take_heading(), part=st.part))
+    r.doc.operative.append(
+        unnumbered(r, block, anchors.unnumbered_operative(k, st.prefix), with_lead=r.has_formula)
+    )
     return True
 
 
@@ -311,6 +345,21 @@ BODY_RULES: list[tuple[str, Rule]] = [
 # --------------------------------------------------------------------------- rule helpers
 
 
+def unnumbered(r: BodyReader, block: Block, anchor: str, with_lead: bool = True) -> Paragraph:
+    """An unnumbered paragraph of the current part, with its lead phrase and the heading
+    printed before it."""
+    lead, body = split_lead(block.rich, r.lang) if with_lead else ("", block.rich)
+    return Paragraph(
+        id=anchor,
+        number="",
+        rich=body,
+        line=block.line,
+        lead=lead,
+        heading=r.take_heading(),
+        part=r.state.part,
+    )
+
+
 def last_of_part(r: BodyReader) -> Paragraph | None:
     mine = [p for p in r.doc.preamble + r.doc.operative if p.part == r.state.part]
     return max(mine, key=lambda p: p.line) if mine else None
@@ -320,17 +369,41 @@ def is_section_heading(block: Block, lang: Lang, st: BodyState) -> bool:
     text = block.text
     if common().separator.match(text):
         return True
-    if common().section_heading.match(text) and len(text.split()) <= HEADING_MAX_WORDS \
-            and is_open(text):
+    if (
+        common().section_heading.match(text)
+        and len(text.split()) <= HEADING_MAX_WORDS
+        and is_open(text)
+    ):
         return True
     if st.zone == "operative" and block.hint == "heading" and is_heading_like(block):
         return True
+    if (
+        st.zone == "operative"
+        and st.numbered
+        and len(block.lines) <= 3
+        and is_open(text)
+        and text[:1].isupper()
+        and len(text.split()) <= LONG_HEADING_MAX_WORDS
+        and not lang.operative_lead.match(text)
+    ):
+        # between numbered operative paragraphs an unnumbered line without final punctuation
+        # is a section title, however long (A/RES/75/101: "Role of the Department of Global
+        # Communications in United Nations peacekeeping operations, special political ...")
+        return True
     # Paragraphs end with a comma, a semicolon, a colon or a full stop; a short line without
     # one after the formula is a heading ("Introduction", "Review and implementation").
-    return len(block.lines) <= 2 and is_open(text) and len(text.split()) <= HEADING_MAX_WORDS \
-        and text[:1].isupper() and not lang.operative_lead.match(text) \
-        and not (st.zone == "preamble" and lang.preamble_lead.match(text)
-                 and len(text.split()) > PREAMBLE_HEADING_MAX_WORDS)
+    return (
+        len(block.lines) <= 2
+        and is_open(text)
+        and len(text.split()) <= HEADING_MAX_WORDS
+        and text[:1].isupper()
+        and not lang.operative_lead.match(text)
+        and not (
+            st.zone == "preamble"
+            and lang.preamble_lead.match(text)
+            and len(text.split()) > PREAMBLE_HEADING_MAX_WORDS
+        )
+    )
 
 
 def nested_numbered_lists(blocks: list[Block]) -> set[int]:
@@ -338,8 +411,12 @@ def nested_numbered_lists(blocks: list[Block]) -> set[int]:
     "11. Approves the following agenda:", "1. Opening ..." to "7. Adoption ..." and then
     "12. Decides": numbering restarts at 1 right after a colon, and the outer numbering
     resumes right after the list (sections restarting at 1 follow a heading)."""
-    numbered = [(k, int(m.group(1))) for k, b in enumerate(blocks)
-                for m in [NUMBER_LABEL.match(b.text)] if m]
+    numbered = [
+        (k, int(m.group(1)))
+        for k, b in enumerate(blocks)
+        for m in [NUMBER_LABEL.match(b.text)]
+        if m
+    ]
     nested: set[int] = set()
     for i in range(1, len(numbered)):
         (k0, outer), (k1, n) = numbered[i - 1], numbered[i]
@@ -348,7 +425,7 @@ def nested_numbered_lists(blocks: list[Block]) -> set[int]:
         run = [k1]
         for j in range(i + 1, len(numbered)):
             k, value = numbered[j]
-            if any(not NUMBER_LABEL.match(b.text) for b in blocks[run[-1] + 1:k]):
+            if any(not NUMBER_LABEL.match(b.text) for b in blocks[run[-1] + 1 : k]):
                 break  # text between: not one list
             if value == outer + 1:
                 nested.update(run)

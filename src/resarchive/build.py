@@ -31,14 +31,11 @@ from .summaries import materialize, paragraph_count
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "templates"
 STATIC = REPO / "static"
+NODE_MODULES = REPO / "node_modules"
 DEFAULT_CACHE = REPO / ".cache" / "resarchive"
-SITE = {
-    "name": "resarchive",
-    "tagline": "Résolutions et décisions de l’ONU et de l’OSCE : lire, chercher, citer un "
-               "paragraphe. UN and OSCE resolutions and decisions: read, search, cite a paragraph.",
-    "footer": "resarchive — textes reproduits tels qu’imprimés ; source : Nations Unies, OSCE. "
-              "Texts as printed; sources: United Nations, OSCE.",
-}
+# The site's name, and the languages of its home and search pages (the first is theirs, the
+# others are printed beside it); what each language says is in data/<lang>.yaml.
+SITE = {"name": "resarchive", "languages": ("fr", "en")}
 
 
 class BuildFailed(Exception):
@@ -50,10 +47,16 @@ class BuildFailed(Exception):
         self.files = files
 
 
-def build_site(content: Path, out: Path, log: Log | None = None,
-               cache: Path | None = DEFAULT_CACHE, jobs: int | None = None) -> Built:
+def build_site(
+    content: Path,
+    out: Path,
+    log: Log | None = None,
+    cache: Path | None = DEFAULT_CACHE,
+    jobs: int | None = None,
+) -> Built:
     """Parse ``content`` (``cache``: parse-cache folder, None for none), write the site aside,
     swap it in for ``out``. Raises BuildFailed, naming every broken file, before writing."""
+    assets.check_vendor(NODE_MODULES)  # before any work: the site could not be finished
     clock = StageClock()
     with clock.stage("parse"):
         loaded = load_documents(content, cache=cache, jobs=jobs)
@@ -64,8 +67,11 @@ def build_site(content: Path, out: Path, log: Log | None = None,
     docs = sorted(loaded.documents, key=lambda d: (d.source, d.line))
     out = out.resolve()
     previous = out if (out / "catalog.json").is_file() else None
-    state = cache / f"site-{hashlib.sha256(str(out).encode()).hexdigest()[:16]}" \
-        if cache is not None else None
+    state = (
+        cache / f"site-{hashlib.sha256(str(out).encode()).hexdigest()[:16]}"
+        if cache is not None
+        else None
+    )
     with written_aside(out) as site:
         timings, reused = write_site(docs, site, log, previous, state, loaded.digests)
         with clock.stage("swap"):
@@ -73,14 +79,26 @@ def build_site(content: Path, out: Path, log: Log | None = None,
     clock.timings = {"parse": clock.timings["parse"], **timings, "swap": clock.timings["swap"]}
     if log:
         log(stages_line(clock.timings))
-    return Built(documents=len(docs), paragraphs=sum(paragraph_count(d) for d in docs),
-                 files=loaded.files, cached=loaded.cached, parsed=loaded.parsed,
-                 jobs=loaded.jobs, reused=reused, timings=clock.timings)
+    return Built(
+        documents=len(docs),
+        paragraphs=sum(paragraph_count(d) for d in docs),
+        files=loaded.files,
+        cached=loaded.cached,
+        parsed=loaded.parsed,
+        jobs=loaded.jobs,
+        reused=reused,
+        timings=clock.timings,
+    )
 
 
-def write_site(docs: list[Document], out: Path, log: Log | None = None,
-               previous: Path | None = None, state: Path | None = None,
-               digests: dict[str, str] | None = None) -> tuple[dict[str, float], int]:
+def write_site(
+    docs: list[Document],
+    out: Path,
+    log: Log | None = None,
+    previous: Path | None = None,
+    state: Path | None = None,
+    digests: dict[str, str] | None = None,
+) -> tuple[dict[str, float], int]:
     """Write the whole site into ``out`` (an empty or missing folder): render, export,
     assets, index. Returns seconds per stage and the number of documents whose page and
     data file were linked from ``previous``.
@@ -95,8 +113,7 @@ def write_site(docs: list[Document], out: Path, log: Log | None = None,
     (out / "data").mkdir()
     with clock.stage("render"):
         fingerprint = reuse.output_fingerprint(REPO, repr(SITE))
-        fresh, record = reuse.link_unchanged(docs, out, previous, state, fingerprint,
-                                             digests or {})
+        fresh, record = reuse.link_unchanged(docs, out, previous, state, fingerprint, digests or {})
         fresh = [materialize(doc) for doc in fresh]
         write_pages(docs, fresh, out)
     if log:
@@ -104,12 +121,20 @@ def write_site(docs: list[Document], out: Path, log: Log | None = None,
     with clock.stage("export"):
         write_data(docs, fresh, out)
     with clock.stage("index"):  # the static assets are timed with the index, as ever
-        assets.write_static(STATIC, out / "static")
-        run = index_update.write_search(docs, out, previous,
-                                        state / "index" if state is not None else None, digests)
+        assets.write_static(STATIC, out / "static", NODE_MODULES)
+        run = index_update.write_search(
+            docs, out, previous, state / "index" if state is not None else None, digests
+        )
     if log:
-        log(index_line(run.path, run.changed_paragraphs, run.shards_rewritten,
-                       run.chunks_rewritten, run.reason))
+        log(
+            index_line(
+                run.path,
+                run.changed_paragraphs,
+                run.shards_rewritten,
+                run.chunks_rewritten,
+                run.reason,
+            )
+        )
     if state is not None:
         record.catalog = reuse.file_digest(out / "catalog.json")
         record.save(state)
@@ -120,8 +145,9 @@ def write_pages(docs: list[Document], fresh: list[Document], out: Path) -> None:
     """The render stage: a page per fresh document, then the home and search pages."""
     env = render.make_env(TEMPLATES)
     for doc in fresh:
-        (out / anchors.page_url(doc.id)).write_text(render.render_document(env, doc, SITE),
-                                                   encoding="utf-8")
+        (out / anchors.page_url(doc.id)).write_text(
+            render.render_document(env, doc, SITE), encoding="utf-8"
+        )
     (out / "index.html").write_text(render.render_index(env, docs, SITE), encoding="utf-8")
     (out / "search.html").write_text(render.render_search(env, SITE), encoding="utf-8")
 
@@ -129,6 +155,7 @@ def write_pages(docs: list[Document], fresh: list[Document], out: Path) -> None:
 def write_data(docs: list[Document], fresh: list[Document], out: Path) -> None:
     """The export stage: a JSON file per fresh document, then the catalog of all."""
     for doc in fresh:
-        (out / anchors.data_url(doc.id)).write_text(export.dumps(export.document_record(doc)),
-                                                   encoding="utf-8")
+        (out / anchors.data_url(doc.id)).write_text(
+            export.dumps(export.document_record(doc)), encoding="utf-8"
+        )
     (out / "catalog.json").write_text(export.dumps(export.catalog(docs)), encoding="utf-8")

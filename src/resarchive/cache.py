@@ -37,6 +37,7 @@ import tempfile
 import time
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .models import Document
 
@@ -60,8 +61,11 @@ def parser_modules() -> list[Path]:
                     todo.append(node.module.split(".")[0])
                 else:  # from . import x
                     todo.extend(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and \
-                    node.module.startswith("resarchive."):
+            elif (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.startswith("resarchive.")
+            ):
                 todo.append(node.module.split(".")[1])
     return sorted(PACKAGE / f"{name}.py" for name in seen)
 
@@ -107,7 +111,8 @@ class ParseCache:
 
     def get(self, key: str) -> list[Document] | None:
         try:
-            return pickle.loads(self.path(key).read_bytes())
+            docs: list[Document] = pickle.loads(self.path(key).read_bytes())
+            return docs
         except Exception:  # missing, or truncated or foreign: parse again, overwrite it
             return None
 
@@ -123,20 +128,25 @@ class StatIndex:
             self.old = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             self.old = {}
-        self.new: dict[str, list] = {}
+        self.new: dict[str, list[Any]] = {}
         self.now = time.time_ns()
 
     def key(self, rel: str, path: Path, sidecar: Path | None) -> str:
         st = os.stat(path)
         side = os.stat(sidecar) if sidecar else None
-        figures = [st.st_size, st.st_mtime_ns, st.st_ino,
-                   side.st_size if side else -1, side.st_mtime_ns if side else -1,
-                   side.st_ino if side else -1]
+        figures = [
+            st.st_size,
+            st.st_mtime_ns,
+            st.st_ino,
+            side.st_size if side else -1,
+            side.st_mtime_ns if side else -1,
+            side.st_ino if side else -1,
+        ]
         seen = self.old.get(rel)
         newest = max(st.st_mtime_ns, side.st_mtime_ns if side else 0)
         if seen and seen[0] == figures and newest < seen[2] - self.RACY_NS:
             self.new[rel] = seen
-            return seen[1]
+            return str(seen[1])
         key = entry_key(rel, path.read_bytes(), sidecar.read_bytes() if sidecar else None)
         self.new[rel] = [figures, key, self.now]
         return key

@@ -22,8 +22,9 @@ from .models import MARKER_RE, Line, marker
 HEADING_HINT = "\ue010"  # prefix of a line that was printed as a heading (#, bold)
 _EM_OPEN, _EM_CLOSE = "\ue002", "\ue003"
 
-_SUPERSCRIPT_LETTERS = dict(zip("abcdefghijklmnoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ",
-                                strict=True))
+_SUPERSCRIPT_LETTERS = dict(
+    zip("abcdefghijklmnoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", strict=True)
+)
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\u2060\ufeff\u00ad"))
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
 
@@ -43,7 +44,7 @@ def _headings(text: str) -> str:
     """Markdown "## Title" and "**Title**" become plain lines with a heading hint."""
     text = re.sub(r"(?m)^[ \t]*#{1,6}[ \t]+", HEADING_HINT, text)
 
-    def bold(m: re.Match) -> str:
+    def bold(m: re.Match[str]) -> str:
         inner = m.group(1)
         return HEADING_HINT + inner.replace("\n", "\n" + HEADING_HINT)
 
@@ -55,7 +56,7 @@ def _inline_bold(text: str) -> str:
 
 
 def _ordinals(text: str) -> str:
-    def sup(m: re.Match) -> str:
+    def sup(m: re.Match[str]) -> str:
         letters = next(g for g in m.groups() if g is not None)
         return "".join(_SUPERSCRIPT_LETTERS.get(c, c) for c in letters.lower())
 
@@ -77,14 +78,17 @@ def _emphasis(text: str) -> str:
     """Keep *italic* spans; a star glued after a word (or opening a line) is a marker."""
     saved: list[str] = []
 
-    def hide(m: re.Match) -> str:  # markers may hold a star: keep them out of the way
+    def hide(m: re.Match[str]) -> str:  # markers may hold a star: keep them out of the way
         saved.append(m.group(0))
         return f"\ue004{len(saved) - 1}\ue005"
 
     text = MARKER_RE.sub(hide, text)
     # an asterism ("* * *", a break between groups of paragraphs) is printed text, not markers
-    text = re.sub(r"(?m)^([ \t]*(?:" + HEADING_HINT + r")?)(\*(?:[ \t]*\*){2,})[ \t]*$",
-                  lambda m: m.group(1) + m.group(2).replace("*", "\ue007"), text)
+    text = re.sub(
+        r"(?m)^([ \t]*(?:" + HEADING_HINT + r")?)(\*(?:[ \t]*\*){2,})[ \t]*$",
+        lambda m: m.group(1) + m.group(2).replace("*", "\ue007"),
+        text,
+    )
     text = re.sub(
         r"(?<![\w\\*])\*(?=[^\s*])((?:(?!\n[ \t]*\n)[^*])+?)(?<=[^\s*\\])\*(?![\w*])",
         lambda m: _EM_OPEN + m.group(1) + _EM_CLOSE,
@@ -98,7 +102,7 @@ def _emphasis(text: str) -> str:
 
 
 def _bullets(text: str) -> str:
-    """"- 1. Encourage" and " - a) L'adoption": list bullets before a printed label."""
+    """ "- 1. Encourage" and " - a) L'adoption": list bullets before a printed label."""
     return re.sub(
         r"(?m)^([ \t]*(?:" + HEADING_HINT + r")?)[ \t]*[-•*][ \t]+"
         r"(?=\d{1,3}\.|\(?[a-z]{1,4}\)|\(?[ivxl]+\))",
@@ -138,8 +142,9 @@ def clean_text(text: str, steps: tuple[str, ...] | list[str] = DEFAULT_STEPS) ->
         try:
             step = STEPS[name]
         except KeyError:
-            raise ValueError(f"unknown clean step {name!r}; "
-                             f"valid steps: {', '.join(STEPS)}") from None
+            raise ValueError(
+                f"unknown clean step {name!r}; valid steps: {', '.join(STEPS)}"
+            ) from None
         text = step(text)
     return text
 

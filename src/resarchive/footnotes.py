@@ -50,8 +50,9 @@ def link_footnotes(docs: list[Document], spans: list[Span]) -> None:
             if block is None:
                 continue
             used.add(id(block))
-            notes.append(Footnote(id=anchors.footnote(mark), mark=mark, rich=block.rich,
-                                  line=block.line))
+            notes.append(
+                Footnote(id=anchors.footnote(mark), mark=mark, rich=block.rich, line=block.line)
+            )
         taken = {n.id for n in notes}
         for block in local:
             if id(block) in used:
@@ -60,8 +61,9 @@ def link_footnotes(docs: list[Document], spans: list[Span]) -> None:
             while fid in taken:
                 fid += "-2"
             taken.add(fid)
-            notes.append(Footnote(id=fid, mark=block.mark, rich=block.rich, line=block.line,
-                                  cited=False))
+            notes.append(
+                Footnote(id=fid, mark=block.mark, rich=block.rich, line=block.line, cited=False)
+            )
         doc.footnotes = sorted(notes, key=_order)
 
 

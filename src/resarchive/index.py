@@ -68,6 +68,7 @@ PARAGRAPH_KINDS = {
     "r": "other",  # report text, closing lines, unclassified blocks
 }
 
+
 @dataclass(frozen=True)
 class Entry:
     """One searchable paragraph."""
@@ -131,13 +132,13 @@ def entries(docs: list[Document]) -> list[Entry]:
 
 def index_language(lang: str) -> str:
     """The search pipeline a document's language uses (English for languages we lack)."""
-    return lang if lang in textpipe.LANGUAGES else "en"
+    return lang if lang in textpipe.languages() else "en"
 
 
 # -------------------------------------------------------------------- lunr index
 
 
-class AnalyzedBuilder(Builder):
+class AnalyzedBuilder(Builder):  # type: ignore[misc]  # lunr.py has no type information
     """lunr.py's Builder, fed with terms from ``textpipe.analyze`` instead of running its
     pipeline token by token.
 
@@ -248,18 +249,21 @@ def _size(item: list[Any]) -> int:
     return len(json.dumps(item, separators=(",", ":"), ensure_ascii=False))
 
 
-def _split_postings(term: str, t_index: int, postings: list[tuple[int, float]],
-                    budget: int) -> list[list[Any]]:
+def _split_postings(
+    term: str, t_index: int, postings: list[tuple[int, float]], budget: int
+) -> list[list[Any]]:
     """A common word's postings cut by ref range into pieces of about ``budget`` bytes."""
     whole = _size(encode_term(term, t_index, postings))
     pieces = -(-whole // budget)
     step = -(-len(postings) // pieces)
-    return [encode_term(term, t_index, postings[i : i + step])
-            for i in range(0, len(postings), step)]
+    return [
+        encode_term(term, t_index, postings[i : i + step]) for i in range(0, len(postings), step)
+    ]
 
 
-def top_postings(postings: list[tuple[int, float]], count: int
-                 ) -> tuple[list[tuple[int, float]], float]:
+def top_postings(
+    postings: list[tuple[int, float]], count: int
+) -> tuple[list[tuple[int, float]], float]:
     """The ``count`` postings of highest score (equal scores: lower ref first), in ref order,
     and the highest score of the others (0 if none): no paragraph outside the top scores more.
     """
@@ -268,8 +272,9 @@ def top_postings(postings: list[tuple[int, float]], count: int
     return sorted(by_score[:count]), bound
 
 
-def common_word_shards(term: str, t_index: int, postings: list[tuple[int, float]],
-                       budget: int) -> list[dict[str, Any]]:
+def common_word_shards(
+    term: str, t_index: int, postings: list[tuple[int, float]], budget: int
+) -> list[dict[str, Any]]:
     """The shards of a common word: its top piece, then its pieces by ref range.
 
     The pieces hold every posting; the top piece holds again the highest-scored ones, as
@@ -285,8 +290,9 @@ def common_word_shards(term: str, t_index: int, postings: list[tuple[int, float]
     return shards
 
 
-def plan_shards(terms: list[tuple[str, int, list[tuple[int, float]]]],
-                budget: int = SHARD_BYTES) -> list[dict[str, Any]]:
+def plan_shards(
+    terms: list[tuple[str, int, list[tuple[int, float]]]], budget: int = SHARD_BYTES
+) -> list[dict[str, Any]]:
     """Cut the sorted term list into shards of about ``budget`` bytes of JSON.
 
     Common words: a term bigger than the budget is cut by ref range into pieces of its own
@@ -324,8 +330,15 @@ def shard_ranges(shards: list[dict[str, Any]]) -> list[list[Any]]:
     common word, or [bound] for its top piece. Sorted and disjoint apart from a common
     word's shards, which share their term; a term between two ranges is in no shard (no
     fetch needed to know it matches nothing)."""
-    return [[s["terms"][0][0], s["terms"][-1][0], *s.get("refs", []),
-             *([s["top"]] if "top" in s else [])] for s in shards]
+    return [
+        [
+            s["terms"][0][0],
+            s["terms"][-1][0],
+            *s.get("refs", []),
+            *([s["top"]] if "top" in s else []),
+        ]
+        for s in shards
+    ]
 
 
 def shard_file(shard: dict[str, Any]) -> dict[str, Any]:
@@ -336,8 +349,9 @@ def shard_file(shard: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def split_index(serialized: dict[str, Any],
-                budget: int = SHARD_BYTES) -> tuple[list[list[Any]], list[dict]]:
+def split_index(
+    serialized: dict[str, Any], budget: int = SHARD_BYTES
+) -> tuple[list[list[Any]], list[dict[str, Any]]]:
     """Split a serialized lunr index into (ranges, shard objects)."""
     shards = plan_shards(term_postings(serialized), budget)
     return shard_ranges(shards), [shard_file(s) for s in shards]
@@ -390,8 +404,9 @@ def facets(docs: list[Document], entries_: list[Entry]) -> dict[str, Any]:
     return facets_of(docs, "".join(e.kind for e in entries_), first_ref)
 
 
-def facets_of(docs: list[Document], paragraph_kinds: str,
-              first_ref: dict[int, int]) -> dict[str, Any]:
+def facets_of(
+    docs: list[Document], paragraph_kinds: str, first_ref: dict[int, int]
+) -> dict[str, Any]:
     """facets.json from the per-ref kind letters and each document's first ref."""
     bodies = sorted({doc_record(d)["body"] for d in docs})
     kinds = sorted({d.kind for d in docs})
@@ -400,8 +415,15 @@ def facets_of(docs: list[Document], paragraph_kinds: str,
         "bodies": bodies,
         "kinds": kinds,
         # per document: [body#, year, kind#, first ref] (first ref -1: nothing searchable)
-        "docs": [[bodies.index(doc_record(d)["body"]), _year(d), kinds.index(d.kind),
-                  first_ref.get(i, -1)] for i, d in enumerate(docs)],
+        "docs": [
+            [
+                bodies.index(doc_record(d)["body"]),
+                _year(d),
+                kinds.index(d.kind),
+                first_ref.get(i, -1),
+            ]
+            for i, d in enumerate(docs)
+        ],
         "paragraphKinds": paragraph_kinds,
     }
 
@@ -448,8 +470,13 @@ def language_entry(lang: str, count: int, shards: list[list[Any]]) -> dict[str, 
     }
 
 
-def write_language(lang: str, mine: list[Entry], search: Path, budget: int | None = None,
-                   keep: KeepState | None = None) -> tuple[dict[str, Any], Any]:
+def write_language(
+    lang: str,
+    mine: list[Entry],
+    search: Path,
+    budget: int | None = None,
+    keep: KeepState | None = None,
+) -> tuple[dict[str, Any], Any]:
     """Build and split the index of one language into ``search/<lang>/``; its manifest entry,
     and what ``keep`` makes of the build for a later update (index_state.language_state;
     None without it). Runs in a worker process when there are several languages."""
@@ -469,8 +496,7 @@ def write_language(lang: str, mine: list[Entry], search: Path, budget: int | Non
     return language_entry(lang, len(mine), ranges), kept
 
 
-def manifest_of(docs: list[Document], paragraphs: int,
-                languages: dict[str, Any]) -> dict[str, Any]:
+def manifest_of(docs: list[Document], paragraphs: int, languages: dict[str, Any]) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "pipelineVersion": textpipe.PIPELINE_VERSION,
@@ -485,8 +511,9 @@ def manifest_of(docs: list[Document], paragraphs: int,
     }
 
 
-def build_full(docs: list[Document], search: Path, keep: KeepState | None = None
-               ) -> tuple[dict[str, Any], dict[str, Any], list[Entry]]:
+def build_full(
+    docs: list[Document], search: Path, keep: KeepState | None = None
+) -> tuple[dict[str, Any], dict[str, Any], list[Entry]]:
     """Write all of ``search/`` from scratch; (manifest, per language what ``keep`` made of
     its build ({} without it), entries)."""
     budget = SHARD_BYTES
@@ -497,14 +524,18 @@ def build_full(docs: list[Document], search: Path, keep: KeepState | None = None
     # one process per language: lunr.py is pure Python and the machines have two cores
     if len(all_entries) > PARALLEL_FROM and len(by_language) > 1:
         with ProcessPoolExecutor(min(2, len(by_language))) as pool:
-            futures = {lang: pool.submit(write_language, lang, mine, search, budget, keep)
-                       for lang, mine in sorted(by_language.items())}
+            futures = {
+                lang: pool.submit(write_language, lang, mine, search, budget, keep)
+                for lang, mine in sorted(by_language.items())
+            }
             write_store(docs, all_entries, search)
             written = {lang: f.result() for lang, f in futures.items()}
     else:
         write_store(docs, all_entries, search)
-        written = {lang: write_language(lang, mine, search, budget, keep)
-                   for lang, mine in sorted(by_language.items())}
+        written = {
+            lang: write_language(lang, mine, search, budget, keep)
+            for lang, mine in sorted(by_language.items())
+        }
     manifest = manifest_of(docs, len(all_entries), {k: v[0] for k, v in written.items()})
     (search / "manifest.json").write_text(_dump(manifest), encoding="utf-8")
     return manifest, {k: v[1] for k, v in written.items() if v[1] is not None}, all_entries

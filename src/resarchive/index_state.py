@@ -28,8 +28,14 @@ STATE_FILE = "search-index.pickle"
 HASH_BYTES = 16
 PACKAGE = Path(__file__).resolve().parent
 #: What the terms, scores and files depend on besides the documents.
-CODE_FILES = ("index.py", "index_state.py", "index_update.py", "textpipe.py", "langdata.py",
-              "models.py")
+CODE_FILES = (
+    "index.py",
+    "index_state.py",
+    "index_update.py",
+    "textpipe.py",
+    "langdata.py",
+    "models.py",
+)
 
 
 class Fallback(Exception):
@@ -63,8 +69,9 @@ def document_key(doc: Document) -> bytes:
     """Its store record and its paragraphs' marked-up text (``text`` is a function of
     ``rich``, and much cheaper not to compute)."""
     parts = [index._dump(index.doc_record(doc))]
-    parts += [f"{anchor}\x1f{kind}\x1f{node.rich}" for anchor, kind, node in
-              index.paragraph_nodes(doc)]
+    parts += [
+        f"{anchor}\x1f{kind}\x1f{node.rich}" for anchor, kind, node in index.paragraph_nodes(doc)
+    ]
     return digest("\x1e".join(parts))
 
 
@@ -74,8 +81,9 @@ def document_keys(docs: list[Document], digests: dict[str, str] | None) -> bytes
     there) when given, which spares rendering each paragraph's text to hash it."""
     if digests is None:
         return b"".join(document_key(d) for d in docs)
-    return b"".join(digest(f"given\x1f{digests[d.id]}") if d.id in digests else document_key(d)
-                    for d in docs)
+    return b"".join(
+        digest(f"given\x1f{digests[d.id]}") if d.id in digests else document_key(d) for d in docs
+    )
 
 
 def manifest_stamp(path: Path) -> tuple[bytes, int, int, int, int]:
@@ -91,7 +99,7 @@ def manifest_stamp(path: Path) -> tuple[bytes, int, int, int, int]:
 # --------------------------------------------------------------------------- state
 
 
-def tf_array(values: Any) -> array:
+def tf_array(values: Any) -> array[int]:
     """Term frequencies in the narrowest array that holds them."""
     values = list(values)
     top = max(values, default=0)
@@ -106,20 +114,22 @@ class LanguageState:
     count: int  # paragraphs of the language
     length_sum: int  # their total length in terms (the average length scores every posting)
     terms: list[str]  # sorted
-    t_index: array  # lunr term index of each term
-    counts: array
-    post_refs: array
-    post_tfs: array
-    term_shard: array  # shard of each term (a common word: its top piece)
+    t_index: array[int]  # lunr term index of each term
+    counts: array[int]
+    post_refs: array[int]
+    post_tfs: array[int]
+    term_shard: array[int]  # shard of each term (a common word: its top piece)
     next_index: int  # the term index a new term gets
     shards: list[list[Any]]  # index.shard_ranges()
     shard_digests: list[bytes]  # of each shard file's text
 
 
-def language_state(builder: index.AnalyzedBuilder,
-                   terms: list[tuple[str, int, list[tuple[int, float]]]],
-                   shards: list[list[Any]], texts: list[str]
-                   ) -> tuple[LanguageState, dict[int, int]]:
+def language_state(
+    builder: index.AnalyzedBuilder,
+    terms: list[tuple[str, int, list[tuple[int, float]]]],
+    shards: list[list[Any]],
+    texts: list[str],
+) -> tuple[LanguageState, dict[int, int]]:
     """What an update of one language needs, from a full build (runs in its worker): the
     state, and each paragraph's length (gathered for all languages by :func:`full_state`)."""
     by_ref = {int(k.split("/", 1)[1]): v for k, v in builder.field_term_frequencies.items()}
@@ -138,18 +148,30 @@ def language_state(builder: index.AnalyzedBuilder,
             s += 1
         term_shard.append(s)  # a common word: its top piece, which its pieces follow
     lengths = {int(k.split("/", 1)[1]): n for k, n in builder.field_lengths.items()}
-    state = LanguageState(count=len(lengths), length_sum=sum(lengths.values()), terms=names,
-                          t_index=t_index, counts=counts, post_refs=refs,
-                          post_tfs=tf_array(tfs), term_shard=term_shard,
-                          next_index=builder.term_index, shards=shards,
-                          shard_digests=[digest(t) for t in texts])
+    state = LanguageState(
+        count=len(lengths),
+        length_sum=sum(lengths.values()),
+        terms=names,
+        t_index=t_index,
+        counts=counts,
+        post_refs=refs,
+        post_tfs=tf_array(tfs),
+        term_shard=term_shard,
+        next_index=builder.term_index,
+        shards=shards,
+        shard_digests=[digest(t) for t in texts],
+    )
     return state, lengths
 
 
 def _header() -> dict[str, Any]:
-    return {"format": STATE_FORMAT, "pipeline": textpipe.PIPELINE_VERSION,
-            "code": code_fingerprint(), "budget": index.SHARD_BYTES,
-            "store_chunk": index.STORE_CHUNK}
+    return {
+        "format": STATE_FORMAT,
+        "pipeline": textpipe.PIPELINE_VERSION,
+        "code": code_fingerprint(),
+        "budget": index.SHARD_BYTES,
+        "store_chunk": index.STORE_CHUNK,
+    }
 
 
 @dataclass
@@ -160,9 +182,9 @@ class IndexState:
     manifest: tuple[bytes, int, int, int, int]  # manifest_stamp() of the site's manifest
     doc_keys: bytes  # HASH_BYTES per document: document_keys()
     doc_langs: list[str]  # the index language of each document
-    doc_counts: array  # entries (paragraphs) per document
+    doc_counts: array[int]  # entries (paragraphs) per document
     entry_hashes: bytes  # HASH_BYTES per ref: entry_hash()
-    lengths: array  # per ref, in terms
+    lengths: array[int]  # per ref, in terms
     kinds: str  # per ref, one letter of index.PARAGRAPH_KINDS
     languages: dict[str, LanguageState]
     header: dict[str, Any] = field(default_factory=_header)  # the code that wrote it
@@ -183,8 +205,11 @@ class IndexState:
             raise Fallback("no saved index state") from None
         except Exception as exc:  # a truncated or foreign file: rebuild rather than fail
             raise Fallback(f"unreadable index state ({type(exc).__name__})") from None
-        if not isinstance(state, cls) or {f.name for f in fields(state)} != \
-                {f.name for f in fields(cls)} or state.header != _header():
+        if (
+            not isinstance(state, cls)
+            or {f.name for f in fields(state)} != {f.name for f in fields(cls)}
+            or state.header != _header()
+        ):
             raise Fallback("index state of another format, pipeline or code")
         try:
             stamp = manifest_stamp(old_search / "manifest.json")
@@ -195,9 +220,13 @@ class IndexState:
         return state
 
 
-def full_state(docs: list[Document], all_entries: list[index.Entry], manifest: Path,
-               languages: dict[str, tuple[LanguageState, dict[int, int]]],
-               digests: dict[str, str] | None = None) -> IndexState:
+def full_state(
+    docs: list[Document],
+    all_entries: list[index.Entry],
+    manifest: Path,
+    languages: dict[str, tuple[LanguageState, dict[int, int]]],
+    digests: dict[str, str] | None = None,
+) -> IndexState:
     """The state of an index just built in full (``languages``: language_state() of each)."""
     doc_counts = array("I", [0]) * len(docs)
     for e in all_entries:
@@ -211,8 +240,9 @@ def full_state(docs: list[Document], all_entries: list[index.Entry], manifest: P
         doc_keys=document_keys(docs, digests),
         doc_langs=[index.index_language(d.language) for d in docs],
         doc_counts=doc_counts,
-        entry_hashes=b"".join(entry_hash(e.doc, e.anchor, e.kind, e.language, e.text)
-                              for e in all_entries),
+        entry_hashes=b"".join(
+            entry_hash(e.doc, e.anchor, e.kind, e.language, e.text) for e in all_entries
+        ),
         lengths=lengths,
         kinds="".join(e.kind for e in all_entries),
         languages={lang: kept[0] for lang, kept in languages.items()},

@@ -84,8 +84,13 @@ class IndexRun:
 # ------------------------------------------------------------------ entry point
 
 
-def write_search(docs: list[Document], out: Path, previous: Path | None,
-                 state: Path | None, digests: dict[str, str] | None = None) -> IndexRun:
+def write_search(
+    docs: list[Document],
+    out: Path,
+    previous: Path | None,
+    state: Path | None,
+    digests: dict[str, str] | None = None,
+) -> IndexRun:
     """``out/search/``: updated from ``previous`` when ``state``
     allows it (see the module docstring), else built in full; the state is saved for next
     time whenever ``state`` is given."""
@@ -94,8 +99,13 @@ def write_search(docs: list[Document], out: Path, previous: Path | None,
     reason = "no previous site or no state folder"
     if previous is not None and state is not None:
         try:
-            run, new_state = update(docs, search, previous / "search",
-                                    IndexState.load(state, previous / "search"), digests)
+            run, new_state = update(
+                docs,
+                search,
+                previous / "search",
+                IndexState.load(state, previous / "search"),
+                digests,
+            )
         except Fallback as why:
             reason = str(why)
             shutil.rmtree(search)  # whatever the attempt linked or wrote
@@ -125,15 +135,19 @@ class Changes:
     fresh: dict[int, list[index.Entry]]  # entries of the changed documents
 
 
-def find_changes(docs: list[Document], state: IndexState,
-                 digests: dict[str, str] | None = None) -> tuple[Changes, bytes]:
+def find_changes(
+    docs: list[Document], state: IndexState, digests: dict[str, str] | None = None
+) -> tuple[Changes, bytes]:
     if len(docs) != len(state.doc_langs):
         raise Fallback("the number of documents changed")
     keys = document_keys(docs, digests)
     old_keys = state.doc_keys
-    changed_docs = [d for d in range(len(docs))
-                    if keys[d * HASH_BYTES:(d + 1) * HASH_BYTES]
-                    != old_keys[d * HASH_BYTES:(d + 1) * HASH_BYTES]]
+    changed_docs = [
+        d
+        for d in range(len(docs))
+        if keys[d * HASH_BYTES : (d + 1) * HASH_BYTES]
+        != old_keys[d * HASH_BYTES : (d + 1) * HASH_BYTES]
+    ]
     counts = state.doc_counts
     doc_first = list(accumulate(counts, initial=0))
     total = doc_first[-1]
@@ -177,15 +191,22 @@ def old_texts(old_search: Path, refs: list[int], state: IndexState) -> dict[int,
                 continue
             doc, anchor, kind, text = chunk["rows"][ref - c * chunk_size]
             language = chunk["docs"][str(doc)]["language"]
-            if entry_hash(doc, anchor, kind, language, text) != \
-                    state.entry_hashes[ref * HASH_BYTES:(ref + 1) * HASH_BYTES]:
+            if (
+                entry_hash(doc, anchor, kind, language, text)
+                != state.entry_hashes[ref * HASH_BYTES : (ref + 1) * HASH_BYTES]
+            ):
                 raise Fallback("the previous store does not match the index state")
             out[ref] = text
     return out
 
 
-def update(docs: list[Document], search: Path, old_search: Path, state: IndexState,
-           digests: dict[str, str] | None = None) -> tuple[IndexRun, IndexState]:
+def update(
+    docs: list[Document],
+    search: Path,
+    old_search: Path,
+    state: IndexState,
+    digests: dict[str, str] | None = None,
+) -> tuple[IndexRun, IndexState]:
     """Plan everything (raising Fallback before writing anything), then write."""
     changes, keys = find_changes(docs, state, digests)
     previous = old_texts(old_search, sorted(changes.refs), state)
@@ -193,9 +214,12 @@ def update(docs: list[Document], search: Path, old_search: Path, state: IndexSta
     by_language: dict[str, list[tuple[int, str, str]]] = {}
     for ref, e in sorted(changes.refs.items()):
         by_language.setdefault(index.index_language(e.language), []).append(
-            (ref, previous[ref], e.text))
-    plans = {lang: LanguageUpdate(lang, state.languages[lang], lengths, old_search)
-             for lang in by_language}
+            (ref, previous[ref], e.text)
+        )
+    plans = {
+        lang: LanguageUpdate(lang, state.languages[lang], lengths, old_search)
+        for lang in by_language
+    }
     for lang, plan in plans.items():
         plan.apply(by_language[lang])
 
@@ -221,12 +245,24 @@ def update(docs: list[Document], search: Path, old_search: Path, state: IndexSta
     (search / "manifest.json").write_text(manifest_text, encoding="utf-8")
 
     new_state = dataclasses.replace(
-        state, manifest=manifest_stamp(search / "manifest.json"), doc_keys=keys,
-        entry_hashes=bytes(changes.entry_hashes), lengths=lengths, kinds=changes.kinds,
-        languages={**state.languages, **{lang: plan.new_state() for lang, plan in plans.items()}})
-    run = IndexRun(manifest, "fast", "", len(changes.refs),
-                   sum(len(p.dirty) for p in plans.values()), len(rewritten), len(chunks),
-                   linked)
+        state,
+        manifest=manifest_stamp(search / "manifest.json"),
+        doc_keys=keys,
+        entry_hashes=bytes(changes.entry_hashes),
+        lengths=lengths,
+        kinds=changes.kinds,
+        languages={**state.languages, **{lang: plan.new_state() for lang, plan in plans.items()}},
+    )
+    run = IndexRun(
+        manifest,
+        "fast",
+        "",
+        len(changes.refs),
+        sum(len(p.dirty) for p in plans.values()),
+        len(rewritten),
+        len(chunks),
+        linked,
+    )
     return run, new_state
 
 
@@ -261,8 +297,14 @@ def _link(source: Path, target: Path) -> None:
         raise Fallback(f"{source} is missing from the previous site")
 
 
-def link_unchanged(old_search: Path, search: Path, state: IndexState, total: int,
-                   chunks: set[int], rewritten: set[str]) -> int:
+def link_unchanged(
+    old_search: Path,
+    search: Path,
+    state: IndexState,
+    total: int,
+    chunks: set[int],
+    rewritten: set[str],
+) -> int:
     """Hard-link every store chunk and shard that stays the same; how many."""
     (search / "store").mkdir()
     linked = 0
@@ -283,7 +325,7 @@ def link_unchanged(old_search: Path, search: Path, state: IndexState, total: int
 class LanguageUpdate:
     """The update of one language's postings, scores and shards (nothing written here)."""
 
-    def __init__(self, lang: str, state: LanguageState, lengths: array, old_search: Path):
+    def __init__(self, lang: str, state: LanguageState, lengths: array[int], old_search: Path):
         self.lang = lang
         self.state = state
         self.lengths = lengths  # per ref, updated in place for the changed paragraphs
@@ -303,8 +345,9 @@ class LanguageUpdate:
             self.update_term(term, frequencies.get(term, {}))
         self.plan_files()
 
-    def analyse(self, changed: list[tuple[int, str, str]]
-                ) -> tuple[dict[str, dict[int, int]], set[str]]:
+    def analyse(
+        self, changed: list[tuple[int, str, str]]
+    ) -> tuple[dict[str, dict[int, int]], set[str]]:
         """Per term the refs whose frequency changed (0: gone); the terms of paragraphs
         whose length changed (all their scores change)."""
         frequencies: dict[str, dict[int, int]] = {}
@@ -413,8 +456,11 @@ class LanguageUpdate:
             raise Fallback(f"{self.lang}: {term!r} is no longer a common word")
         t_index, refs, tfs = self.dirty[term]
         top, *pieces = index.common_word_shards(term, t_index, self.scored(refs, tfs), budget)
-        old = [k for k in range(s + 1, len(self.shards))
-               if len(self.shards[k]) == 4 and self.shards[k][0] == term]
+        old = [
+            k
+            for k in range(s + 1, len(self.shards))
+            if len(self.shards[k]) == 4 and self.shards[k][0] == term
+        ]
         if len(old) != len(pieces) or old != list(range(s + 1, s + 1 + len(old))):
             raise Fallback(f"{self.lang}: {term!r} needs another number of pieces")
         self.set_file(s, [term, term, top["top"]], top)
@@ -441,8 +487,8 @@ class LanguageUpdate:
             t_index.extend(old.t_index[a:b])
             counts.extend(old.counts[a:b])
             term_shard.extend(old.term_shard[a:b])
-            refs.extend(old.post_refs[self.offsets[a]:self.offsets[b]])
-            tfs.extend(old.post_tfs[self.offsets[a]:self.offsets[b]])
+            refs.extend(old.post_refs[self.offsets[a] : self.offsets[b]])
+            tfs.extend(old.post_tfs[self.offsets[a] : self.offsets[b]])
 
         done = 0
         for term in sorted(self.dirty):
@@ -461,10 +507,18 @@ class LanguageUpdate:
                 tfs = array("I", tfs)  # a frequency the narrow array cannot hold
             tfs.extend(term_tfs)
         copy(done, len(self.terms))
-        return dataclasses.replace(old, terms=terms, t_index=t_index, counts=counts,
-                                   post_refs=refs, post_tfs=tfs, term_shard=term_shard,
-                                   next_index=self.next_index, shards=self.shards,
-                                   shard_digests=self.shard_digests)
+        return dataclasses.replace(
+            old,
+            terms=terms,
+            t_index=t_index,
+            counts=counts,
+            post_refs=refs,
+            post_tfs=tfs,
+            term_shard=term_shard,
+            next_index=self.next_index,
+            shards=self.shards,
+            shard_digests=self.shard_digests,
+        )
 
 
 @cache

@@ -1,4 +1,5 @@
-"""Language data (lead phrases, patterns, months, stop words) loaded from data/*.yaml.
+"""Language data (lead phrases, patterns, months, stop words, what the site says) loaded from
+data/<lang>.yaml, one file per language.
 
 Stage: language data (shared by parse, render and index). May import: the standard
 library.
@@ -21,7 +22,8 @@ DATA = resources.files("resarchive") / "data"
 
 @cache
 def load_yaml(name: str) -> dict[str, Any]:
-    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    return data
 
 
 @cache
@@ -38,14 +40,14 @@ def languages() -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Common:
-    running_heads: tuple[re.Pattern, ...]
-    symbol: re.Pattern
-    marker_markup: tuple[re.Pattern, ...]
+    running_heads: tuple[re.Pattern[str], ...]
+    symbol: re.Pattern[str]
+    marker_markup: tuple[re.Pattern[str], ...]
     superscript_digits: str
-    ordinal_markup: re.Pattern
-    latex: tuple[tuple[re.Pattern, str], ...]
-    section_heading: re.Pattern
-    separator: re.Pattern
+    ordinal_markup: re.Pattern[str]
+    latex: tuple[tuple[re.Pattern[str], str], ...]
+    section_heading: re.Pattern[str]
+    separator: re.Pattern[str]
     abbreviations: frozenset[str]
 
 
@@ -70,26 +72,31 @@ class Lang:
     code: str
     detect: frozenset[str]
     months: dict[str, int]
-    date: re.Pattern
-    document_headings: tuple[tuple[str, re.Pattern], ...]
-    numbered_title: re.Pattern
-    masthead: tuple[tuple[str, re.Pattern], ...]
-    sponsors: re.Pattern
-    sponsor_separators: re.Pattern
+    date: re.Pattern[str]
+    document_headings: tuple[tuple[str, re.Pattern[str]], ...]
+    numbered_title: re.Pattern[str]
+    masthead: tuple[tuple[str, re.Pattern[str]], ...]
+    sponsors: re.Pattern[str]
+    sponsor_separators: re.Pattern[str]
     kinds: dict[str, str]
     kind_labels: dict[str, str]
-    formula: re.Pattern
-    inline_formula: re.Pattern
+    formula: re.Pattern[str]
+    inline_formula: re.Pattern[str]
     organizations: dict[str, str]
-    reported_decision_date: re.Pattern
-    reported_decision_body: re.Pattern
-    attachment_headings: tuple[re.Pattern, ...]
-    report_headings: tuple[re.Pattern, ...]
+    reported_decision_date: re.Pattern[str]
+    reported_decision_body: re.Pattern[str]
+    attachment_headings: tuple[re.Pattern[str], ...]
+    report_headings: tuple[re.Pattern[str], ...]
     lead_modifiers: tuple[str, ...]
     lead_heads: tuple[str, ...]
-    closing: re.Pattern
-    operative_lead: re.Pattern  # an operative verb, after optional modifiers
-    preamble_lead: re.Pattern  # a participle or adjective opening a preambular paragraph
+    closing: re.Pattern[str]
+    operative_lead: re.Pattern[str]  # an operative verb, after optional modifiers
+    preamble_lead: re.Pattern[str]  # a participle or adjective opening a preambular paragraph
+    participle_endings: tuple[str, ...]  # of the participles that open preambular paragraphs
+    footnote_openers: tuple[str, ...]  # lower-case words a footnote may open with ("ibid")
+    organization_names: dict[str, str]  # masthead name -> organization ("Nations Unies": UN)
+    abbreviations: frozenset[str]  # besides common.yaml's: "núm.", "párr."
+    name: str  # the language's own name ("Français")
 
 
 @cache
@@ -100,8 +107,9 @@ def lang(code: str) -> Lang:
         detect=frozenset(d["detect"]),
         months={k.lower(): v for k, v in d["months"].items()},
         date=re.compile(d["date"], re.IGNORECASE),
-        document_headings=tuple((h["kind"], re.compile(h["pattern"]))
-                                for h in d["document_headings"]),
+        document_headings=tuple(
+            (h["kind"], re.compile(h["pattern"])) for h in d["document_headings"]
+        ),
         numbered_title=re.compile(d["numbered_title"]),
         masthead=tuple((k, re.compile(v)) for k, v in d["masthead"].items()),
         sponsors=re.compile(d["sponsors"]),
@@ -121,18 +129,42 @@ def lang(code: str) -> Lang:
         closing=re.compile(d["closing"]),
         operative_lead=_phrases_pattern(d["operative_modifiers"], d["operative_verbs"]),
         preamble_lead=re.compile(d["preamble_lead"]),
+        participle_endings=tuple(d["participle_endings"]),
+        footnote_openers=tuple(d.get("footnote_openers") or ()),
+        organization_names=dict(d["organization_names"]),
+        abbreviations=frozenset(d.get("abbreviations") or ()),
+        name=d["name"],
     )
 
 
-def _phrases_pattern(modifiers: list[str], verbs: list[str]) -> re.Pattern:
-    """"Also decides", "Further strongly urges", "Prend note": modifiers (capitalised or
+def _phrases_pattern(modifiers: list[str], verbs: list[str]) -> re.Pattern[str]:
+    """ "Also decides", "Further strongly urges", "Prend note": modifiers (capitalised or
     not), then one of the verbs, as whole words."""
+
     def alt(words: list[str]) -> str:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
     mods = alt([m for w in modifiers for m in (w, w[0].lower() + w[1:])])
     verbs_any = alt([v for w in verbs for v in (w, w[0].lower() + w[1:])])
     return re.compile(rf"^(?:(?:{mods})\s+)*(?:{verbs_any})(?![\w’'-])")
+
+
+@cache
+def ui(code: str) -> dict[str, Any]:
+    """What the site says in one language: the ``ui`` section of ``data/<code>.yaml``, its
+    ``language_names`` completed with each language's own name (its file's ``name``), so
+    that adding a language needs no change to the others' files."""
+    section = load_yaml(f"{code}.yaml").get("ui")
+    if not isinstance(section, dict):
+        raise ValueError(f"{code}.yaml has no ui section (see fr.yaml)")
+    names = {c: load_yaml(f"{c}.yaml")["name"] for c in languages()}
+    return {**section, "language_names": {**names, **(section.get("language_names") or {})}}
+
+
+@cache
+def all_date_patterns() -> tuple[re.Pattern[str], ...]:
+    """The ``date`` pattern of every language (groups day, month, year)."""
+    return tuple(lang(code).date for code in languages())
 
 
 def all_months() -> dict[str, int]:

@@ -78,12 +78,17 @@ def load_documents(content: Path, cache: Path | None = None, jobs: int | None = 
     sources = found.sources
     out.files = len(sources)
     for meta in found.orphans:
-        out.errors.append(ContentError(rel_name(meta, content),
-                                       "metadata file without a text beside it "
-                                       f"(expected {meta.with_suffix('.txt').name})"))
+        out.errors.append(
+            ContentError(
+                rel_name(meta, content),
+                "metadata file without a text beside it "
+                f"(expected {meta.with_suffix('.txt').name})",
+            )
+        )
     if not sources:
-        out.errors.append(ContentError(str(content),
-                                       f"no content files ({', '.join(TEXT_SUFFIXES)})"))
+        out.errors.append(
+            ContentError(str(content), f"no content files ({', '.join(TEXT_SUFFIXES)})")
+        )
 
     parse_cache = ParseCache(cache).open() if cache is not None else None
     summaries = SummaryFile(parse_cache.dir, content_name(content)) if parse_cache else None
@@ -91,14 +96,15 @@ def load_documents(content: Path, cache: Path | None = None, jobs: int | None = 
     keys: list[str | None] = [None] * len(sources)
     todo: list[tuple[int, Path, str | None]] = []
     with no_gc():
-        _load_cached(sources, found.sidecars, content, parse_cache, summaries, results, todo,
-                     keys)
+        _load_cached(sources, found.sidecars, content, parse_cache, summaries, results, todo, keys)
     out.parsed, out.cached = len(todo), len(sources) - len(todo)
     out.changed = [rel_name(path, content) for _, path, _ in todo]
 
     jobs = max(1, jobs or cpu_count())
-    args = [(path, content, parse_cache.dir if parse_cache and key else None, key)
-            for _, path, key in todo]
+    args = [
+        (path, content, parse_cache.dir if parse_cache and key else None, key)
+        for _, path, key in todo
+    ]
     if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
         out.jobs = min(jobs, len(todo))
         with ProcessPoolExecutor(out.jobs) as pool:
@@ -126,9 +132,15 @@ def load_documents(content: Path, cache: Path | None = None, jobs: int | None = 
     for doc in out.documents:
         if doc.id in seen:
             other = seen[doc.id]
-            out.errors.append(ContentError(doc.source, f"document id {doc.id!r} is used twice "
-                                           f"(also {other.source}:{other.line}); give one an "
-                                           "'id' in its YAML file", doc.line))
+            out.errors.append(
+                ContentError(
+                    doc.source,
+                    f"document id {doc.id!r} is used twice "
+                    f"(also {other.source}:{other.line}); give one an "
+                    "'id' in its YAML file",
+                    doc.line,
+                )
+            )
         seen[doc.id] = doc
     return out
 
@@ -149,9 +161,16 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _load_cached(sources: list[Path], sidecars: dict[Path, Path], content: Path,
-                 parse_cache: ParseCache | None, summaries: SummaryFile | None, results: list,
-                 todo: list, keys: list) -> None:
+def _load_cached(
+    sources: list[Path],
+    sidecars: dict[Path, Path],
+    content: Path,
+    parse_cache: ParseCache | None,
+    summaries: SummaryFile | None,
+    results: list[tuple[list[Document], list[ContentError]] | None],
+    todo: list[tuple[int, Path, str | None]],
+    keys: list[str | None],
+) -> None:
     """Fill ``results`` (and ``keys``) from the cache, as LazyDocuments where the summaries
     know the entry; append the files to parse to ``todo`` as (i, path, key)."""
     index = StatIndex(parse_cache.dir, content) if parse_cache is not None else None
@@ -176,7 +195,9 @@ def _load_cached(sources: list[Path], sidecars: dict[Path, Path], content: Path,
         index.save()
 
 
-def parse_file(job: tuple[Path, Path, Path | None, str | None]) -> tuple[bytes, list[tuple]]:
+def parse_file(
+    job: tuple[Path, Path, Path | None, str | None],
+) -> tuple[bytes, list[tuple[str, str, int]]]:
     """Parse one content file (in a worker process or not): its documents, pickled (and stored
     in the cache folder under ``key`` when both are given), or the error that stopped it as a
     ``(file, message, line)`` tuple (a frozen ContentError does not survive unpickling)."""
@@ -189,8 +210,13 @@ def parse_file(job: tuple[Path, Path, Path | None, str | None]) -> tuple[bytes, 
     except ContentError as error:
         return b"", [(error.file, error.message, error.line)]
     except Exception as exc:  # a parser bug must still name the file, not print a traceback
-        return b"", [(rel_name(path, content),
-                      f"internal error while parsing ({type(exc).__name__}: {exc})", 0)]
+        return b"", [
+            (
+                rel_name(path, content),
+                f"internal error while parsing ({type(exc).__name__}: {exc})",
+                0,
+            )
+        ]
     data = pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL)
     if store_dir is not None and key:
         store(store_dir, key, data)

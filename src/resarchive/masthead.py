@@ -15,19 +15,25 @@ import re
 from dataclasses import dataclass, field
 
 from . import anchors
-from .langdata import Lang, all_months, common
+from .langdata import Lang, all_date_patterns, all_months, common
 from .models import Block, Document, Loose, plain
 from .segment import document_heading, join_lines
 
 
 def iso_date(text: str, lang: Lang) -> str:
-    """"13 avril 2018" -> "2018-04-13" (month names of every language); "" if none."""
+    """ "13 avril 2018", "1st May 2018", "27 de noviembre de 2023" -> ISO 8601; "" if none.
+    The first date of the text in the form of any language's ``date`` pattern (a French
+    text may print an English date: OSCE)."""
     months = all_months()
-    for m in re.finditer(r"(\d{1,2})(?:er|ᵉʳ|st|nd|rd|th)?\s+([A-Za-zéûÉÛ]+)\s+(\d{4})", text):
-        month = months.get(m.group(2).lower())
+    found = sorted(
+        (m for pattern in all_date_patterns() for m in pattern.finditer(text)),
+        key=lambda m: m.start(),
+    )
+    for m in found:
+        month = months.get(m.group("month").lower())
         if month:
             try:
-                return datetime.date(int(m.group(3)), month, int(m.group(1))).isoformat()
+                return datetime.date(int(m.group("year")), month, int(m.group("day"))).isoformat()
             except ValueError:
                 continue
     return ""
@@ -48,7 +54,7 @@ def read_masthead(blocks: list[Block], lang: Lang) -> Masthead:
     pending_line = 0
     after_agenda = False
 
-    def flush():
+    def flush() -> None:
         nonlocal pending, after_agenda
         if pending:
             role = "agenda_title" if after_agenda else "text"
@@ -82,7 +88,7 @@ def read_masthead(blocks: list[Block], lang: Lang) -> Masthead:
     return out
 
 
-def _masthead_line(text: str, lang: Lang, symbol: re.Pattern, out: Masthead) -> str | None:
+def _masthead_line(text: str, lang: Lang, symbol: re.Pattern[str], out: Masthead) -> str | None:
     f = out.fields
     agenda = dict(lang.masthead)["agenda"].search(text)
     if agenda:
@@ -167,4 +173,6 @@ def title_and_header(doc: Document, mast: Masthead, f: dict[str, str]) -> None:
             used_title = True
             continue
         # every other masthead line stays visible on the page, as printed
-        doc.header.append(Loose(id=anchors.header(len(doc.header) + 1), rich=rich, line=line, number=role))
+        doc.header.append(
+            Loose(id=anchors.header(len(doc.header) + 1), rich=rich, line=line, number=role)
+        )

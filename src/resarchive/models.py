@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 MARKER_RE = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}]*){MARK_CLOSE}")
@@ -39,6 +40,16 @@ def markers_in(rich: str) -> list[str]:
     return MARKER_RE.findall(rich)
 
 
+class RichText:
+    """A model with rich text (``rich``) and its plain form (``text``)."""
+
+    rich: str
+
+    @property
+    def text(self) -> str:
+        return plain(self.rich)
+
+
 @dataclass(frozen=True)
 class SourceText:
     """One content file as read from disk."""
@@ -58,7 +69,7 @@ class Line:
 
 
 @dataclass
-class Block:
+class Block(RichText):
     """A run of lines that reads as one unit: a paragraph, a heading, a footnote text.
 
     kind: "text" | "footnote" | "runninghead" | "rule"
@@ -73,13 +84,9 @@ class Block:
     joined_from: list[int] = field(default_factory=list)  # lines of page-break joins
     lines: list[str] = field(default_factory=list)  # the printed lines, unjoined
 
-    @property
-    def text(self) -> str:
-        return plain(self.rich)
-
 
 @dataclass
-class Item:
+class Item(RichText):
     """A lettered or roman sub-paragraph: op7-a, pp11-b, op3-a-ii."""
 
     id: str
@@ -89,13 +96,9 @@ class Item:
     lead: str = ""
     items: list[Item] = field(default_factory=list)
 
-    @property
-    def text(self) -> str:
-        return plain(self.rich)
-
 
 @dataclass
-class Paragraph:
+class Paragraph(RichText):
     """A preambular or operative paragraph, or a numbered paragraph of an attachment."""
 
     id: str
@@ -107,22 +110,14 @@ class Paragraph:
     heading: str = ""  # a section heading printed just before this paragraph ("I", "A. ...")
     part: str = ""  # the part of a collection it belongs to ("A", "B"), "" in a single text
 
-    @property
-    def text(self) -> str:
-        return plain(self.rich)
-
 
 @dataclass
-class Footnote:
+class Footnote(RichText):
     id: str  # fn1, fn-star
     mark: str  # as printed: "1", "*"
     rich: str
     line: int
     cited: bool = True  # False: no marker for it was found in the text
-
-    @property
-    def text(self) -> str:
-        return plain(self.rich)
 
 
 @dataclass
@@ -137,7 +132,7 @@ class Attachment:
 
 
 @dataclass
-class Part:
+class Part(RichText):
     """One resolution of a collection printed under one symbol ("A/RES/77/264 A-C"): its
     paragraphs stay in the document's preamble and operative lists, marked with its label."""
 
@@ -148,23 +143,15 @@ class Part:
     line: int
     rich: str = ""  # the title with its markers (and the label's: "B¹")
 
-    @property
-    def text(self) -> str:
-        return plain(self.rich)
-
 
 @dataclass
-class Loose:
+class Loose(RichText):
     """Text kept on the page but outside the resolution proper: report text, unclassified."""
 
     id: str
     rich: str
     line: int
     number: str = ""
-
-    @property
-    def text(self) -> str:
-        return plain(self.rich)
 
 
 @dataclass
@@ -210,12 +197,13 @@ class Document:
         return self.preamble + self.operative
 
 
-def to_dict(obj) -> dict:
+def to_dict(obj: Any) -> dict[str, Any]:
     """dataclass -> plain dict, adding ``text`` beside every ``rich``."""
-    return _with_text(asdict(obj))
+    out: dict[str, Any] = _with_text(asdict(obj))
+    return out
 
 
-def _with_text(value):
+def _with_text(value: Any) -> Any:
     if isinstance(value, dict):
         out = {k: _with_text(v) for k, v in value.items()}
         if "rich" in value:

@@ -51,9 +51,13 @@ def swap(new: Path, out: Path, background: bool = False) -> None:
     if background:
         try:
             remove = "import shutil, sys; shutil.rmtree(sys.argv[1])"
-            subprocess.Popen([sys.executable, "-c", remove, str(old)], start_new_session=True,
-                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+            subprocess.Popen(
+                [sys.executable, "-c", remove, str(old)],
+                start_new_session=True,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             return
         except OSError:
             pass

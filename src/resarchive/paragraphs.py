@@ -28,7 +28,7 @@ def is_heading_like(block: Block) -> bool:
 
 
 def printed_number(text: str) -> str:
-    """"5" for "5. La Commission ..."; "" for text without a paragraph number."""
+    """ "5" for "5. La Commission ..."; "" for text without a paragraph number."""
     m = NUMBER_LABEL.match(text)
     return m.group(1) if m else ""
 
@@ -66,45 +66,52 @@ def split_lead(rich: str, lang: Lang, printed_only: bool = False) -> tuple[str, 
     if not m:
         return "", rich
     lead = m.group(0)
-    rest = text[len(lead):]
+    rest = text[len(lead) :]
     if lead in lang.lead_heads or lead + " " in [h + " " for h in lang.lead_heads]:
         nxt = re.match(r"\s+([\w’'-]+)", rest)
         if nxt:
             lead += nxt.group(0)
-            rest = rest[len(nxt.group(0)):]
+            rest = rest[len(nxt.group(0)) :]
     if lead.endswith(("’", "'")):  # "S’affirmant": the elided pronoun and its verb
         nxt = re.match(r"([\w-]+)", rest)
         if nxt:
             lead += nxt.group(0)
-            rest = rest[len(nxt.group(0)):]
+            rest = rest[len(nxt.group(0)) :]
     while True:
         for mod in lang.lead_modifiers:
             sp = re.match(rf"\s+{re.escape(mod)}(?=[\s,;:]|$)", rest)
             if sp:
                 lead += sp.group(0)
-                rest = rest[len(sp.group(0)):]
+                rest = rest[len(sp.group(0)) :]
                 break
         else:
             break
     return lead, rich
 
 
-def add_item(parent_items: list[Item], parent_id: str, label: str, rich: str, line: int,
-             lang: Lang) -> None:
+def add_item(
+    parent_items: list[Item], parent_id: str, label: str, rich: str, line: int, lang: Lang
+) -> None:
     """Add a sub-paragraph. "i)" after a letter other than "h)" opens a roman list nested
     in the previous item; later roman labels continue it. "l)" after "k)" is a letter."""
     key = label.strip("().")
     last = parent_items[-1] if parent_items else None
     last_key = last.label.strip("().") if last is not None else ""
-    continues_roman = bool(last is not None and last.items and ROMAN.match(key)
-                           and ROMAN.match(last.items[-1].label.strip("()")))
-    opens_roman = key == "i" and last is not None and last_key not in ("h", "") \
-        and not ROMAN.match(last_key)
+    continues_roman = bool(
+        last is not None
+        and last.items
+        and ROMAN.match(key)
+        and ROMAN.match(last.items[-1].label.strip("()"))
+    )
+    opens_roman = (
+        key == "i" and last is not None and last_key not in ("h", "") and not ROMAN.match(last_key)
+    )
     nested = continues_roman or opens_roman
     lead, rich = split_lead(rich, lang, printed_only=True)
     if nested and last is not None:
-        last.items.append(Item(id=anchors.item(last.id, key), label=label, rich=rich, line=line,
-                               lead=lead))
+        last.items.append(
+            Item(id=anchors.item(last.id, key), label=label, rich=rich, line=line, lead=lead)
+        )
         return
     item_id = anchors.unique_item(anchors.item(parent_id, key), {i.id for i in parent_items})
     parent_items.append(Item(id=item_id, label=label, rich=rich, line=line, lead=lead))

@@ -26,15 +26,17 @@ from .segment import NUMBER_LABEL, Span, join_lines
 PART_LABEL = re.compile(r"^[A-Z]$")
 
 
-def parse_document(span: Span, lang: Lang, source: str, stem: str,
-                   trace: list[tuple[int, str]] | None = None) -> Document:
+def parse_document(
+    span: Span, lang: Lang, source: str, stem: str, trace: list[tuple[int, str]] | None = None
+) -> Document:
     """One document's blocks -> Document. ``trace``, if given, receives (line, rule name)
     for every body block: which rule of body.py placed it."""
     texts = [b for b in span.blocks if b.kind == "text"]
     formula_at, inline = _find_formula(texts, lang)
-    header_blocks = texts[:formula_at] if formula_at is not None \
-        else _header_without_formula(texts, lang)
-    body_blocks = texts[len(header_blocks):]
+    header_blocks = (
+        texts[:formula_at] if formula_at is not None else _header_without_formula(texts, lang)
+    )
+    body_blocks = texts[len(header_blocks) :]
     header_blocks, part_a = _first_part(header_blocks, formula_at is not None)
     mast = read_masthead(header_blocks, lang)
     f = mast.fields
@@ -53,9 +55,11 @@ def parse_document(span: Span, lang: Lang, source: str, stem: str,
     doc.original_language = f.get("original_language", "")
     doc.organ = f.get("organ", "")
     doc.date = f.get("adopted_date") or f.get("printed_date", "")
-    doc.context = [Loose(id=anchors.context(i + 1), rich=b.rich, line=b.line,
-                         number=printed_number(b.text))
-                   for i, b in enumerate(span.context) if b.kind == "text"]
+    doc.context = [
+        Loose(id=anchors.context(i + 1), rich=b.rich, line=b.line, number=printed_number(b.text))
+        for i, b in enumerate(span.context)
+        if b.kind == "text"
+    ]
     title_and_header(doc, mast, f)
 
     if formula_at is not None:
@@ -64,7 +68,7 @@ def parse_document(span: Span, lang: Lang, source: str, stem: str,
         if inline:
             body_blocks = texts[formula_at:]
         else:
-            body_blocks = texts[formula_at + 1:]
+            body_blocks = texts[formula_at + 1 :]
         m = (lang.inline_formula if inline else lang.formula).match(doc.formula)
         if m:
             doc.body = m.group("body").strip()
@@ -74,16 +78,21 @@ def parse_document(span: Span, lang: Lang, source: str, stem: str,
         doc.parts.append(_part(part_a[0], part_a[1:], doc.formula))
     doc.organization = lang.organizations.get(doc.body, "") or lang.organizations.get(doc.organ, "")
     if not doc.organization and f.get("organization_line"):
-        org_line = f["organization_line"]
-        doc.organization = "UN" if "Unies" in org_line or "United" in org_line else "OSCE"
-    _parse_body(doc, body_blocks, lang, has_formula=formula_at is not None, inline=inline,
-                trace=trace)
+        doc.organization = lang.organization_names.get(f["organization_line"], "")
+    _parse_body(
+        doc, body_blocks, lang, has_formula=formula_at is not None, inline=inline, trace=trace
+    )
     _fallback_metadata(doc, span.blocks, lang)
     blocks = span.blocks
     doc.line = min([b.line for b in blocks] + [c.line for c in doc.context] or [1])
     doc.end = max(b.end for b in blocks) if blocks else doc.line
-    doc.id = anchors.document_id(doc.symbol, doc.language, stem, doc.label,
-                                 multi=span.heading is not None and bool(doc.label))
+    doc.id = anchors.document_id(
+        doc.symbol,
+        doc.language,
+        stem,
+        doc.label,
+        multi=span.heading is not None and bool(doc.label),
+    )
     return doc
 
 
@@ -99,7 +108,7 @@ def _first_part(header: list[Block], has_formula: bool) -> tuple[list[Block], li
 
 
 def is_formula(text: str, lang: Lang) -> bool:
-    """"L’Assemblée générale," — without its comma only when it names a known body (a
+    """ "L’Assemblée générale," — without its comma only when it names a known body (a
     collection's later parts print "The General Assembly"; a title may read "The United ...")."""
     m = lang.formula.match(text)
     if m is None:
@@ -126,36 +135,54 @@ def _header_without_formula(texts: list[Block], lang: Lang) -> list[Block]:
     return texts[: min(len(texts), 1)]
 
 
-def _parse_body(doc: Document, blocks: list[Block], lang: Lang, has_formula: bool,
-                inline: bool = False, trace: list[tuple[int, str]] | None = None) -> None:
+def _parse_body(
+    doc: Document,
+    blocks: list[Block],
+    lang: Lang,
+    has_formula: bool,
+    inline: bool = False,
+    trace: list[tuple[int, str]] | None = None,
+) -> None:
     """The text after the formula, in regions: the body of each part (read by the rules of
     body.py), the closing lines (meeting, date), and what is printed after them (annexes,
     a declaration)."""
     regions = _regions(blocks, lang)
     many = doc.parts or any(kind == "part" for kind, _ in regions)
     first = doc.parts[0].label if doc.parts else ""
-    reader = BodyReader(doc, lang, has_formula=has_formula, inline=inline,
-                        formula_ends_list=doc.formula.endswith(":"),
-                        state=BodyState(prefix=anchors.part_prefix(first) if first else "",
-                                        part=first),
-                        trace=trace)
+    reader = BodyReader(
+        doc,
+        lang,
+        has_formula=has_formula,
+        inline=inline,
+        formula_ends_list=doc.formula.endswith(":"),
+        state=BodyState(prefix=anchors.part_prefix(first) if first else "", part=first),
+        trace=trace,
+    )
     for kind, region in regions:
         if kind == "closing":
             for block in region:
-                doc.closing.extend(Loose(id=anchors.closing(len(doc.closing) + 1), rich=line,
-                                         line=block.line + k) for k, line in enumerate(block.lines))
+                doc.closing.extend(
+                    Loose(id=anchors.closing(len(doc.closing) + 1), rich=line, line=block.line + k)
+                    for k, line in enumerate(block.lines)
+                )
         elif kind == "part":
             part = _new_part(doc, region, lang)
-            reader.state = BodyState(prefix=anchors.part_prefix(part.label) if many else "",
-                                     part=part.label)
+            reader.state = BodyState(
+                prefix=anchors.part_prefix(part.label) if many else "", part=part.label
+            )
         elif kind == "annex":
             reader.attachment = _annex_region(doc, region, lang, reader.attachment)
         else:
             reader.state.unnumbered = not any(NUMBER_LABEL.match(b.text) for b in region)
             reader.read_region(region)
     if reader.state.heading:  # a heading nothing followed
-        doc.unclassified.append(Loose(id=anchors.unclassified(len(doc.unclassified) + 1),
-                                      rich=reader.state.heading, line=0))
+        doc.unclassified.append(
+            Loose(
+                id=anchors.unclassified(len(doc.unclassified) + 1),
+                rich=reader.state.heading,
+                line=0,
+            )
+        )
 
 
 def _regions(blocks: list[Block], lang: Lang) -> list[tuple[str, list[Block]]]:
@@ -177,7 +204,7 @@ def _regions(blocks: list[Block], lang: Lang) -> list[tuple[str, list[Block]]]:
         formula = _part_head(blocks, i, lang) if kind == "annex" or not out else None
         if formula is not None and (kind == "annex" or i == 0 and not out):
             out.append((kind, current))
-            out.append(("part", blocks[i:formula + 1]))
+            out.append(("part", blocks[i : formula + 1]))
             kind, current = "body", []
             i = formula + 1
             continue
@@ -212,12 +239,19 @@ def _new_part(doc: Document, region: list[Block], lang: Lang) -> Part:
 def _part(label: Block, title: list[Block], formula: str) -> Part:
     marks = "".join(m.group(0) for m in MARKER_RE.finditer(label.rich))
     rich = join_lines([b.rich for b in title])
-    return Part(id=anchors.part(label.text), label=label.text.strip(), title=plain(rich),
-                formula=formula, line=label.line, rich=(marks + " " + rich).strip())
+    return Part(
+        id=anchors.part(label.text),
+        label=label.text.strip(),
+        title=plain(rich),
+        formula=formula,
+        line=label.line,
+        rich=(marks + " " + rich).strip(),
+    )
 
 
-def _annex_region(doc: Document, blocks: list[Block], lang: Lang,
-                  attachment: Attachment | None) -> Attachment | None:
+def _annex_region(
+    doc: Document, blocks: list[Block], lang: Lang, attachment: Attachment | None
+) -> Attachment | None:
     """Text printed after the closing lines is an annex, even without an "Annex" heading."""
     for k, block in enumerate(blocks):
         opens = opens_attachment(block, lang)

@@ -127,9 +127,13 @@ def simulate(text: str, name: str, language: str = "") -> str:
     symbol = blocks[0][0][0] if blocks else ""
     language = language or ("F" if name.endswith("F") or "French" in name else "E")
     job, barcode = job_number(name, language)
-    lay = Layout(rng=rng, heads=random.Random(_seed("heads" + name)),
-                 width=rng.randint(80, 95), page_length=rng.randint(40, 50),
-                 first_foot=[job, barcode])
+    lay = Layout(
+        rng=rng,
+        heads=random.Random(_seed("heads" + name)),
+        width=rng.randint(80, 95),
+        page_length=rng.randint(40, 50),
+        first_foot=[job, barcode],
+    )
     head = _masthead_end(blocks)
     for lines, notes in blocks[:head]:  # the masthead: one line each, no blank lines
         for line in lines:

@@ -38,19 +38,22 @@ def parse_source(src: SourceText, meta: dict[str, Any] | None = None) -> list[Do
     if code not in languages():
         raise ContentError(src.rel, f"unknown language {code!r}; known: {', '.join(languages())}")
     language = lang(code)
-    blocks = segment(clean_lines(src.text))
+    blocks = segment(clean_lines(src.text), (language,))
     spans = split_documents(blocks, language)
     stem = PurePosixPath(src.rel).with_suffix("").as_posix()
     multi = len(spans) > 1
     docs = [parse_document(span, language, src.rel, stem) for span in spans]
     if not multi and docs:
-        docs[0].id = document_id(docs[0].symbol, docs[0].language, stem, docs[0].label,
-                                 multi=False)
+        docs[0].id = document_id(docs[0].symbol, docs[0].language, stem, docs[0].label, multi=False)
     link_footnotes(docs, spans)
     if not any(d.formula or d.operative or d.preamble for d in docs):
         first = next((b.line for b in blocks if b.kind == "text"), 1)
-        raise ContentError(src.rel, "no resolution structure found (no enacting formula such as "
-                           "\"L'Assemblée générale,\", no numbered operative paragraph)", first)
+        raise ContentError(
+            src.rel,
+            "no resolution structure found (no enacting formula such as "
+            '"L\'Assemblée générale,", no numbered operative paragraph)',
+            first,
+        )
     apply_metadata(docs, meta, stem, multi)
     return docs
 
@@ -69,5 +72,8 @@ def apply_metadata(docs: list[Document], meta: dict[str, Any], stem: str, multi:
             if key == "id":
                 continue
             setattr(doc, key, str(value) if key != "sponsors" else list(value))
-        doc.id = str(fields["id"]) if "id" in fields \
+        doc.id = (
+            str(fields["id"])
+            if "id" in fields
             else document_id(doc.symbol, doc.language, stem, doc.label, multi and bool(doc.label))
+        )

@@ -20,8 +20,21 @@ from .models import SourceText
 TEXT_SUFFIXES = (".txt", ".md")
 META_SUFFIXES = (".yaml", ".yml")
 META_KEYS = {
-    "id", "title", "symbol", "number", "date", "body", "organization", "organ", "kind",
-    "language", "sponsors", "session", "agenda_item", "agenda_title", "place",
+    "id",
+    "title",
+    "symbol",
+    "number",
+    "date",
+    "body",
+    "organization",
+    "organ",
+    "kind",
+    "language",
+    "sponsors",
+    "session",
+    "agenda_item",
+    "agenda_title",
+    "place",
 }
 
 
@@ -53,8 +66,9 @@ def scan_content(content: Path) -> ContentFiles:
                     continue
                 stem, dot, suffix = entry.name.rpartition(".")
                 suffix = f".{suffix}" if dot and stem else ""
-                wanted = texts if suffix in TEXT_SUFFIXES else \
-                    metas if suffix in META_SUFFIXES else None
+                wanted = (
+                    texts if suffix in TEXT_SUFFIXES else metas if suffix in META_SUFFIXES else None
+                )
                 if wanted is not None and entry.is_file():
                     wanted[(*parts, entry.name)] = Path(entry.path)
                 elif entry.is_dir():
@@ -71,8 +85,9 @@ def scan_content(content: Path) -> ContentFiles:
         meta = by_stem.get(key[:-1] + (key[-1].rpartition(".")[0],))
         if meta is not None:
             sidecars[texts[key]] = meta
-    orphans = [metas[key] for key in sorted(metas)
-               if key[:-1] + (key[-1].rpartition(".")[0],) not in stems]
+    orphans = [
+        metas[key] for key in sorted(metas) if key[:-1] + (key[-1].rpartition(".")[0],) not in stems
+    ]
     return ContentFiles(sources, sidecars, orphans)
 
 
@@ -91,8 +106,9 @@ def read_source(path: Path, content: Path) -> SourceText:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ContentError(rel, f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-                           line) from None
+        raise ContentError(
+            rel, f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", line
+        ) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return SourceText(path=path, rel=rel, text=text)
 
@@ -133,12 +149,14 @@ def read_sidecar(path: Path, content: Path) -> dict[str, Any]:
     return data
 
 
-def _check_keys(rel: str, data: dict, allow_documents: bool) -> None:
+def _check_keys(rel: str, data: dict[str, Any], allow_documents: bool) -> None:
     allowed = META_KEYS | ({"documents"} if allow_documents else set())
     unknown = sorted(str(k) for k in data if k not in allowed)
     if unknown:
-        raise ContentError(rel, f"unknown metadata field(s) {', '.join(unknown)}; "
-                                f"known: {', '.join(sorted(allowed))}")
+        raise ContentError(
+            rel,
+            f"unknown metadata field(s) {', '.join(unknown)}; known: {', '.join(sorted(allowed))}",
+        )
     for key, value in data.items():
         if key == "sponsors":
             if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):

@@ -42,10 +42,12 @@ export keeps the text as printed).
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -55,106 +57,80 @@ from markupsafe import Markup, escape
 
 from . import anchors
 from .langdata import lang as language_data
+from .langdata import languages
+from .langdata import ui as language_ui
 from .models import MARKER_RE, Attachment, Document, Item, Loose, Paragraph, Part
 
 _INLINE = MarkdownIt("zero").enable(["emphasis", "escape"])
 _RENDERED_MARKER = re.compile("\ue000([^\ue001<>]*)\ue001")
 NBSP = "\u00a0"
-# French typography, on display only (the data keeps the text as printed): the space before
-# ; : ! ? » and after « does not break, so "2012 ;" never leaves a lone ";" on the next line.
-_FR_SPACE_BEFORE = re.compile(r"[ \t]+(?=[;:!?»])")
-_FR_SPACE_AFTER = re.compile(r"(?<=«)[ \t]+")
-
-UI: dict[str, dict[str, Any]] = {
-    "fr": {
-        "preamble": "Préambule", "operative": "Dispositif", "footnotes": "Notes",
-        "attachments": "Pièces jointes et annexes", "unclassified": "Texte non classé",
-        "unclassified_note": "Le lecteur n’a pas su placer ce texte ; il est reproduit tel quel, "
-                             "avec le numéro de sa ligne dans le fichier source.",
-        "context": "Dans le rapport", "report": "Texte du rapport", "header": "En-tête imprimé",
-        "symbol": "Cote", "date": "Date", "body": "Organe", "kind": "Type",
-        "sponsors": "Auteurs", "session": "Session", "agenda": "Point de l’ordre du jour",
-        "language": "Langue", "source": "Source", "link": "Lien", "cite": "Citer",
-        "copied": "Copié", "back": "Retour au texte", "uncited": "appel de note absent du texte",
-        "paragraph": "par.", "data": "Données (JSON)", "home": "Accueil",
-        "organ": "Organe principal", "place": "Lieu", "original": "original :",
-        "distribution": "Distribution", "organization": "Organisation",
-        "cite_document": "Citer le document", "this_paragraph": "ce paragraphe",
-        "cite_copied": "Citation copiée :", "cite_failed": "Copiez la citation :",
-        "close": "Fermer", "url": "Adresse", "line": "ligne", "annex": "Annexe",
-        "attachment": "Pièce jointe",
-        "skip": "Aller au contenu", "search_label": "Rechercher des paragraphes",
-        "search_placeholder": "Rechercher… (/)", "search_button": "Rechercher",
-        "catalog": "Catalogue (JSON)", "all_documents": "Tous les documents",
-        "languages": {"fr": "français", "en": "anglais"},
-    },
-    "en": {
-        "preamble": "Preamble", "operative": "Operative part", "footnotes": "Notes",
-        "attachments": "Attachments and annexes", "unclassified": "Unclassified text",
-        "unclassified_note": "The reader could not place this text; it is shown as printed, "
-                             "with its line number in the source file.",
-        "context": "In the report", "report": "Report text", "header": "Printed masthead",
-        "symbol": "Symbol", "date": "Date", "body": "Body", "kind": "Kind",
-        "sponsors": "Sponsors", "session": "Session", "agenda": "Agenda item",
-        "language": "Language", "source": "Source", "link": "Link", "cite": "Cite",
-        "copied": "Copied", "back": "Back to text", "uncited": "marker not found in the text",
-        "paragraph": "para.", "data": "Data (JSON)", "home": "Home",
-        "organ": "Principal organ", "place": "Place", "original": "original:",
-        "distribution": "Distribution", "organization": "Organization",
-        "cite_document": "Cite the document", "this_paragraph": "this paragraph",
-        "cite_copied": "Citation copied:", "cite_failed": "Copy the citation:",
-        "close": "Close", "url": "URL", "line": "line", "annex": "Annex",
-        "attachment": "Attachment",
-        "skip": "Skip to content", "search_label": "Search paragraphs",
-        "search_placeholder": "Search… (/)", "search_button": "Search",
-        "catalog": "Catalogue (JSON)", "all_documents": "All documents",
-        "languages": {"fr": "French", "en": "English"},
-    },
-}
-MONTHS = {
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-}
-
-# Paragraph labels of citations, per language; {n} is the number, with sub-paragraph labels.
-CITE = {
-    "fr": {
-        "op": "par. {n}", "lettered": "al. {n}", "pp": "al. {n} du préambule", "fn": "note {n}",
-        "rp": "rapport, par. {n}", "report": "rapport", "unnumbered": "{n} paragraphe",
-        "annex": "annexe", "attachment": "pièce jointe", "part": "partie {n}",
-    },
-    "en": {
-        "op": "para. {n}", "lettered": "para. {n}", "pp": "preambular para. {n}", "fn": "note {n}",
-        "rp": "report, para. {n}", "report": "report", "unnumbered": "{n} paragraph",
-        "annex": "annex", "attachment": "attachment", "part": "part {n}",
-    },
-}
-QUOTES = {"fr": ("«" + NBSP, NBSP + "»"), "en": ("“", "”")}
-_ATTACHMENT_WORD = re.compile(r"\b(?:attachment|pi[eè]ce jointe)\b", re.IGNORECASE)
 
 
 def ui_language(code: str) -> str:
-    """The language of the page's interface: the document's, when we have strings for it."""
-    return code if code in UI else "en"
+    """The language of the page's interface: the document's, when the data knows it."""
+    return code if code in languages() else "en"
+
+
+def page_strings(code: str) -> dict[str, Any]:
+    """The page chrome of one language (``ui.page`` of its data file), with the names of
+    the languages as ``languages``."""
+    ui = language_ui(code)
+    return {**ui["page"], "languages": ui["language_names"]}
+
+
+@cache
+def search_strings(code: str) -> Markup:
+    """What the search box and page say in one language, as the JSON that static/js/search.js
+    reads from the search form's data-ui attribute: ``ui.search`` of the data file, with the
+    names of languages, paragraph kinds and document kinds as filter values. Escaped for a
+    single-quoted attribute (half the bytes of Jinja's escaping of every double quote)."""
+    ui = language_ui(code)
+    search = dict(ui["search"])
+    values = {**ui["language_names"], **search.pop("paragraph_kinds")}
+    for kind, label in kind_labels(code).items():
+        values[kind] = label[:1].lower() + label[1:]
+    text = json.dumps(
+        {**search, "values": values}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    return Markup(
+        text.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;").replace(">", "&gt;")
+    )
 
 
 def human_date(iso: str, code: str) -> str:
+    """ "1er janvier 2018", "13 April 2018": the language's ``ui.date``."""
     if not iso:
         return ""
     d = datetime.date.fromisoformat(iso)
-    month = MONTHS.get(code, MONTHS["en"])[d.month - 1]
-    day = "1er" if code == "fr" and d.day == 1 else str(d.day)
-    return f"{day} {month} {d.year}"
+    ui = language_ui(code)
+    day = ui["days"].get(d.day, str(d.day))
+    return str(ui["date"]).format(day=day, month=ui["month_names"][d.month - 1], year=d.year)
 
 
 def ordinal(n: int, code: str) -> str:
-    """1er, 2e / 1st, 2nd, 3rd, 11th."""
-    if code == "fr":
-        return "1er" if n == 1 else f"{n}e"
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    """1er, 2e / 1st, 2nd, 3rd, 11th: the language's ``ui.ordinals``."""
+    rules = language_ui(code)["ordinals"]
+    for key, value in (("exact", n), ("last_two_digits", n % 100), ("last_digit", n % 10)):
+        form = (rules.get(key) or {}).get(value)
+        if form is not None:
+            return str(form).format(n=n)
+    return str(rules["default"]).format(n=n)
+
+
+@cache
+def _attachment_word() -> re.Pattern[str]:
+    words = sorted({w for c in languages() for w in language_ui(c)["attachment_words"]})
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+@cache
+def _typography(code: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    ui = language_ui(code)
+    before, after = ui["nbsp_before"], ui["nbsp_after"]
+    return (
+        re.compile(f"[ \t]+(?=[{re.escape(before)}])") if before else None,
+        re.compile(f"(?<=[{re.escape(after)}])[ \t]+") if after else None,
+    )
 
 
 def kind_labels(code: str) -> dict[str, str]:
@@ -193,7 +169,7 @@ def _fallback_name(doc: Document, code: str) -> str:
         label = label[0].lower() + label[1:]
     if not doc.title:
         return label
-    open_q, close_q = QUOTES[code]
+    open_q, close_q = language_ui(code)["quotes"]
     return f"{label} {open_q}{doc.title}{close_q}".strip()
 
 
@@ -205,7 +181,7 @@ def full_citation(doc: Document, label: str, url: str) -> str:
 def cite_labels(doc: Document) -> dict[str, str]:
     """The paragraph label of a citation, for every anchor that has a "Cite" button."""
     code = ui_language(doc.language)
-    words = CITE[code]
+    words = language_ui(code)["cite"]
     out: dict[str, str] = {}
 
     def add_items(items: list[Item], number: str, fmt: Callable[[str], str]) -> None:
@@ -222,7 +198,7 @@ def cite_labels(doc: Document) -> dict[str, str]:
                 key = "op" if p.number.isdigit() else "lettered"
 
                 def fmt(n: str, key: str = key) -> str:
-                    return where + words[key].format(n=n)
+                    return where + str(words[key]).format(n=n)
 
                 out[p.id] = fmt(p.number)
                 add_items(p.items, p.number, fmt)
@@ -243,7 +219,7 @@ def cite_labels(doc: Document) -> dict[str, str]:
         where = words["part"].format(n=p.part) + ", " if p.part else ""
 
         def pp_fmt(n: str, where: str = where) -> str:
-            return where + words["pp"].format(n=n)
+            return where + str(words["pp"]).format(n=n)
 
         out[p.id] = pp_fmt(numbers[p.id])
         add_items(p.items, numbers[p.id], pp_fmt)
@@ -274,9 +250,9 @@ def preamble_numbers(doc: Document) -> dict[str, str]:
 
 
 def attachment_kind(att: Attachment) -> str:
-    """"attachment" when the printed header or title says so (OSCE), else "annex"."""
+    """ "attachment" when the printed header or title says so (OSCE), else "annex"."""
     printed = " ".join([*att.header, att.title])
-    return "attachment" if _ATTACHMENT_WORD.search(printed) else "annex"
+    return "attachment" if _attachment_word().search(printed) else "annex"
 
 
 # --------------------------------------------------------------------------- rich text
@@ -296,14 +272,22 @@ class FootnoteLinks:
             return Markup('<sup class="fn-mark">{}</sup>').format(mark)
         ref_id = anchors.footnote_ref(fid, len(self.refs[fid]) + 1)
         self.refs[fid].append(ref_id)
-        return Markup('<sup class="fn-ref"><a href="#{fid}" id="{rid}" '
-                      'aria-label="{label} {mark}">{mark}</a></sup>').format(
-            fid=fid, rid=ref_id, mark=mark, label=self.label)
+        return Markup(
+            '<sup class="fn-ref"><a href="#{fid}" id="{rid}" '
+            'aria-label="{label} {mark}">{mark}</a></sup>'
+        ).format(fid=fid, rid=ref_id, mark=mark, label=self.label)
 
 
-def french_spacing(text: str) -> str:
-    """No-break spaces where French typography wants them (« x », x ; x : x ? x !)."""
-    return _FR_SPACE_AFTER.sub(NBSP, _FR_SPACE_BEFORE.sub(NBSP, text))
+def typographic_spaces(text: str, code: str) -> str:
+    """No-break spaces where the language's typography wants them, on display only (the
+    data keeps the text as printed): French « x », x ; x : x ? x ! (``ui.nbsp_before``,
+    ``ui.nbsp_after``), so that "2012 ;" never leaves a lone ";" on the next line."""
+    before, after = _typography(code)
+    if before is not None:
+        text = before.sub(NBSP, text)
+    if after is not None:
+        text = after.sub(NBSP, text)
+    return text
 
 
 def rich_html(rich: str, links: FootnoteLinks | None = None, lang: str = "") -> Markup:
@@ -312,19 +296,20 @@ def rich_html(rich: str, links: FootnoteLinks | None = None, lang: str = "") -> 
     markdown-it-py runs with raw HTML off, so ``<img onerror=...>`` comes out as
     ``&lt;img ...&gt;``; the result is Markup only because it was escaped here.
     """
-    if lang == "fr":
-        rich = french_spacing(rich)
+    if lang in languages():
+        rich = typographic_spaces(rich, lang)
     html = _INLINE.renderInline(rich)
     if links is None:
-        return Markup(_RENDERED_MARKER.sub(
-            lambda m: f'<sup class="fn-mark">{m.group(1)}</sup>', html))
+        return Markup(
+            _RENDERED_MARKER.sub(lambda m: f'<sup class="fn-mark">{m.group(1)}</sup>', html)
+        )
     return Markup(_RENDERED_MARKER.sub(lambda m: str(links.ref(m.group(1))), html))
 
 
 def strip_lead(rich: str, lead: str) -> str:
     """The paragraph's text after its lead phrase (which the template prints in italics)."""
     if lead and rich.startswith(lead):
-        return rich[len(lead):]
+        return rich[len(lead) :]
     return rich
 
 
@@ -384,6 +369,7 @@ def make_env(templates: Path) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["human_date"] = human_date
+    env.globals["search_strings"] = search_strings
     env.globals["escape"] = escape
     return env
 
@@ -391,9 +377,9 @@ def make_env(templates: Path) -> Environment:
 # --------------------------------------------------------------------------- pages
 
 
-def render_document(env: Environment, doc: Document, site: dict) -> str:
+def render_document(env: Environment, doc: Document, site: dict[str, Any]) -> str:
     code = ui_language(doc.language)
-    ui = UI[code]
+    ui = page_strings(code)
     known = {n.id for n in doc.footnotes}
     links = FootnoteLinks(known=known)
     kind_label = kind_labels(doc.language).get(doc.kind, doc.kind)
@@ -407,37 +393,86 @@ def render_document(env: Environment, doc: Document, site: dict) -> str:
         lead = Markup('<em class="lead">{}</em>').format(para.lead) if para.lead else Markup("")
         return lead + rich(rest)
 
-    common = dict(doc=doc, ui=ui, ui_lang=code, kind_label=kind_label, labels=labels,
-                  root="../", site=site)
+    common = dict(
+        doc=doc,
+        ui=ui,
+        ui_lang=code,
+        kind_label=kind_label,
+        labels=labels,
+        root="../",
+        site=site_view(site),
+    )
     # the footnote list comes last: render the body first so back-links are known
     body_html = env.get_template("document_body.html").render(
-        **common, rich=rich, lead_and_rest=lead_and_rest, sections=sections,
-        attachment_kind=attachment_kind, data_href="../" + anchors.data_url(doc.id),
-        page_href=anchors.page_url(doc.id).split("/")[-1], groups=groups(doc),
+        **common,
+        rich=rich,
+        lead_and_rest=lead_and_rest,
+        sections=sections,
+        attachment_kind=attachment_kind,
+        data_href="../" + anchors.data_url(doc.id),
+        page_href=anchors.page_url(doc.id).split("/")[-1],
+        groups=groups(doc),
         pp_numbers=preamble_numbers(doc),
     )
     notes_html = env.get_template("footnotes.html").render(
-        **common, rich=lambda t: rich_html(t, None, doc.language), refs=links.refs,
+        **common,
+        rich=lambda t: rich_html(t, None, doc.language),
+        refs=links.refs,
     )
     return env.get_template("document.html").render(
-        **common, body_html=Markup(body_html), notes_html=Markup(notes_html),
-        lang=doc.language, title=doc.title or doc.label or doc.id, citation=citation(doc),
+        **common,
+        body_html=Markup(body_html),
+        notes_html=Markup(notes_html),
+        lang=doc.language,
+        title=doc.title or doc.label or doc.id,
+        citation=citation(doc),
     )
 
 
-def render_index(env: Environment, docs: list[Document], site: dict) -> str:
+def site_view(site: dict[str, Any]) -> dict[str, Any]:
+    """The site settings as pages print them: name, and the tagline and footer of each of
+    its languages, side by side."""
+    homes = [language_ui(code)["home"] for code in site["languages"]]
+    return {
+        "name": site["name"],
+        "languages": site["languages"],
+        "tagline": " ".join(h["tagline"] for h in homes),
+        "footer": " ".join(h["footer"] for h in homes),
+    }
+
+
+def _home_strings(site: dict[str, Any]) -> dict[str, Any]:
+    """Template values of the home and search pages: their language's strings (``home``,
+    ``ui``) and the other site languages' (``alt``: [(code, home strings)])."""
+    first, *others = site["languages"]
+    return dict(
+        root="",
+        site=site_view(site),
+        lang=first,
+        ui=page_strings(first),
+        ui_lang=first,
+        home=language_ui(first)["home"],
+        alt=[(code, language_ui(code)["home"]) for code in others],
+    )
+
+
+def render_index(env: Environment, docs: list[Document], site: dict[str, Any]) -> str:
     rows = []
     for doc in docs:
         code = ui_language(doc.language)
         kind_label = kind_labels(doc.language).get(doc.kind, doc.kind)
-        rows.append({
-            "doc": doc, "url": anchors.page_url(doc.id), "year": doc.date[:4],
-            "kind_label": kind_label,
-            "name": doc.label or " ".join(p for p in (kind_label, doc.number) if p),
-            "date": human_date(doc.date, code),
-            "language_name": UI[code]["languages"].get(doc.language, doc.language),
-        })
-    by_body: dict[str, list[dict]] = defaultdict(list)
+        rows.append(
+            {
+                "doc": doc,
+                "url": anchors.page_url(doc.id),
+                "year": doc.date[:4],
+                "kind_label": kind_label,
+                "name": doc.label or " ".join(p for p in (kind_label, doc.number) if p),
+                "date": human_date(doc.date, code),
+                "language_name": page_strings(code)["languages"].get(doc.language, doc.language),
+            }
+        )
+    by_body: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_body[row["doc"].body or row["doc"].organization or "—"].append(row)
     kinds: dict[str, str] = {}
@@ -445,8 +480,9 @@ def render_index(env: Environment, docs: list[Document], site: dict) -> str:
         if row["doc"].kind:
             kinds.setdefault(row["doc"].kind, row["kind_label"])
     return env.get_template("index.html").render(
-        rows=rows, groups=sorted(by_body.items()), root="", site=site, lang="fr",
-        ui=UI["fr"], ui_lang="fr",
+        rows=rows,
+        groups=sorted(by_body.items()),
+        **_home_strings(site),
         bodies=sorted({r["doc"].body for r in rows if r["doc"].body}),
         years=sorted({r["year"] for r in rows if r["year"]}, reverse=True),
         kinds=sorted(kinds.items(), key=lambda kv: kv[1]),
@@ -454,10 +490,18 @@ def render_index(env: Environment, docs: list[Document], site: dict) -> str:
     )
 
 
-def render_search(env: Environment, site: dict) -> str:
-    return env.get_template("search.html").render(root="", site=site, lang="fr", ui=UI["fr"],
-                                                  ui_lang="fr")
+def render_search(env: Environment, site: dict[str, Any]) -> str:
+    return env.get_template("search.html").render(**_home_strings(site))
 
 
-__all__ = ["MARKER_RE", "render_document", "render_index", "render_search", "make_env",
-           "rich_html", "citation", "cite_labels", "full_citation"]
+__all__ = [
+    "MARKER_RE",
+    "render_document",
+    "render_index",
+    "render_search",
+    "make_env",
+    "rich_html",
+    "citation",
+    "cite_labels",
+    "full_citation",
+]

@@ -59,8 +59,10 @@ def pages_line(rendered: int, total: int) -> str:
 
 def index_line(path: str, changed: int, shards: int, chunks: int, reason: str) -> str:
     if path == "fast":
-        return (f"index: updated in place, {changed} paragraphs changed, {shards} shards and "
-                f"{chunks} store chunks rewritten")
+        return (
+            f"index: updated in place, {changed} paragraphs changed, {shards} shards and "
+            f"{chunks} store chunks rewritten"
+        )
     return f"index: built in full ({reason})"
 
 

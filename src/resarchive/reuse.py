@@ -39,8 +39,12 @@ def output_fingerprint(repo: Path, site_settings: str) -> str:
     """sha256 of everything a page depends on besides its document: package code and data,
     templates, static files, the site settings."""
     h = hashlib.sha256(f"{STATE_FORMAT}\0{site_settings}".encode())
-    files = [*PACKAGE.rglob("*.py"), *(PACKAGE / "data").rglob("*"),
-             *(repo / "templates").rglob("*"), *(repo / "static").rglob("*")]
+    files = [
+        *PACKAGE.rglob("*.py"),
+        *(PACKAGE / "data").rglob("*"),
+        *(repo / "templates").rglob("*"),
+        *(repo / "static").rglob("*"),
+    ]
     for path in sorted(p for p in files if p.is_file()):
         h.update(f"\0{path.as_posix()}\0".encode())
         h.update(path.read_bytes())
@@ -81,8 +85,9 @@ class PageRecord:
         store_file(state / "pages.json", json.dumps(data, separators=(",", ":")).encode())
 
 
-def reusable_pages(record: PageRecord | None, fingerprint: str,
-                   previous: Path | None) -> dict[str, str]:
+def reusable_pages(
+    record: PageRecord | None, fingerprint: str, previous: Path | None
+) -> dict[str, str]:
     """URL -> digest of the pages the previous site holds and a rebuild may link ({} when the
     record does not describe that site or another output code wrote it)."""
     if record is None or previous is None or record.fingerprint != fingerprint:
@@ -106,9 +111,14 @@ def link_or_copy(source: Path, target: Path) -> bool:
     return True
 
 
-def link_unchanged(docs: list[Document], out: Path, previous: Path | None, state: Path | None,
-                   fingerprint: str, digests: dict[str, str]) -> tuple[list[Document],
-                                                                        PageRecord]:
+def link_unchanged(
+    docs: list[Document],
+    out: Path,
+    previous: Path | None,
+    state: Path | None,
+    fingerprint: str,
+    digests: dict[str, str],
+) -> tuple[list[Document], PageRecord]:
     """Link into ``out`` the page and data file of every document unchanged since the site in
     place (``previous``) was written; return the documents still to write, and the record of
     this site (page URL -> digest; ``digests``: document id -> digest, a missing one is
@@ -120,9 +130,12 @@ def link_unchanged(docs: list[Document], out: Path, previous: Path | None, state
         page, data = anchors.page_url(doc.id), anchors.data_url(doc.id)
         digest = digests.get(doc.id) or document_digest(doc)
         record.digests[page] = digest
-        if reusable.get(page) == digest and previous is not None and \
-                link_or_copy(previous / page, out / page) and \
-                link_or_copy(previous / data, out / data):
+        if (
+            reusable.get(page) == digest
+            and previous is not None
+            and link_or_copy(previous / page, out / page)
+            and link_or_copy(previous / data, out / data)
+        ):
             continue
         (out / page).unlink(missing_ok=True)  # linked before its data file went missing
         fresh.append(doc)

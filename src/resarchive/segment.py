@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from .langdata import Lang, all_months, common, lang, languages
 from .models import MARK_CLOSE, MARK_OPEN, MARKER_RE, Block, Line
@@ -26,14 +27,42 @@ NUMBER_LABEL = re.compile(r"^(\d{1,3})\.(?:\s|$)")  # "5. Prie", "5." alone
 NUMBER_ALONE = re.compile(r"^\d{1,3}\.$")
 ITEM_LABEL = re.compile(r"^\(?(?:[a-z]{1,2}|[ivxl]{1,6})\)(?:\s|$)")  # "a) ", "(iv) "
 FOOTNOTE_START = re.compile(f"^{MARK_OPEN}([^{MARK_CLOSE}]+){MARK_CLOSE}\\s*(?=\\S)")
-BARE_FOOTNOTE_START = re.compile(r"^(\d{1,3}) (?=[A-ZÀ-ÝÉ«\"“]|Ibid|ibid|Voir|See|Nations|United)")
-TERMINAL = tuple(".,;:!?»)]”\"…")
-PARTICIPLE = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ’'-]*(?:ant|ants|ing|ée|ées|é|és|ue|ues|ed|e|s)\b")
+_FOOTNOTE_OPENERS = sorted({w for c in languages() for w in lang(c).footnote_openers})
+Langs = tuple[Lang, ...]  # the languages whose words a file's text is read with
+# "12 Voir ...", "3 « ...", "4 ibid.": a number, a space, then a capital, a quote or one of
+# the lower-case words a footnote may open with (footnote_openers of data/<lang>.yaml)
+BARE_FOOTNOTE_START = re.compile(
+    r"^(\d{1,3}) (?=[A-ZÀ-ÝÉ«\"“]|"
+    + "".join(f"{re.escape(w)}|" for w in _FOOTNOTE_OPENERS)
+    + r"(?!))"
+)
+TERMINAL = tuple('.,;:!?»)]”"…')
+
+
+def participle(langs: Langs) -> re.Pattern[str]:
+    """A capitalised participle or adjective opening a preambular paragraph ("Rappelant",
+    "Recalling", "Recordando", "Préoccupée"): the participle_endings of the languages."""
+    return _participle(tuple(language.code for language in langs))
+
+
+@cache
+def _participle(codes: tuple[str, ...]) -> re.Pattern[str]:
+    endings = sorted(
+        {e for code in codes for e in lang(code).participle_endings}, key=lambda e: (-len(e), e)
+    )
+    return re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ’'-]*(?:" + "|".join(map(re.escape, endings)) + r")\b")
+
+
+def all_languages() -> Langs:
+    return tuple(lang(code) for code in languages())
+
+
 CONTINUATION = re.compile(r"^(?:[a-zà-ÿ(]|\\\*|[0-9][0-9.,/]*(?:\s|$)(?!\s*$))")
 
 
 _DATE_START = re.compile(
-    r"^\d{1,2}\s+(?:" + "|".join(sorted(all_months(), key=len, reverse=True)) + r")\b", re.I)
+    r"^\d{1,2}\s+(?:" + "|".join(sorted(all_months(), key=len, reverse=True)) + r")\b", re.I
+)
 
 
 @dataclass
@@ -62,24 +91,26 @@ def _split_running_heads(lines: list[Line]) -> set[int]:
     alone = Counter(text for _, text in texts if symbol.match(text))
     out = set()
     for j, (k, text) in enumerate(texts):
-        if alone[text] > 1 and any(PAGE_NUMBER.match(texts[i][1]) for i in (j - 1, j + 1)
-                                   if 0 <= i < len(texts)):
+        if alone[text] > 1 and any(
+            PAGE_NUMBER.match(texts[i][1]) for i in (j - 1, j + 1) if 0 <= i < len(texts)
+        ):
             out.add(k)
     return out
 
 
-def _footnote_mark(text: str) -> str:
+def _footnote_mark(text: str, langs: Langs) -> str:
     m = FOOTNOTE_START.match(text)
     if m:
         return m.group(1)
     m = BARE_FOOTNOTE_START.match(text)
-    if m and not _DATE_START.match(text) and not _operative_verb(text[m.end():]):
+    if m and not _DATE_START.match(text) and not _operative_verb(text[m.end() :], langs):
         return m.group(1)
     return ""
 
 
-def _bare_mark_in_text(text: str, mark: str, current: Unit | None, pending: set[str],
-                       cited: set[str]) -> bool:
+def _bare_mark_in_text(
+    text: str, mark: str, current: Unit | None, pending: set[str], cited: set[str]
+) -> bool:
     """A line opening with a bare number is the text's, not a footnote, when a marker cites
     that number but not since its last footnote: a footnote is printed after its marker,
     once ("... across all" | "17 Sustainable Development Goals"; a table row "1 P-4 Officer"
@@ -94,12 +125,12 @@ def _bare_mark_in_text(text: str, mark: str, current: Unit | None, pending: set[
     return bool(NUMBER_ALONE.match(current.lines[-1].text)) or mark not in pending
 
 
-def _operative_verb(text: str) -> bool:
-    """"3 Calls upon ...": an operative paragraph whose number lost its dot, not a footnote."""
-    return any(lang(code).operative_lead.match(text) for code in languages())
+def _operative_verb(text: str, langs: Langs) -> bool:
+    """ "3 Calls upon ...": an operative paragraph whose number lost its dot, not a footnote."""
+    return any(language.operative_lead.match(text) for language in langs)
 
 
-def _starts_paragraph(text: str, lines: list[Line], width: int) -> bool:
+def _starts_paragraph(text: str, lines: list[Line], width: int, langs: Langs) -> bool:
     """Does this line open a new paragraph inside a run of lines with no blank line?
     A label after a line that ends mid-sentence is a wrapped reference ("paragraph 4" |
     "(a) of resolution 2255"); a heading ("I", "Introduction") may stand before one.
@@ -111,21 +142,51 @@ def _starts_paragraph(text: str, lines: list[Line], width: int) -> bool:
     previous = lines[-1].text
     label = NUMBER_LABEL.match(text) or ITEM_LABEL.match(text)
     if label:
-        opens = previous.endswith((",", ";", ":", ".", "!", "?", "»", "”")) \
-            or NUMBER_ALONE.match(previous) is not None or len(previous.split()) <= 6
-        if opens and not previous.endswith((":", ".", "!", "?")) \
-                and _wrapped(previous, text, width):
+        opens = (
+            previous.endswith((",", ";", ":", ".", "!", "?", "»", "”"))
+            or NUMBER_ALONE.match(previous) is not None
+            or len(previous.split()) <= 6
+        )
+        if (
+            opens
+            and not previous.endswith((":", ".", "!", "?"))
+            and _wrapped(previous, text, width)
+        ):
             return previous.endswith(";") and not _inline_list(label.group(0).strip(), lines)
         return opens
     if NUMBER_ALONE.match(previous):
         return False
     ends_sentence = previous.endswith((",", ";", ".", ":"))
-    return ends_sentence and bool(PARTICIPLE.match(text)) and len(text.split()) > 3 \
+    return (
+        ends_sentence
+        and bool(participle(langs).match(text))
+        and len(text.split()) > 3
         and not _wrapped(previous, text, width)
+    )
 
 
-ROMANS = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv",
-          "xv", "xvi", "xvii", "xviii", "xix", "xx"]
+ROMANS = [
+    "i",
+    "ii",
+    "iii",
+    "iv",
+    "v",
+    "vi",
+    "vii",
+    "viii",
+    "ix",
+    "x",
+    "xi",
+    "xii",
+    "xiii",
+    "xiv",
+    "xv",
+    "xvi",
+    "xvii",
+    "xviii",
+    "xix",
+    "xx",
+]
 
 
 def _inline_list(label: str, lines: list[Line]) -> bool:
@@ -141,8 +202,9 @@ def _inline_list(label: str, lines: list[Line]) -> bool:
         return False
     forms = [f"({b})" if label.startswith("(") else f"{b})" for b in before]
     pattern = re.compile(r"(?<![\w(])(?:" + "|".join(re.escape(f) for f in forms) + r")\s")
-    return any(m.start() > 0 or k > 0 for k, ln in enumerate(lines)
-               for m in pattern.finditer(ln.text))
+    return any(
+        m.start() > 0 or k > 0 for k, ln in enumerate(lines) for m in pattern.finditer(ln.text)
+    )
 
 
 HARD_WRAP_MAX = 130  # lines of a hard-wrapped page are shorter than this
@@ -174,7 +236,7 @@ def _run_widths(lines: list[Line]) -> list[int]:
     return widths
 
 
-def _units(lines: list[Line]) -> list[Unit]:
+def _units(lines: list[Line], langs: Langs) -> list[Unit]:
     units: list[Unit] = []
     current: Unit | None = None
     cited = {m for ln in lines for m in MARKER_RE.findall(ln.text)}
@@ -193,7 +255,7 @@ def _units(lines: list[Line]) -> list[Unit]:
             units.append(Unit("runninghead", [line]))
             current = None
             continue
-        mark = _footnote_mark(text)
+        mark = _footnote_mark(text, langs)
         if mark and not _bare_mark_in_text(text, mark, current, pending, cited):
             pending.discard(mark)
             current = Unit("footnote", [line], mark=mark)
@@ -204,11 +266,14 @@ def _units(lines: list[Line]) -> list[Unit]:
             if current.kind == "footnote":
                 # a footnote ends with its sentence; lower-case text after it is the page's
                 # text, unless the footnote's line was full ("(Vol. II)" | "and ...")
-                new = prev.endswith((".", ")", "»")) and not _ends_with_abbreviation(prev) \
-                    and bool(CONTINUATION.match(text)) \
+                new = (
+                    prev.endswith((".", ")", "»"))
+                    and not _ends_with_abbreviation(prev, langs)
+                    and bool(CONTINUATION.match(text))
                     and not (prev.endswith((")", "»")) and _wrapped(prev, text, width))
+                )
             else:
-                new = _starts_paragraph(text, current.lines, width)
+                new = _starts_paragraph(text, current.lines, width, langs)
             if not new:
                 current.lines.append(line)
                 continue
@@ -224,14 +289,17 @@ def _is_open(unit: Unit) -> bool:
 
 def _is_continuation(unit: Unit) -> bool:
     first = unit.lines[0].text
-    return bool(CONTINUATION.match(first)) and not ITEM_LABEL.match(first) \
+    return (
+        bool(CONTINUATION.match(first))
+        and not ITEM_LABEL.match(first)
         and not NUMBER_LABEL.match(first)
+    )
 
 
 MARKERS_ONLY = re.compile(f"^(?:{MARK_OPEN}[^{MARK_CLOSE}]*{MARK_CLOSE})+$")
 
 
-def _join_page_breaks(units: list[Unit]) -> list[Unit]:
+def _join_page_breaks(units: list[Unit], langs: Langs) -> list[Unit]:
     """Join a paragraph cut by a page break; the footnotes between stay where they were.
     A footnote marker printed alone on its line belongs to the text before it ("B" "¹")."""
     out: list[Unit] = []
@@ -242,7 +310,7 @@ def _join_page_breaks(units: list[Unit]) -> list[Unit]:
             if last_text is not None and all(MARKERS_ONLY.match(ln.text) for ln in unit.lines):
                 last_text.lines.extend(unit.lines)
                 continue
-            if last_text is not None and _continues(last_text, unit, page_break):
+            if last_text is not None and _continues(last_text, unit, page_break, langs):
                 last_text.merged_at.append(unit.lines[0].no)
                 last_text.lines.extend(unit.lines)
                 page_break = False
@@ -254,7 +322,7 @@ def _join_page_breaks(units: list[Unit]) -> list[Unit]:
     return out
 
 
-def _continues(last: Unit, unit: Unit, page_break: bool) -> bool:
+def _continues(last: Unit, unit: Unit, page_break: bool, langs: Langs) -> bool:
     """Does this text unit go on with the last one, cut by footnotes or a page break?
     Without a running head between them: only an open paragraph and a lower-case start.
     Across a page break: a lower-case start whatever the last line ended with (a line may
@@ -263,40 +331,54 @@ def _continues(last: Unit, unit: Unit, page_break: bool) -> bool:
         return _may_continue(unit)
     if _is_continuation(unit):
         return _is_open(last) or page_break
-    if not (page_break and _is_body_text(last)):
+    if not (page_break and _is_body_text(last, langs)):
         return False
     if _is_open(last):  # "... in paragraph 4" | page break | "(a) of resolution 2255"
         return _may_continue(unit) or len(last.lines) > 1 and _label_then_lower(unit)
     # "... including, but not limited to," | page break | "Branch 215, Branch 227, ...":
     # a paragraph opens with a label or a lead word, not with any capitalised word
-    return last.lines[-1].text.endswith(",") and _may_continue(unit) and \
-        _is_body_text(unit) and not _opens_with_lead(unit.lines[0].text)
+    return (
+        last.lines[-1].text.endswith(",")
+        and _may_continue(unit)
+        and _is_body_text(unit, langs)
+        and not _opens_with_lead(unit.lines[0].text, langs)
+    )
 
 
 def _label_then_lower(unit: Unit) -> bool:
-    """"(a) of resolution 2255" goes on with a sentence; "8. Reaffirms" (after a heading
+    """ "(a) of resolution 2255" goes on with a sentence; "8. Reaffirms" (after a heading
     wrapped over two lines and a page break) opens a paragraph."""
     first = unit.lines[0].text
     m = ITEM_LABEL.match(first) or NUMBER_LABEL.match(first)
-    return m is not None and first[m.end():m.end() + 1].islower()
+    return m is not None and first[m.end() : m.end() + 1].islower()
 
 
-def _is_body_text(unit: Unit) -> bool:
+def _is_body_text(unit: Unit, langs: Langs) -> bool:
     """A wrapped paragraph, not a heading ("B", "Introduction") that a page break follows."""
     first = unit.lines[0].text
-    return len(unit.lines) > 1 or len(first.split()) > 12 or bool(
-        NUMBER_LABEL.match(first) or ITEM_LABEL.match(first)) or _opens_with_lead(first)
+    return (
+        len(unit.lines) > 1
+        or len(first.split()) > 12
+        or bool(NUMBER_LABEL.match(first) or ITEM_LABEL.match(first))
+        or _opens_with_lead(first, langs)
+    )
 
 
-def _opens_with_lead(text: str) -> bool:
-    return any(lang(c).preamble_lead.match(text) or lang(c).operative_lead.match(text)
-               for c in languages())
+def _opens_with_lead(text: str, langs: Langs) -> bool:
+    return any(
+        language.preamble_lead.match(text) or language.operative_lead.match(text)
+        for language in langs
+    )
 
 
-def _ends_with_abbreviation(text: str) -> bool:
-    """"Supplement No." or "vol." end a line, not a footnote: its text goes on."""
+def _ends_with_abbreviation(text: str, langs: Langs) -> bool:
+    """ "Supplement No." or "vol." end a line, not a footnote: its text goes on (the
+    abbreviations of common.yaml and of the languages)."""
     words = text.rsplit(None, 1)
-    return bool(words) and words[-1] in common().abbreviations
+    return bool(words) and (
+        words[-1] in common().abbreviations
+        or any(words[-1] in language.abbreviations for language in langs)
+    )
 
 
 def _may_continue(unit: Unit) -> bool:
@@ -321,18 +403,33 @@ def join_lines(texts: list[str]) -> str:
     return out
 
 
-def segment(lines: list[Line]) -> list[Block]:
+def segment(lines: list[Line], langs: Langs | None = None) -> list[Block]:
+    """Blocks of a file's cleaned lines, read with the words of ``langs`` (lead phrases,
+    participles; default: every language's)."""
+    langs = langs or all_languages()
     blocks = []
-    for unit in _join_page_breaks(_units(lines)):
+    for unit in _join_page_breaks(_units(lines, langs), langs):
         texts = [ln.text for ln in unit.lines]
         rich = join_lines(texts)
         if unit.kind == "footnote":
-            rich = FOOTNOTE_START.sub("", rich, count=1) if rich.startswith(MARK_OPEN) else \
-                BARE_FOOTNOTE_START.sub("", rich, count=1)
+            rich = (
+                FOOTNOTE_START.sub("", rich, count=1)
+                if rich.startswith(MARK_OPEN)
+                else BARE_FOOTNOTE_START.sub("", rich, count=1)
+            )
         hint = "heading" if all(ln.hint == "heading" for ln in unit.lines) else ""
-        blocks.append(Block(kind=unit.kind, rich=rich, line=unit.lines[0].no,
-                            end=unit.lines[-1].no, mark=unit.mark, hint=hint,
-                            joined_from=unit.merged_at, lines=texts))
+        blocks.append(
+            Block(
+                kind=unit.kind,
+                rich=rich,
+                line=unit.lines[0].no,
+                end=unit.lines[-1].no,
+                mark=unit.mark,
+                hint=hint,
+                joined_from=unit.merged_at,
+                lines=texts,
+            )
+        )
     return blocks
 
 
@@ -364,10 +461,14 @@ def split_documents(blocks: list[Block], lang: Lang) -> list[Span]:
     """One span per document. A file with at most one document heading is one document;
     a report holding several gets one span per heading, and the report's own headings and
     numbered paragraphs between documents become the next document's context."""
-    heads = [i for i, b in enumerate(blocks)
-             if b.kind == "text" and len(b.lines) <= 2 and document_heading(b.lines[0], lang)]
-    if len(heads) <= 1 and not any(b.kind == "text" and is_report_heading(b.text, lang)
-                                    for b in blocks):
+    heads = [
+        i
+        for i, b in enumerate(blocks)
+        if b.kind == "text" and len(b.lines) <= 2 and document_heading(b.lines[0], lang)
+    ]
+    if len(heads) <= 1 and not any(
+        b.kind == "text" and is_report_heading(b.text, lang) for b in blocks
+    ):
         head = None
         if heads:
             b = blocks[heads[0]]
@@ -385,8 +486,9 @@ def split_documents(blocks: list[Block], lang: Lang) -> list[Span]:
             pending = []
         elif current is None:
             pending.append(block)
-        elif block.kind == "text" and (is_report_heading(block.text, lang)
-                                       or _is_report_paragraph(block, current)):
+        elif block.kind == "text" and (
+            is_report_heading(block.text, lang) or _is_report_paragraph(block, current)
+        ):
             pending.append(block)
             current = None
         else:
@@ -405,8 +507,13 @@ def _is_report_paragraph(block: Block, span: Span) -> bool:
     m = NUMBER_LABEL.match(block.text)
     if not m:
         return False
-    numbers = [int(n.group(1)) for b in span.blocks if b.kind == "text"
-               for n in [NUMBER_LABEL.match(b.text)] if n]
+    numbers = [
+        int(n.group(1))
+        for b in span.blocks
+        if b.kind == "text"
+        for n in [NUMBER_LABEL.match(b.text)]
+        if n
+    ]
     if not numbers:
         return False
     return int(m.group(1)) not in (numbers[-1] + 1, 1)

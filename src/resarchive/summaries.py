@@ -28,12 +28,11 @@ from .models import Document
 SUMMARY_FIELDS = tuple(f.name for f in fields(Document) if f.default_factory is MISSING)
 SUMMARY_FORMAT = 1
 #: the summary tuple: SUMMARY_FIELDS, then the number of preambular and operative paragraphs
-Summary = tuple
+Summary = tuple[Any, ...]
 
 
 def summarize(doc: Document) -> Summary:
-    return (*(getattr(doc, name) for name in SUMMARY_FIELDS),
-            len(doc.preamble), len(doc.operative))
+    return (*(getattr(doc, name) for name in SUMMARY_FIELDS), len(doc.preamble), len(doc.operative))
 
 
 class EntryVanished(RuntimeError):
@@ -43,8 +42,14 @@ class EntryVanished(RuntimeError):
 class LazyDocument:
     """A Document whose summary fields are at hand and whose body loads on first use."""
 
-    __slots__ = (*SUMMARY_FIELDS, "preamble_count", "operative_count", "_entry", "_position",
-                 "_full")
+    __slots__ = (
+        *SUMMARY_FIELDS,
+        "preamble_count",
+        "operative_count",
+        "_entry",
+        "_position",
+        "_full",
+    )
 
     def __init__(self, summary: Summary, entry: Path, position: int):
         for name, value in zip(SUMMARY_FIELDS, summary, strict=False):
@@ -60,8 +65,10 @@ class LazyDocument:
                 docs = pickle.loads(self._entry.read_bytes())
                 self._full = docs[self._position]
             except Exception as error:  # noqa: BLE001 - any failure means the same thing
-                raise EntryVanished(f"parse cache entry {self._entry} is missing or unreadable "
-                                    "(another build pruned it?); build again") from error
+                raise EntryVanished(
+                    f"parse cache entry {self._entry} is missing or unreadable "
+                    "(another build pruned it?); build again"
+                ) from error
         return self._full
 
     def __getattr__(self, name: str) -> Any:
@@ -75,11 +82,11 @@ class LazyDocument:
 
     __hash__ = None  # type: ignore[assignment]  # as Document's
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Any, ...]:
         return (_identity, (self.full(),))
 
     def __repr__(self) -> str:
-        return f"LazyDocument(id={self.id!r}, source={self.source!r})"  # type: ignore[attr-defined]
+        return f"LazyDocument(id={self.id!r}, source={self.source!r})"
 
 
 def _identity(doc: Document) -> Document:
@@ -94,7 +101,7 @@ def materialize(doc: Document) -> Document:
 def paragraph_count(doc: Document) -> int:
     """Preambular + operative paragraphs, without loading a lazy document's body."""
     if isinstance(doc, LazyDocument):
-        return doc.preamble_count + doc.operative_count
+        return int(doc.preamble_count + doc.operative_count)
     return len(doc.preamble) + len(doc.operative)
 
 

@@ -57,9 +57,10 @@
       var badge = group.querySelector(".group-count");
       if (badge) badge.textContent = String(visible);
     });
+    var word = count.getAttribute("data-documents") || "documents";
     count.textContent = shown === rows.length
-      ? rows.length + " documents"
-      : shown + " / " + rows.length + " documents";
+      ? rows.length + " " + word
+      : shown + " / " + rows.length + " " + word;
     empty.hidden = shown !== 0;
     writeQuery();
   }

@@ -18,7 +18,7 @@
 
   var here = document.currentScript && document.currentScript.src;
   if (!here || typeof Worker === "undefined" || window.resarchiveSearchLoaded) { return; }
-  var worker = new Worker(new URL("search-worker.js", here).href);
+  var worker = new Worker(new URL("search-worker.js", here).href, { type: "module" });
   var boot = { worker: worker, kept: [], sent: null };
   worker.onmessage = function (event) { boot.kept.push(event.data); };
   worker.postMessage({ type: "init", manifest: new URL("../../search/manifest.json", here).href });

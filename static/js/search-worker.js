@@ -22,6 +22,13 @@
 // scripts, so that the two overlap (the page's "init" names the same URL).
 var MANIFEST = new URL("../../search/manifest.json", self.location.href).href;
 var early = fetch(MANIFEST);
+// The Snowball stemmers (multilingual-stemmer: Snowball 3.1.1 compiled to WebAssembly,
+// copied from node_modules by the build), loaded while the manifest is on its way. This is
+// a module worker (search.js, search-boot.js start it with type "module").
+var STEMMERS = new URL("../vendor/multilingual-stemmer/index.js", self.location.href).href;
+var snowball = import(STEMMERS).then(function (m) {
+  return m.default().then(function () { return m; });
+});
 
 importScripts("textpipe.js", "search-core.js");
 
@@ -47,9 +54,24 @@ function getJSON(url) {
   return fetches[url];
 }
 
+// {"french": word -> stem, ...} for the algorithms the manifest's languages name.
+function stemmersFor(manifest, m) {
+  var out = {};
+  Object.keys(manifest.languages).forEach(function (lang) {
+    var name = manifest.languages[lang].textpipe.stemmer;
+    var key = name.charAt(0).toUpperCase() + name.slice(1);
+    if (m.Languages[key] === undefined) { throw new Error("no Snowball stemmer " + name); }
+    var stemmer = new m.Stemmer(m.Languages[key]);
+    out[name] = function (word) { return stemmer.stem(word); };
+  });
+  return out;
+}
+
 function init(manifestUrl) {
-  return getJSON(manifestUrl).then(function (manifest) {
+  return Promise.all([getJSON(manifestUrl), snowball]).then(function (loaded) {
+    var manifest = loaded[0];
     if (manifest.format !== 2) { throw new Error("unsupported search index format " + manifest.format); }
+    resarchiveTextpipe.useStemmers(stemmersFor(manifest, loaded[1]));
     var sets = Object.create(null);
     Object.keys(manifest.languages).forEach(function (lang) {
       var info = manifest.languages[lang];

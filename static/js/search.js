@@ -24,47 +24,21 @@
   var POPUP_ROWS = 8;
   var FILTERS = ["language", "body", "year", "kind", "paragraph"];
 
-  var UI = {
-    fr: {
-      results: function (n, exact) { return (exact ? "" : "au moins ") + n + (n > 1 ? " paragraphes" : " paragraphe"); },
-      none: "Aucun paragraphe ne contient tous ces mots.",
-      searching: "Recherche…",
-      error: "La recherche a échoué : ",
-      more: "Plus de résultats",
-      all: "Tous les résultats",
-      any: "Tous",
-      prompt: "Tapez des mots pour chercher dans les paragraphes. Guillemets pour une expression exacte, -mot pour exclure, mot* pour un préfixe.",
-      labels: { language: "Langue", body: "Organe", year: "Année", kind: "Type de document", paragraph: "Type de paragraphe" },
-      values: {
-        fr: "français", en: "anglais",
-        preamble: "préambule", operative: "dispositif", footnote: "note", attachment: "annexe", other: "autre texte",
-        "draft-resolution": "projet de résolution", "revised-draft-resolution": "projet de résolution révisé",
-        resolution: "résolution", decision: "décision", "draft-decision": "projet de décision"
-      }
-    },
-    en: {
-      results: function (n, exact) { return (exact ? "" : "at least ") + n + (n > 1 ? " paragraphs" : " paragraph"); },
-      none: "No paragraph holds all these words.",
-      searching: "Searching…",
-      error: "Search failed: ",
-      more: "More results",
-      all: "All results",
-      any: "All",
-      prompt: "Type words to search the paragraphs. Quotes for an exact phrase, -word to exclude, word* for a prefix.",
-      labels: { language: "Language", body: "Body", year: "Year", kind: "Document kind", paragraph: "Paragraph kind" },
-      values: {
-        fr: "French", en: "English",
-        preamble: "preamble", operative: "operative", footnote: "footnote", attachment: "annex", other: "other text",
-        "draft-resolution": "draft resolution", "revised-draft-resolution": "revised draft resolution",
-        resolution: "resolution", decision: "decision", "draft-decision": "draft decision"
-      }
-    }
-  };
+  // What the search says, in the page's language: data/<lang>.yaml's ui.search, which the
+  // build puts in the search form's data-ui attribute (render.search_strings).
+  function strings(form) {
+    var ui = JSON.parse(form.getAttribute("data-ui") || "{}");
+    ui.results = function (n, exact) {
+      var s = (n > 1 ? ui.results_many : ui.results_one).replace("{n}", String(n));
+      return exact ? s : ui.at_least.replace("{count}", s);
+    };
+    return ui;
+  }
 
   var input = document.getElementById("site-search");
   if (!input) { return; }
   var root = document.body.getAttribute("data-root") || "";
-  var ui = UI[(document.documentElement.lang || "fr").slice(0, 2)] || UI.fr;
+  var ui = strings(input.form);
   var app = document.getElementById("search-app");
 
   // ------------------------------------------------------------------ worker
@@ -95,7 +69,8 @@
       worker = boot.worker;
       nextId = (boot.sent ? boot.sent.id : 0) + 1;
     } else {
-      worker = new Worker(new URL(root + "static/js/search-worker.js", location.href).href);
+      worker = new Worker(new URL(root + "static/js/search-worker.js", location.href).href,
+        { type: "module" });
       worker.postMessage({ type: "init", manifest: new URL(root + "search/manifest.json", location.href).href });
     }
     worker.onmessage = function (event) { onMessage(event.data); };
@@ -133,6 +108,12 @@
     if (className) { node.className = className; }
     if (text !== undefined && text !== null) { node.textContent = text; }
     return node;
+  }
+
+  // The status line once all rows of a query are shown (tests wait for data-state="done").
+  function showDone(status, msg) {
+    status.textContent = msg.total ? ui.results(msg.total, msg.exact) : ui.none;
+    status.setAttribute("data-state", "done");
   }
 
   function snippetNode(row) {
@@ -288,8 +269,7 @@
           if (++shown === 1) { performance.mark("resarchive:first-result"); }
         });
         if (msg.done) {
-          status.textContent = msg.total ? ui.results(msg.total, msg.exact) : ui.none;
-          status.setAttribute("data-state", "done");
+          showDone(status, msg);
           moreButton.hidden = shown >= msg.total || shown < limit;
         } else {
           status.textContent = ui.searching;
@@ -358,10 +338,7 @@
           list.appendChild(rowNode(row));
           if (k === 0 && list.children.length === 1) { performance.mark("resarchive:first-result"); }
         });
-        if (msg.done) {
-          status.textContent = msg.total ? ui.results(msg.total, msg.exact) : ui.none;
-          status.setAttribute("data-state", "done");
-        }
+        if (msg.done) { showDone(status, msg); }
       });
     }
 

@@ -30,8 +30,7 @@ const core = require(path.join(js, "search-core.js"));
 
 const [reqPath, resPath] = process.argv.slice(2);
 const req = JSON.parse(fs.readFileSync(reqPath, "utf8"));
-tp.register(lunr, req.lang, req.textpipe);
-const whole = lunr.Index.load(req.whole);
+let whole = null;
 
 const pairs = (hits) => hits.map((h) => [Number(h.ref), h.score]);
 
@@ -84,4 +83,9 @@ async function main() {
   fs.writeFileSync(resPath, JSON.stringify({ results }));
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+require("./stemmers.js").load().then((stemmers) => {
+  tp.useStemmers(stemmers);
+  tp.register(lunr, req.lang, req.textpipe);
+  whole = lunr.Index.load(req.whole);
+  return main();
+}).catch((e) => { console.error(e); process.exit(1); });

@@ -11,7 +11,8 @@
  *   {"op": "analyze",  "lang": "fr", "items": [text, ...]}     -> [[term, ...], ...]
  *   {"op": "term",     "lang": "fr", "items": [token, ...]}     -> [term or null, ...]
  *   {"op": "tokenize", "items": [text, ...]}                    -> [[token, ...], ...]
- *   {"op": "stem",     "lang": "fr", "items": [word, ...]}      -> [stem, ...]  (raw stemmer)
+ *   {"op": "stem",     "lang": "fr", "items": [word, ...]}      -> [stem, ...]  (raw stemmer:
+ *                                                                  the language's Snowball)
  *   {"op": "fold",     "items": [text, ...]}                    -> [folded, ...]
  *   {"op": "pipeline", "lang": "fr", "items": [text, ...]}
  *        -> [[term, ...], ...]: lunr.tokenizer + the registered lunr.Pipeline, i.e. what
@@ -54,6 +55,7 @@ try {
   fail("cannot load lunr from node_modules (run `make setup`): " + e.message);
 }
 const tp = require(TEXTPIPE);
+const stemmers = require("./stemmers.js");
 
 function main() {
   const [reqPath, resPath] = process.argv.slice(2);
@@ -100,7 +102,7 @@ function run(task, data) {
     case "tokenize":
       return task.items.map((t) => tp.tokenize(t));
     case "stem": {
-      const fn = task.lang === "fr" ? tp.stemFrench : tp.stemEnglish;
+      const fn = tp.stemmer(data[task.lang].stemmer);
       return task.items.map((w) => fn(w));
     }
     case "fold":
@@ -145,8 +147,10 @@ function inWorkerScope(task, data) {
   scope.__input = JSON.stringify({lang: task.lang, data: data[task.lang], shards: task.shards,
     queries: task.queries});
   scope.__search = searchShards;
+  scope.__stemmers = byName;
   const out = vm.runInContext(`(function () {
     var input = JSON.parse(__input);
+    self.resarchiveTextpipe.useStemmers(__stemmers);
     var globals = {
       self: typeof self, window: typeof window, document: typeof document,
       module: typeof module, require: typeof require, process: typeof process,
@@ -164,4 +168,9 @@ function inWorkerScope(task, data) {
   return parsed;
 }
 
-main();
+let byName = null;
+stemmers.load().then((loaded) => {
+  byName = loaded;
+  tp.useStemmers(loaded);
+  main();
+}).catch((e) => fail("cannot load the Snowball stemmers (multilingual-stemmer): " + e));
