@@ -34,7 +34,6 @@ pieces arrive (see ``plan_shards`` and ``common_word_shards``).
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -539,7 +538,3 @@ def build_full(
     manifest = manifest_of(docs, len(all_entries), {k: v[0] for k, v in written.items()})
     (search / "manifest.json").write_text(_dump(manifest), encoding="utf-8")
     return manifest, {k: v[1] for k, v in written.items() if v[1] is not None}, all_entries
-
-
-def gzip_size(path: Path) -> int:
-    return len(gzip.compress(path.read_bytes(), 6))

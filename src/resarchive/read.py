@@ -38,11 +38,6 @@ META_KEYS = {
 }
 
 
-def find_sources(content: Path) -> list[Path]:
-    """Content files in a stable order (sorted by relative path)."""
-    return scan_content(content).sources
-
-
 @dataclass
 class ContentFiles:
     """What a content folder holds, found in one walk."""
