@@ -25,7 +25,7 @@ NODE_DEV     := node_modules/.installed-dev
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup system-deps site serve test lint accuracy bench bench-quick clean distclean
+.PHONY: help setup system-deps site serve test lint accuracy bench bench-quick bench-akn clean distclean
 
 help: ## List the targets
 	@echo "resarchive make targets:"
@@ -77,6 +77,9 @@ bench: $(PY_DEV) $(NODE_DEV) ## Full benchmark vs Pagefind (../shared/corpus, ~1
 
 bench-quick: $(PY_DEV) $(NODE_DEV) ## Short benchmark (a corpus sample, < 2 min)
 	$(PY) bench/run.py --quick
+
+bench-akn: $(PY_DEV) ## Akoma Ntoso: reading the UN's XML vs parsing its text, writing, schema (~2 min)
+	$(PY) bench/akn.py
 
 clean: ## Remove build output and tool caches (keeps .venv and node_modules)
 	rm -rf site build bench/out .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -47,6 +47,11 @@ def data_url(doc_id: str) -> str:
     return f"data/{doc_id}.json"
 
 
+def akn_url(doc_id: str) -> str:
+    """Path of a document's Akoma Ntoso export, relative to the site root."""
+    return f"data/{doc_id}.akn.xml"
+
+
 # --------------------------------------------------------------------------- resolution
 
 
@@ -180,3 +185,45 @@ def informal_candidates(text: str) -> list[str]:
             letter = m.group(2) if pattern.groups > 1 else None
             out.append(f"{kind}{m.group(1)}" + (f"-{letter.lower()}" if letter else ""))
     return out
+
+
+# --------------------------------------------------------------------------- Akoma Ntoso
+
+# How an anchor's parts are named in an Akoma Ntoso eId (akn_eid); other parts (an item's
+# label, a part's label, a second run of numbers) become point_<part> after a paragraph's
+# name and part_<part> before it.
+AKN_TOKENS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), template)
+    for pattern, template in (
+        (r"op(\d+)", "para_{}"),
+        (r"pp(\d+)", "recital_{}"),
+        (r"text(\d+)", "unnumbered_{}"),
+        (r"fn(\d+)", "authorialNote_{}"),
+        (r"att(\d+)", "attachment_{}"),
+        (r"p(\d+)", "para_{}"),
+        (r"t(\d+)", "text_{}"),
+        (r"ctx(\d+)", "context_{}"),
+        (r"rp(\w+)", "report_{}"),
+        (r"h(\d+)", "masthead_{}"),
+        (r"c(\d+)", "closing_{}"),
+        (r"u(\d+)", "unclassified_{}"),
+    )
+)
+
+
+def akn_eid(anchor: str) -> str:
+    """The eId of an anchor in our Akoma Ntoso export: ``op7`` -> ``para_7``, ``op7-a`` ->
+    ``para_7__point_a``, ``op7-a-ii`` -> ``para_7__point_a__point_ii``, ``pp3`` ->
+    ``recital_3``, ``b-op3`` -> ``part_b__para_3``, ``fn2`` -> ``authorialNote_2``,
+    ``att1-p4`` -> ``attachment_1__para_4`` (the README's table lists them all). Each element
+    also carries the anchor itself (``ra:anchor``), which reading the file back uses."""
+    out: list[str] = []
+    for token in anchor.split("-"):
+        for pattern, template in AKN_TOKENS:
+            m = pattern.fullmatch(token)
+            if m:
+                out.append(template.format(m.group(1)))
+                break
+        else:
+            out.append(("point_" if out else "part_") + re.sub(r"[^A-Za-z0-9_]", "_", token))
+    return "__".join(out)

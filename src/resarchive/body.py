@@ -192,7 +192,7 @@ def _operative(r: BodyReader, block: Block, num: re.Match[str]) -> bool:
         st.runs += 1
     st.zone, st.last_number, st.numbered = "operative", n, st.numbered + 1
     lead, body = split_lead(strip_label(block.rich, len(num.group(0))), r.lang)
-    pid = anchors.operative(n, st.prefix, st.runs + 1, st.heading)
+    pid = anchors.operative(n, st.prefix, st.runs + 1, plain(st.heading))
     pid = anchors.unique(pid, {p.id for p in r.doc.operative}, block.line)
     r.doc.operative.append(
         Paragraph(
@@ -292,7 +292,7 @@ def section_heading(r: BodyReader, block: Block) -> bool:
     if not is_section_heading(block, r.lang, r.state):
         return False
     st = r.state
-    st.heading = (st.heading + " " + block.text).strip() if st.heading else block.text
+    st.heading = (st.heading + " " + block.rich).strip() if st.heading else block.rich
     return True
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from . import anchors, assets, export, index_update, render, reuse
+from . import akn_write, anchors, assets, export, index_update, render, reuse
 from .errors import ContentError
 from .load import load_documents
 from .models import Document
@@ -62,6 +62,8 @@ def build_site(
         loaded = load_documents(content, cache=cache, jobs=jobs)
     if log:
         log(parse_line(loaded.files, loaded.cached, loaded.parsed, loaded.jobs))
+        for warning in loaded.warnings:
+            log(f"warning: {warning}")
     if loaded.errors:
         raise BuildFailed(loaded.errors, len({e.file for e in loaded.errors}))
     docs = sorted(loaded.documents, key=lambda d: (d.source, d.line))
@@ -88,6 +90,7 @@ def build_site(
         jobs=loaded.jobs,
         reused=reused,
         timings=clock.timings,
+        warnings=len(loaded.warnings),
     )
 
 
@@ -153,9 +156,11 @@ def write_pages(docs: list[Document], fresh: list[Document], out: Path) -> None:
 
 
 def write_data(docs: list[Document], fresh: list[Document], out: Path) -> None:
-    """The export stage: a JSON file per fresh document, then the catalog of all."""
+    """The export stage: a JSON file and an Akoma Ntoso file per fresh document, then the
+    catalog of all."""
     for doc in fresh:
         (out / anchors.data_url(doc.id)).write_text(
             export.dumps(export.document_record(doc)), encoding="utf-8"
         )
+        (out / anchors.akn_url(doc.id)).write_text(akn_write.dumps(doc), encoding="utf-8")
     (out / "catalog.json").write_text(export.dumps(export.catalog(docs)), encoding="utf-8")

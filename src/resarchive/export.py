@@ -30,6 +30,7 @@ def catalog_record(doc: Document) -> dict[str, Any]:
         "id": doc.id,
         "url": anchors.page_url(doc.id),
         "data": anchors.data_url(doc.id),
+        "akn": anchors.akn_url(doc.id),
     }
     entry.update({k: getattr(doc, k) for k in CATALOG_FIELDS if k != "id"})
     entry.update(number=doc.number, organization=doc.organization, label=doc.label)

@@ -24,6 +24,7 @@ def rich_texts(doc: Document) -> Iterator[str]:
     for loose in doc.context + doc.header + doc.report:
         yield loose.rich
     for para in doc.preamble + doc.operative + [p for a in doc.attachments for p in a.paragraphs]:
+        yield para.heading
         yield para.rich
         stack = list(para.items)
         while stack:
@@ -64,7 +65,7 @@ def link_footnotes(docs: list[Document], spans: list[Span]) -> None:
             notes.append(
                 Footnote(id=fid, mark=block.mark, rich=block.rich, line=block.line, cited=False)
             )
-        doc.footnotes = sorted(notes, key=_order)
+        doc.footnotes = sorted(notes, key=order)
 
 
 def _pick(mark: str, local: list[Block], everywhere: list[Block], near: int) -> Block | None:
@@ -77,6 +78,6 @@ def _pick(mark: str, local: list[Block], everywhere: list[Block], near: int) -> 
     return min(candidates, key=lambda b: abs(b.line - near))
 
 
-def _order(note: Footnote) -> tuple[int, int, str]:
+def order(note: Footnote) -> tuple[int, int, str]:
     digits = note.mark.isdigit()
     return (0 if digits else 1, int(note.mark) if digits else 0, note.mark)

@@ -97,6 +97,7 @@ class Lang:
     organization_names: dict[str, str]  # masthead name -> organization ("Nations Unies": UN)
     abbreviations: frozenset[str]  # besides common.yaml's: "núm.", "párr."
     name: str  # the language's own name ("Français")
+    akn_language: str  # its code in Akoma Ntoso's FRBRlanguage ("fra", ISO 639-2)
 
 
 @cache
@@ -134,6 +135,7 @@ def lang(code: str) -> Lang:
         organization_names=dict(d["organization_names"]),
         abbreviations=frozenset(d.get("abbreviations") or ()),
         name=d["name"],
+        akn_language=d["akn_language"],
     )
 
 

@@ -23,11 +23,13 @@ from pathlib import Path
 from .cache import ParseCache, StatIndex, content_name, store
 from .errors import ContentError
 from .models import Document
-from .pipeline import parse_source
+from .pipeline import parse_akn_source, parse_source
 from .read import (
-    TEXT_SUFFIXES,
+    SOURCE_SUFFIXES,
+    XML_SUFFIXES,
     read_sidecar,
     read_source,
+    read_xml,
     rel_name,
     scan_content,
     sidecar_path,
@@ -41,6 +43,7 @@ PARALLEL_MIN_FILES = 24  # below this, worker start-up costs more than it saves
 class Loaded:
     documents: list[Document] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)  # of the files parsed now
     files: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     cached: int = 0  # files whose documents came from the parse cache
@@ -87,7 +90,7 @@ def load_documents(content: Path, cache: Path | None = None, jobs: int | None = 
         )
     if not sources:
         out.errors.append(
-            ContentError(str(content), f"no content files ({', '.join(TEXT_SUFFIXES)})")
+            ContentError(str(content), f"no content files ({', '.join(SOURCE_SUFFIXES)})")
         )
 
     parse_cache = ParseCache(cache).open() if cache is not None else None
@@ -113,7 +116,8 @@ def load_documents(content: Path, cache: Path | None = None, jobs: int | None = 
     else:
         parsed = [parse_file(a) for a in args]
     with no_gc():
-        for (i, _, key), (data, errors) in zip(todo, parsed, strict=True):
+        for (i, _, key), (data, errors, warnings) in zip(todo, parsed, strict=True):
+            out.warnings += [ContentError(*w) for w in warnings]
             docs = pickle.loads(data) if data else []
             results[i] = (docs, [ContentError(*e) for e in errors])
             keys[i] = key or hashlib.sha256(data).hexdigest()
@@ -197,27 +201,38 @@ def _load_cached(
 
 def parse_file(
     job: tuple[Path, Path, Path | None, str | None],
-) -> tuple[bytes, list[tuple[str, str, int]]]:
+) -> tuple[bytes, list[tuple[str, str, int]], list[tuple[str, str, int]]]:
     """Parse one content file (in a worker process or not): its documents, pickled (and stored
-    in the cache folder under ``key`` when both are given), or the error that stopped it as a
-    ``(file, message, line)`` tuple (a frozen ContentError does not survive unpickling)."""
+    in the cache folder under ``key`` when both are given), or the error that stopped it; and
+    the warnings of reading it (an AKN file's quirks), as ``(file, message, line)`` tuples (a
+    frozen ContentError does not survive unpickling). Warnings are given when the file is
+    parsed, not when its documents come from the cache."""
     path, content, store_dir, key = job
+    warnings: list[ContentError] = []
     try:
-        src = read_source(path, content)
         meta_path = sidecar_path(path)
         meta = read_sidecar(meta_path, content) if meta_path else {}
-        docs = parse_source(src, meta)
-    except ContentError as error:
-        return b"", [(error.file, error.message, error.line)]
-    except Exception as exc:  # a parser bug must still name the file, not print a traceback
-        return b"", [
-            (
-                rel_name(path, content),
-                f"internal error while parsing ({type(exc).__name__}: {exc})",
-                0,
+        if path.suffix in XML_SUFFIXES:
+            docs, warnings = parse_akn_source(
+                rel_name(path, content), read_xml(path, content), meta
             )
-        ]
+        else:
+            docs = parse_source(read_source(path, content), meta)
+    except ContentError as error:
+        return b"", [(error.file, error.message, error.line)], []
+    except Exception as exc:  # a parser bug must still name the file, not print a traceback
+        return (
+            b"",
+            [
+                (
+                    rel_name(path, content),
+                    f"internal error while parsing ({type(exc).__name__}: {exc})",
+                    0,
+                )
+            ],
+            [],
+        )
     data = pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL)
     if store_dir is not None and key:
         store(store_dir, key, data)
-    return data, []
+    return data, [], [(w.file, w.message, w.line) for w in warnings]

@@ -107,7 +107,9 @@ class Paragraph(RichText):
     line: int
     lead: str = ""  # the lead phrase ("Prie instamment"), rendered in italics
     items: list[Item] = field(default_factory=list)
-    heading: str = ""  # a section heading printed just before this paragraph ("I", "A. ...")
+    # the section heading printed just before this paragraph ("I", "A. ..."), in rich text;
+    # its lines ("\n"): a title, then perhaps the section's own preamble ("Recalling ...,")
+    heading: str = ""
     part: str = ""  # the part of a collection it belongs to ("A", "B"), "" in a single text
 
 
@@ -195,6 +197,43 @@ class Document:
 
     def paragraphs(self) -> list[Paragraph]:
         return self.preamble + self.operative
+
+
+@dataclass
+class Group:
+    """What the page prints of one part of a collection (A, B, C), or of the whole text."""
+
+    part: Part | None
+    formula: str
+    preamble: list[Paragraph]
+    operative: list[Paragraph]
+    closing: list[Loose]
+
+
+def groups(doc: Document) -> list[Group]:
+    """The resolution proper cut into its parts, each with its own formula, paragraphs and
+    closing lines ("47e séance plénière", date). A text without parts is one group; lines
+    printed before the first part (or not matched to one) stay in a leading group."""
+    if not doc.parts:
+        return [Group(None, doc.formula, doc.preamble, doc.operative, doc.closing)]
+    out = [Group(None, "", [], [], [])]
+    by_label: dict[str, Group] = {}
+    for part in doc.parts:
+        out.append(Group(part, part.formula, [], [], []))
+        by_label.setdefault(part.label, out[-1])
+    if doc.formula and doc.formula != doc.parts[0].formula:
+        out[0].formula = doc.formula
+    for p in doc.preamble:
+        by_label.get(p.part, out[0]).preamble.append(p)
+    for p in doc.operative:
+        by_label.get(p.part, out[0]).operative.append(p)
+    for c in doc.closing:  # a part's closing lines follow it: the last part that starts before
+        group = out[0]
+        for g in out[1:]:
+            if g.part is not None and g.part.line <= c.line:
+                group = g
+        group.closing.append(c)
+    return [g for g in out if g.part or g.formula or g.preamble or g.operative or g.closing]
 
 
 def to_dict(obj: Any) -> dict[str, Any]:

@@ -7,9 +7,11 @@ Stage: parse. May import: models, anchors, langdata, segment (its label patterns
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from . import anchors
 from .langdata import Lang
+from .langdata import lang as lang_data
 from .models import MARK_OPEN, Block, Item, plain
 from .segment import ITEM_LABEL, NUMBER_LABEL
 
@@ -49,43 +51,54 @@ def item_label(text: str) -> str | None:
     return m.group(0).strip() if m else None
 
 
+_ITALIC_START = re.compile(r"\*((?:[^*\\]|\\.)+)\*")
+_FIRST_WORD = re.compile(r"[A-ZÀ-Ý][\w’'-]*")
+_NEXT_WORD = re.compile(r"\s+([\w’'-]+)")
+_ELIDED_VERB = re.compile(r"([\w-]+)")
+
+
+@cache
+def _modifiers(code: str) -> re.Pattern[str]:
+    """The language's lead modifiers, longest first, as one pattern ("also", "en outre")."""
+    words = "|".join(re.escape(m) for m in lang_data(code).lead_modifiers)
+    return re.compile(rf"\s+(?:{words})(?=[\s,;:]|$)")
+
+
 def split_lead(rich: str, lang: Lang, printed_only: bool = False) -> tuple[str, str]:
     """(lead, rich without the lead's italics). Printed italics win; else the language's
     lead words: the first word, a second one after "Se", "Prenant"..., then modifiers.
     Sub-paragraphs take only printed italics (their infinitives are not lead phrases)."""
-    whole = re.fullmatch(r"\*((?:[^*\\]|\\.)+)\*([\s\S]*)", rich)
+    whole = _ITALIC_START.match(rich)
     if whole:
-        inner, rest = whole.group(1), whole.group(2)
+        inner, rest = whole.group(1), rich[whole.end() :]
         if rest.strip(" ,;:." + MARK_OPEN) and not rest.startswith(("'", "’")):
             return plain(inner).strip(), inner + rest
         rich = inner + rest  # the whole paragraph was italic: a converter's artefact
     if printed_only:
         return "", rich
     text = plain(rich)
-    m = re.match(r"[A-ZÀ-Ý][\w’'-]*", text)
+    m = _FIRST_WORD.match(text)
     if not m:
         return "", rich
     lead = m.group(0)
     rest = text[len(lead) :]
-    if lead in lang.lead_heads or lead + " " in [h + " " for h in lang.lead_heads]:
-        nxt = re.match(r"\s+([\w’'-]+)", rest)
+    if lead in lang.lead_heads:
+        nxt = _NEXT_WORD.match(rest)
         if nxt:
             lead += nxt.group(0)
             rest = rest[len(nxt.group(0)) :]
     if lead.endswith(("’", "'")):  # "S’affirmant": the elided pronoun and its verb
-        nxt = re.match(r"([\w-]+)", rest)
+        nxt = _ELIDED_VERB.match(rest)
         if nxt:
             lead += nxt.group(0)
             rest = rest[len(nxt.group(0)) :]
+    modifiers = _modifiers(lang.code)
     while True:
-        for mod in lang.lead_modifiers:
-            sp = re.match(rf"\s+{re.escape(mod)}(?=[\s,;:]|$)", rest)
-            if sp:
-                lead += sp.group(0)
-                rest = rest[len(sp.group(0)) :]
-                break
-        else:
+        sp = modifiers.match(rest)
+        if not sp:
             break
+        lead += sp.group(0)
+        rest = rest[len(sp.group(0)) :]
     return lead, rich
 
 

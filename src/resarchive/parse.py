@@ -18,7 +18,7 @@ from . import anchors
 from .attachments import add_block, attachment_heading, new_attachment, opens_attachment
 from .body import BodyReader, BodyState
 from .langdata import Lang, common
-from .masthead import iso_date, read_masthead, title_and_header
+from .masthead import Masthead, iso_date, read_masthead, title_and_header
 from .models import MARKER_RE, Attachment, Block, Document, Loose, Part, plain
 from .paragraphs import printed_number
 from .segment import NUMBER_LABEL, Span, join_lines
@@ -43,24 +43,12 @@ def parse_document(
     doc = Document(id="", source=source, language=lang.code, kind=f.get("kind", ""), title="")
     if span.heading:
         doc.kind, doc.number, doc.label = span.heading
-    doc.number = doc.number or f.get("number", "")
-    doc.label = doc.label or f.get("label", "")
-    doc.kind = doc.kind or f.get("kind", "")
-    doc.symbol = f.get("symbol", "")
-    doc.sponsors = mast.sponsors
-    doc.session = f.get("session", "")
-    doc.agenda_item = f.get("agenda_item", "")
-    doc.place = f.get("place", "")
-    doc.distribution = f.get("distribution", "")
-    doc.original_language = f.get("original_language", "")
-    doc.organ = f.get("organ", "")
-    doc.date = f.get("adopted_date") or f.get("printed_date", "")
     doc.context = [
         Loose(id=anchors.context(i + 1), rich=b.rich, line=b.line, number=printed_number(b.text))
         for i, b in enumerate(span.context)
         if b.kind == "text"
     ]
-    title_and_header(doc, mast, f)
+    fill_metadata(doc, mast)
 
     if formula_at is not None:
         formula_block = texts[formula_at]
@@ -76,9 +64,7 @@ def parse_document(
             doc.formula = ""
     if part_a:
         doc.parts.append(_part(part_a[0], part_a[1:], doc.formula))
-    doc.organization = lang.organizations.get(doc.body, "") or lang.organizations.get(doc.organ, "")
-    if not doc.organization and f.get("organization_line"):
-        doc.organization = lang.organization_names.get(f["organization_line"], "")
+    fill_organization(doc, mast, lang)
     _parse_body(
         doc, body_blocks, lang, has_formula=formula_at is not None, inline=inline, trace=trace
     )
@@ -94,6 +80,32 @@ def parse_document(
         multi=span.heading is not None and bool(doc.label),
     )
     return doc
+
+
+def fill_metadata(doc: Document, mast: Masthead) -> None:
+    """The fields the masthead printed (a heading already read from the file wins), and the
+    masthead lines no field took, shown as printed."""
+    f = mast.fields
+    doc.number = doc.number or f.get("number", "")
+    doc.label = doc.label or f.get("label", "")
+    doc.kind = doc.kind or f.get("kind", "")
+    doc.symbol = f.get("symbol", "")
+    doc.sponsors = mast.sponsors
+    doc.session = f.get("session", "")
+    doc.agenda_item = f.get("agenda_item", "")
+    doc.place = f.get("place", "")
+    doc.distribution = f.get("distribution", "")
+    doc.original_language = f.get("original_language", "")
+    doc.organ = f.get("organ", "")
+    doc.date = f.get("adopted_date") or f.get("printed_date", "")
+    title_and_header(doc, mast, f)
+
+
+def fill_organization(doc: Document, mast: Masthead, lang: Lang) -> None:
+    """The organization of the body (or organ) printed, else of the masthead's name."""
+    doc.organization = lang.organizations.get(doc.body, "") or lang.organizations.get(doc.organ, "")
+    if not doc.organization and mast.fields.get("organization_line"):
+        doc.organization = lang.organization_names.get(mast.fields["organization_line"], "")
 
 
 def _first_part(header: list[Block], has_formula: bool) -> tuple[list[Block], list[Block]]:

@@ -1,7 +1,8 @@
-"""The whole parse of one content file: read -> clean -> segment -> parse -> link -> metadata.
+"""The whole parse of one content file: read -> clean -> segment -> parse -> link -> metadata
+(a text), or read_akn -> metadata (an Akoma Ntoso file).
 
 Stage: read -> clean -> segment -> parse -> link, for one file. May import: models,
-errors, anchors, langdata, clean, segment, parse, footnotes.
+errors, anchors, langdata, clean, segment, parse, footnotes, akn_read.
 
 ``parse_source`` is a pure function of the text (and its sidecar metadata); ``build.py`` runs
 it over a folder and hands the documents to the render, index and export stages.
@@ -13,6 +14,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
+from .akn_read import read_akn
 from .anchors import document_id, slug
 from .clean import clean_lines
 from .errors import ContentError
@@ -56,6 +58,18 @@ def parse_source(src: SourceText, meta: dict[str, Any] | None = None) -> list[Do
         )
     apply_metadata(docs, meta, stem, multi)
     return docs
+
+
+def parse_akn_source(
+    rel: str, data: bytes, meta: dict[str, Any] | None = None
+) -> tuple[list[Document], list[ContentError]]:
+    """An Akoma Ntoso file -> its documents and the warnings of reading it (akn_read.py);
+    the sidecar's fields win, as for a text."""
+    stem = PurePosixPath(rel).with_suffix("").as_posix()
+    docs, warnings = read_akn(data, rel, stem)
+    if meta:
+        apply_metadata(docs, meta, stem, multi=False)
+    return docs, warnings
 
 
 def apply_metadata(docs: list[Document], meta: dict[str, Any], stem: str, multi: bool) -> None:

@@ -18,6 +18,8 @@ from .errors import ContentError
 from .models import SourceText
 
 TEXT_SUFFIXES = (".txt", ".md")
+XML_SUFFIXES = (".xml",)  # Akoma Ntoso (akn_read.py)
+SOURCE_SUFFIXES = TEXT_SUFFIXES + XML_SUFFIXES
 META_SUFFIXES = (".yaml", ".yml")
 META_KEYS = {
     "id",
@@ -62,7 +64,11 @@ def scan_content(content: Path) -> ContentFiles:
                 stem, dot, suffix = entry.name.rpartition(".")
                 suffix = f".{suffix}" if dot and stem else ""
                 wanted = (
-                    texts if suffix in TEXT_SUFFIXES else metas if suffix in META_SUFFIXES else None
+                    texts
+                    if suffix in SOURCE_SUFFIXES
+                    else metas
+                    if suffix in META_SUFFIXES
+                    else None
                 )
                 if wanted is not None and entry.is_file():
                     wanted[(*parts, entry.name)] = Path(entry.path)
@@ -88,6 +94,14 @@ def scan_content(content: Path) -> ContentFiles:
 
 def rel_name(path: Path, content: Path) -> str:
     return path.relative_to(content).as_posix()
+
+
+def read_xml(path: Path, content: Path) -> bytes:
+    """An XML content file's bytes (its encoding is the XML's to declare)."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise ContentError(rel_name(path, content), "empty file")
+    return data
 
 
 def read_source(path: Path, content: Path) -> SourceText:

@@ -59,7 +59,7 @@ from . import anchors
 from .langdata import lang as language_data
 from .langdata import languages
 from .langdata import ui as language_ui
-from .models import MARKER_RE, Attachment, Document, Item, Loose, Paragraph, Part
+from .models import MARKER_RE, Attachment, Document, Item, Paragraph, groups
 
 _INLINE = MarkdownIt("zero").enable(["emphasis", "escape"])
 _RENDERED_MARKER = re.compile("\ue000([^\ue001<>]*)\ue001")
@@ -323,43 +323,6 @@ def sections(paras: list[Paragraph]) -> list[tuple[str, list[Paragraph]]]:
     return out
 
 
-@dataclass
-class Group:
-    """What the page prints of one part of a collection (A, B, C), or of the whole text."""
-
-    part: Part | None
-    formula: str
-    preamble: list[Paragraph]
-    operative: list[Paragraph]
-    closing: list[Loose]
-
-
-def groups(doc: Document) -> list[Group]:
-    """The resolution proper cut into its parts, each with its own formula, paragraphs and
-    closing lines ("47e séance plénière", date). A text without parts is one group; lines
-    printed before the first part (or not matched to one) stay in a leading group."""
-    if not doc.parts:
-        return [Group(None, doc.formula, doc.preamble, doc.operative, doc.closing)]
-    out = [Group(None, "", [], [], [])]
-    by_label: dict[str, Group] = {}
-    for part in doc.parts:
-        out.append(Group(part, part.formula, [], [], []))
-        by_label.setdefault(part.label, out[-1])
-    if doc.formula and doc.formula != doc.parts[0].formula:
-        out[0].formula = doc.formula
-    for p in doc.preamble:
-        by_label.get(p.part, out[0]).preamble.append(p)
-    for p in doc.operative:
-        by_label.get(p.part, out[0]).operative.append(p)
-    for c in doc.closing:  # a part's closing lines follow it: the last part that starts before
-        group = out[0]
-        for g in out[1:]:
-            if g.part is not None and g.part.line <= c.line:
-                group = g
-        group.closing.append(c)
-    return [g for g in out if g.part or g.formula or g.preamble or g.operative or g.closing]
-
-
 def make_env(templates: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates)),
@@ -410,6 +373,7 @@ def render_document(env: Environment, doc: Document, site: dict[str, Any]) -> st
         sections=sections,
         attachment_kind=attachment_kind,
         data_href="../" + anchors.data_url(doc.id),
+        akn_href="../" + anchors.akn_url(doc.id),
         page_href=anchors.page_url(doc.id).split("/")[-1],
         groups=groups(doc),
         pp_numbers=preamble_numbers(doc),

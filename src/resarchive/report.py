@@ -43,9 +43,14 @@ class Built:
     jobs: int
     reused: int  # document pages linked from the previous site, not rendered again
     timings: dict[str, float]  # seconds per stage: parse, render, export, index, ..., swap
+    warnings: int = 0  # things the files parsed now hold that the page shows as they are
 
     def __str__(self) -> str:
-        return f"{self.documents} documents ({self.paragraphs} paragraphs) from {self.files} files"
+        warned = f", {self.warnings} warning(s)" if self.warnings else ""
+        return (
+            f"{self.documents} documents ({self.paragraphs} paragraphs) from "
+            f"{self.files} files{warned}"
+        )
 
 
 def parse_line(files: int, cached: int, parsed: int, jobs: int) -> str:

@@ -127,16 +127,16 @@ def link_unchanged(
     record = PageRecord(fingerprint)
     fresh = []
     for doc in docs:
-        page, data = anchors.page_url(doc.id), anchors.data_url(doc.id)
+        files = (anchors.page_url(doc.id), anchors.data_url(doc.id), anchors.akn_url(doc.id))
         digest = digests.get(doc.id) or document_digest(doc)
-        record.digests[page] = digest
+        record.digests[files[0]] = digest
         if (
-            reusable.get(page) == digest
+            reusable.get(files[0]) == digest
             and previous is not None
-            and link_or_copy(previous / page, out / page)
-            and link_or_copy(previous / data, out / data)
+            and all(link_or_copy(previous / f, out / f) for f in files)
         ):
             continue
-        (out / page).unlink(missing_ok=True)  # linked before its data file went missing
+        for f in files:  # linked before another of them went missing
+            (out / f).unlink(missing_ok=True)
         fresh.append(doc)
     return fresh, record
