@@ -25,7 +25,7 @@ NODE_DEV     := node_modules/.installed-dev
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup system-deps site serve test lint accuracy bench bench-quick bench-akn clean distclean
+.PHONY: help setup system-deps site serve test lint accuracy bench bench-quick bench-akn bench-links clean distclean
 
 help: ## List the targets
 	@echo "resarchive make targets:"
@@ -80,6 +80,9 @@ bench-quick: $(PY_DEV) $(NODE_DEV) ## Short benchmark (a corpus sample, < 2 min)
 
 bench-akn: $(PY_DEV) ## Akoma Ntoso: reading the UN's XML vs parsing its text, writing, schema (~2 min)
 	$(PY) bench/akn.py
+
+bench-links: $(PY_DEV) $(NODE_RUNTIME) ## Links between documents: their cost in a build of GA session 78 fr+en (~1 min)
+	$(PY) bench/links.py
 
 clean: ## Remove build output and tool caches (keeps .venv and node_modules)
 	rm -rf site build bench/out .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -18,7 +18,7 @@ Corpus (tests using these are marked ``corpus`` automatically)
 Browser (tests using these are marked ``browser`` automatically)
   browser          session-wide headless Chromium from Debian (``/usr/bin/chromium``) driven by
                    the Python Playwright sync API; Playwright never downloads a browser here.
-  page             a fresh browser context and page for each test.
+  page             a fresh browser context (locale fr-FR) and page for each test.
 
 Servers
   static_server    factory: ``static_server(directory) -> "http://127.0.0.1:PORT/"``, a
@@ -30,6 +30,8 @@ Servers
 Build
   built_site       ``python build.py --content <repo>/content --out <tmp>/site`` once per
                    session; returns the site folder, or fails with the build's stderr.
+  versions_site    the same for ``versions_content``: ten GA session 78 texts, five
+                   resolutions in French and English that cite one another (VERSIONS).
 
 A missing prerequisite (../shared, /usr/bin/chromium, /usr/sbin/nginx, playwright) skips the
 test on a developer machine but FAILS it when the environment variable CI is set, so CI can
@@ -251,8 +253,10 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    """A new context (fresh cookies/storage) and page for each test."""
-    context = browser.new_context()
+    """A new context (fresh cookies/storage) and page for each test, for a reader whose
+    browser asks for French, the site's first language (the home and search pages follow
+    the browser's language: tests of that make their own contexts)."""
+    context = browser.new_context(locale="fr-FR")
     try:
         yield context.new_page()
     finally:
@@ -427,6 +431,53 @@ def built_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
             f"--- stdout (tail) ---\n{result.stdout[-2000:]}",
             pytrace=False,
         )
+    return out
+
+
+# GA session 78 resolutions in French and English that cite one another, and the UN's own
+# quirks: A/RES/78/274 cites "paragraph 2 of its resolution 78/254 C" (part C of the archived
+# A/RES/78/254 A-C); the English A/RES/78/150 has a preambular paragraph the French lacks;
+# the French A/RES/78/130 is headed "A/RES/78/13" (a misprint in the UN's text).
+VERSIONS = (
+    "A_RES_78_13-2324427",
+    "A_RES_78_130-2325874",
+    "A_RES_78_150-2325910",
+    "A_RES_78_254AC-2326242",
+    "A_RES_78_274-2407847",
+)
+
+
+@pytest.fixture(scope="session")
+def versions_content(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A content folder of the VERSIONS documents in French and English (links to the
+    corpus texts); the misprinted French A/RES/78/130 gets an id of its own in its YAML."""
+    content = tmp_path_factory.mktemp("versions") / "content"
+    for folder, letter in (("78-French", "F"), ("78-English", "E")):
+        (content / folder).mkdir(parents=True)
+        for stem in VERSIONS:
+            (content / folder / f"{stem}{letter}.txt").symlink_to(
+                corpus_dir / folder / f"{stem}{letter}.txt"
+            )
+    (content / "78-French" / "A_RES_78_130-2325874F.yaml").write_text(
+        "id: a-res-78-130-fr\n", encoding="utf-8"
+    )
+    return content
+
+
+@pytest.fixture(scope="session")
+def versions_site(
+    repo_root: Path, versions_content: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The site built from ``versions_content`` by build.py, once per session."""
+    out = tmp_path_factory.mktemp("versions-built") / "site"
+    cmd = [sys.executable, str(repo_root / "build.py"), "--content", str(versions_content),
+           "--out", str(out), "--cache", str(out.parent / "cache")]  # fmt: skip
+    result = subprocess.run(
+        cmd, cwd=repo_root, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        timeout=BUILD_TIMEOUT_S,
+    )  # fmt: skip
+    if result.returncode != 0:
+        pytest.fail(f"build.py exited {result.returncode}:\n{result.stderr[-8000:]}", pytrace=False)
     return out
 
 

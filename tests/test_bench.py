@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -101,6 +102,27 @@ def test_bench_quick_small(repo_root: Path, shared_dir: Path, tmp_path: Path) ->
         assert summary["cold_bytes_median"] > 0 and summary["cold_ms_median"] > 0
         assert summary["warm_ms_p95"] is not None
     assert rows[("scaled", "cold bytes before 1st result, median")]["ratio"] > 0
+
+
+def test_bench_links_small(repo_root: Path, shared_dir: Path) -> None:
+    """bench/links.py on every 40th French text of session 78 and its English: every figure
+    printed beside what it is compared to."""
+    if not (shared_dir / "corpus").is_dir():
+        missing(f"{shared_dir / 'corpus'} not found: clone the repository beside shared/")
+    cmd = [sys.executable, str(repo_root / "bench" / "links.py"), "--step", "40", "--rounds",
+           "1", "--shared", str(shared_dir)]  # fmt: skip
+    proc = subprocess.run(
+        cmd, cwd=repo_root, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL
+    )
+    assert proc.returncode == 0, f"bench/links.py exited {proc.returncode}:\n{proc.stderr[-4000:]}"
+    text = proc.stdout
+    assert re.search(
+        r"session 78 fr\+en \(every 40\): \d+ documents, [\d,]+ references, \d+ pairs", text
+    )
+    assert re.search(r"page text +[\d.]+ s linked vs [\d.]+ s bare", text)
+    assert re.search(r"data records +[\d.]+ s linked vs [\d.]+ s bare", text)
+    assert re.search(r"links: [\d.]+ s of a [\d.]+ s build -> \+[\d.]+ % over the build", text)
+    assert re.search(r"side-by-side pages: [\d.]+ s for \d+ pages vs [\d.]+ s", text)
 
 
 # --------------------------------------------------------------------------- the parse cache

@@ -2,11 +2,15 @@
 
 - Link checker (Python HTML parser over every page of the built site): every URL is relative
   (no scheme, no host, no leading "/"), every internal link names a file of the site, and every
-  ``#fragment`` is an id of the page it points to.
+  ``#fragment`` is an id of the page it points to. The one exception: a cited resolution the
+  archive does not hold links to the UN's address for it (common.yaml's ``address``), and such
+  a link is marked as leaving the archive (class ``ref-out``, rel ``external``); it is a link
+  the reader may follow, never a request the page makes.
 - Security (same parse): no inline script, no ``on*`` attribute, no inline style, no
   ``javascript:`` URL; every page's Content-Security-Policy has no 'unsafe-inline'.
 - Crawl (Playwright on Debian's chromium, through nginx with the production CSP header): from
-  the folder's URL, every page reachable by a link is opened, every link target answers 200,
+  the folder's URL, every page reachable by a link is opened, every link target in the site
+  answers 200 (the marked links to the UN's site are not followed: no network here),
   fragments resolve in the live DOM, the console shows no error and no CSP violation, and every
   request the browser makes stays on the server and inside /archive/2024/.
 """
@@ -22,6 +26,15 @@ from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+
+from resarchive.references import common
+
+# where a marked link may leave the archive: the origins of common.yaml's addresses
+OUTSIDE = {
+    "{0.scheme}://{0.netloc}/".format(urlsplit(o.address))
+    for o in common().organs.values()
+    if o.address
+}
 
 PREFIX = "/archive/2024/"
 URL_ATTRS = {
@@ -47,6 +60,7 @@ class Page:
     path: str  # relative to the site root, with "/"
     ids: list[str] = field(default_factory=list)
     urls: list[tuple[str, str, str]] = field(default_factory=list)  # (tag, attr, value)
+    outside: set[str] = field(default_factory=set)  # hrefs of links marked as leaving
     inline_scripts: int = 0
     handlers: list[str] = field(default_factory=list)  # on* attributes
     styles: list[str] = field(default_factory=list)  # style attributes and <style> elements
@@ -71,6 +85,12 @@ class _Parser(HTMLParser):
                 self.page.styles.append(f"<{tag} style={value!r}>")
             if (tag, name) in URL_ATTRS:
                 self.page.urls.append((tag, name, value))
+        if (
+            tag == "a"
+            and "ref-out" in a.get("class", "").split()
+            and "external" in a.get("rel", "").split()
+        ):
+            self.page.outside.add(a.get("href", ""))
         if tag == "style":
             self.page.styles.append("<style>")
         if tag == "meta" and a.get("http-equiv", "").lower() == "content-security-policy":
@@ -106,13 +126,16 @@ def pages(built_site: Path) -> dict[str, Page]:
 
 def test_every_link_is_relative_and_resolves(built_site: Path, pages: dict[str, Page]) -> None:
     problems: list[str] = []
-    checked = fragments = 0
+    checked = fragments = leaving = 0
     for page in pages.values():
         for tag, attr, value in page.urls:
             where = f"{page.path}: <{tag} {attr}={value!r}>"
             parts = urlsplit(value)
             if parts.scheme == "data" and tag == "link":
                 continue  # <link rel="icon" href="data:,">: no request at all
+            if value in page.outside and any(value.startswith(o) for o in OUTSIDE):
+                leaving += 1  # a cited resolution outside the archive, marked so
+                continue
             if parts.scheme or parts.netloc or value.startswith("/"):
                 problems.append(f"{where} is not relative")
                 continue
@@ -135,8 +158,11 @@ def test_every_link_is_relative_and_resolves(built_site: Path, pages: dict[str, 
                 elif parts.fragment not in pages[target].ids:
                     problems.append(f"{where}: no id {parts.fragment!r} in {target}")
     assert not problems, f"{len(problems)} bad links:\n" + "\n".join(problems[:40])
-    print(f"\nlink checker: {len(pages)} pages, {checked} links, {fragments} with a #fragment")
-    assert checked > 300 and fragments > 200, (checked, fragments)
+    print(
+        f"\nlink checker: {len(pages)} pages, {checked} links, {fragments} with a #fragment, "
+        f"{leaving} marked as leaving the archive"
+    )
+    assert checked > 300 and fragments > 200 and leaving > 0, (checked, fragments, leaving)
 
 
 def test_ids_are_unique(pages: dict[str, Page]) -> None:
@@ -211,6 +237,7 @@ def test_site_works_from_a_subfolder_and_stays_on_its_host(
         todo, seen = [base], set()
         ids: dict[str, set[str]] = {}
         links: list[tuple[str, str]] = []  # (page, absolute href)
+        outside_links: list[str] = []  # marked as leaving the archive: not followed
         while todo:
             url = todo.pop(0)
             if url in seen:
@@ -223,7 +250,13 @@ def test_site_works_from_a_subfolder_and_stays_on_its_host(
                 url
             )  # the stylesheet
             ids[url] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
-            for href in page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)"):
+            hrefs = page.eval_on_selector_all(
+                "a[href]:not(.ref-out[rel~=external])", "els => els.map(a => a.href)"
+            )
+            outside_links += page.eval_on_selector_all(
+                ".ref-out[rel~=external]", "els => els.map(a => a.href)"
+            )
+            for href in hrefs:
                 links.append((url, href))
                 target = urldefrag(href).url
                 if target.startswith(base) and target.endswith(".html") and target not in seen:
@@ -249,6 +282,7 @@ def test_site_works_from_a_subfolder_and_stays_on_its_host(
                     bad.append(f"{source}: #{fragment} not in {target}")
             elif context.request.get(target).status != 200:
                 bad.append(f"{source}: {target} does not answer 200")
+        bad += [h for h in outside_links if not any(h.startswith(o) for o in OUTSIDE)]
         assert not bad, "\n".join(bad[:30])
     finally:
         context.close()

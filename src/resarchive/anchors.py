@@ -55,6 +55,18 @@ def akn_url(doc_id: str) -> str:
 # --------------------------------------------------------------------------- resolution
 
 
+def parallel_url(symbol: str, left: str, right: str) -> str:
+    """The side-by-side page of one document in two languages:
+    ``doc/a-res-78-1.fr-en.html`` (no document id holds a dot)."""
+    return f"doc/{slug(symbol)}.{left}-{right}.html"
+
+
+def ui_page_url(page: str, language: str, default: str) -> str:
+    """The home or search page (``page``: "index", "search") in one language of the
+    interface: ``index.html`` in the default language, ``index.en.html`` in another."""
+    return f"{page}.html" if language == default else f"{page}.{language}.html"
+
+
 def part_prefix(label: str) -> str:
     """Prefix of the paragraphs of one part of a collection (A/RES/77/264 A-C): "b-"."""
     return f"{slug(label)}-"

@@ -3,7 +3,9 @@
 Stage: the pipeline itself. May import every stage module.
 
     parse    read -> clean -> segment -> parse -> link, per file    load.load_documents
-    render   one HTML page per document, the home and search pages    render
+    relate   language versions, citations between documents          relations.relate
+    render   a page per document and per pair of language versions,   render
+             the home and search pages in each interface language
     export   one JSON file per document, catalog.json                 export
     assets   static/ with the search worker made whole                 assets
     index    the split search index                                   index_update.write_search
@@ -18,14 +20,25 @@ reported together, before anything is written.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
-from . import akn_write, anchors, assets, export, index_update, render, reuse
+from . import akn_write, align, anchors, assets, export, index_update, relations, render, reuse
 from .errors import ContentError
 from .load import load_documents
 from .models import Document
 from .output import BACKGROUND_REMOVAL_FROM, swap, written_aside
-from .report import Built, Log, StageClock, index_line, pages_line, parse_line, stages_line
+from .relations import Relations
+from .report import (
+    Built,
+    Log,
+    StageClock,
+    index_line,
+    links_line,
+    pages_line,
+    parse_line,
+    stages_line,
+)
 from .summaries import materialize, paragraph_count
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,9 +46,10 @@ TEMPLATES = REPO / "templates"
 STATIC = REPO / "static"
 NODE_MODULES = REPO / "node_modules"
 DEFAULT_CACHE = REPO / ".cache" / "resarchive"
-# The site's name, and the languages of its home and search pages (the first is theirs, the
-# others are printed beside it); what each language says is in data/<lang>.yaml.
-SITE = {"name": "resarchive", "languages": ("fr", "en")}
+# The site's name, and the languages of its interface: the home and search pages are written
+# in each (index.html in the first, index.en.html ...); what each says is in data/<lang>.yaml.
+SITE = {"name": "resarchive", "languages": ("fr", "en", "es")}
+REPORT = "build-report.json"
 
 
 class BuildFailed(Exception):
@@ -114,15 +128,42 @@ def write_site(
     clock = StageClock()
     (out / "doc").mkdir(parents=True)
     (out / "data").mkdir()
+    with clock.stage("relate"):
+        rels = relations.relate(docs)
+        pairs = version_pairs(docs, rels)
     with clock.stage("render"):
         fingerprint = reuse.output_fingerprint(REPO, repr(SITE))
-        fresh, record = reuse.link_unchanged(docs, out, previous, state, fingerprint, digests or {})
-        fresh = [materialize(doc) for doc in fresh]
-        write_pages(docs, fresh, out)
+        reusable = reuse.reusable_pages(reuse.PageRecord.load(state), fingerprint, previous)
+        record = reuse.PageRecord(fingerprint)
+        own = {d.id: (digests or {}).get(d.id) or reuse.document_digest(d) for d in docs}
+        linked = reuse.link_files(
+            [(document_files(d.id), f"{own[d.id]}+{rels[d.id].digest}") for d in docs],
+            out, previous, reusable, record,
+        )  # fmt: skip
+        fresh = [materialize(d) for d, done in zip(docs, linked, strict=True) if not done]
+        pair_linked = reuse.link_files(
+            [((render.parallel_url(a, _link(b), SITE),),
+              f"{own[a.id]}+{rels[a.id].digest}+{own[b.id]}+{rels[b.id].digest}")
+             for a, b in pairs],
+            out, previous, reusable, record,
+        )  # fmt: skip
+        fresh_pairs = [p for p, done in zip(pairs, pair_linked, strict=True) if not done]
+        alignments = write_pages(docs, fresh, out, rels, fresh_pairs)
+        before = _previous_report(previous)
+        for a, b in pairs:  # a linked page the previous report lacks: aligned again
+            url = render.parallel_url(a, _link(b), SITE)
+            if url not in alignments:
+                alignments[url] = before.get(url) or align.misaligned(
+                    align.align(materialize(a), materialize(b))
+                )
     if log:
         log(pages_line(len(fresh), len(docs)))
     with clock.stage("export"):
-        write_data(docs, fresh, out)
+        write_data(docs, fresh, out, rels)
+        report = relations.report(docs, rels, alignments)
+        (out / REPORT).write_text(export.dumps(report), encoding="utf-8")
+    if log:
+        log(links_line(report, REPORT))
     with clock.stage("index"):  # the static assets are timed with the index, as ever
         assets.write_static(STATIC, out / "static", NODE_MODULES)
         run = index_update.write_search(
@@ -144,23 +185,96 @@ def write_site(
     return clock.timings, len(docs) - len(fresh)
 
 
-def write_pages(docs: list[Document], fresh: list[Document], out: Path) -> None:
-    """The render stage: a page per fresh document, then the home and search pages."""
+def document_files(doc_id: str) -> tuple[str, ...]:
+    """What a document's page and data files are, the page first."""
+    return (anchors.page_url(doc_id), anchors.data_url(doc_id), anchors.akn_url(doc_id))
+
+
+def _link(doc: Document) -> relations.Link:
+    return relations.Link(doc.id, doc.symbol, doc.title, doc.date, doc.language)
+
+
+def version_pairs(
+    docs: list[Document], rels: dict[str, Relations]
+) -> list[tuple[Document, Document]]:
+    """Every pair of language versions, once, the site's first language on the left."""
+    by_id = {d.id: d for d in docs}
+    order = {c: n for n, c in enumerate(SITE["languages"])}
+    out = []
+    for doc in docs:
+        for v in rels[doc.id].translations:
+            other = by_id[v.document]
+            if (order.get(doc.language, 99), doc.language) < (
+                order.get(other.language, 99),
+                other.language,
+            ):
+                out.append((doc, other))
+    return out
+
+
+def _previous_report(previous: Path | None) -> dict[str, list[str]]:
+    """Side-by-side page -> its misaligned anchors, as the previous build's report gives
+    them (for the pages linked from it, not aligned again)."""
+    if previous is None:
+        return {}
+    try:
+        data = json.loads((previous / REPORT).read_text(encoding="utf-8"))
+        return {p["page"]: list(p["misaligned"]) for p in data["translations"]["pairs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def write_pages(
+    docs: list[Document],
+    fresh: list[Document],
+    out: Path,
+    rels: dict[str, Relations],
+    pairs: list[tuple[Document, Document]],
+) -> dict[str, list[str]]:
+    """The render stage: a page per fresh document and per fresh pair of versions, then the
+    home and search pages in each interface language. Returns each written side-by-side
+    page's misaligned anchors."""
     env = render.make_env(TEMPLATES)
-    for doc in fresh:
-        (out / anchors.page_url(doc.id)).write_text(
-            render.render_document(env, doc, SITE), encoding="utf-8"
+    todo = {doc.id: doc for doc in fresh}  # pages still to write
+    alignments = {}
+    for a, b in pairs:  # a pair's pages together: their texts are rendered once for both
+        linkers: dict[str, render.RefLinker] = {}
+        left, right = todo.get(a.id) or materialize(a), todo.get(b.id) or materialize(b)
+        for doc in (left, right):
+            if todo.pop(doc.id, None) is not None:
+                (out / anchors.page_url(doc.id)).write_text(
+                    render.render_document(env, doc, SITE, rels[doc.id], linkers),
+                    encoding="utf-8",
+                )
+        url = render.parallel_url(left, _link(right), SITE)
+        (out / url).write_text(
+            render.render_parallel(env, left, right, SITE, (rels[a.id], rels[b.id]), linkers),
+            encoding="utf-8",
         )
-    (out / "index.html").write_text(render.render_index(env, docs, SITE), encoding="utf-8")
-    (out / "search.html").write_text(render.render_search(env, SITE), encoding="utf-8")
+        alignments[url] = align.misaligned(align.align(left, right))
+    for doc in todo.values():
+        (out / anchors.page_url(doc.id)).write_text(
+            render.render_document(env, doc, SITE, rels[doc.id]), encoding="utf-8"
+        )
+    default = SITE["languages"][0]
+    for code in SITE["languages"]:
+        (out / anchors.ui_page_url("index", code, default)).write_text(
+            render.render_index(env, docs, SITE, code), encoding="utf-8"
+        )
+        (out / anchors.ui_page_url("search", code, default)).write_text(
+            render.render_search(env, SITE, code), encoding="utf-8"
+        )
+    return alignments
 
 
-def write_data(docs: list[Document], fresh: list[Document], out: Path) -> None:
+def write_data(
+    docs: list[Document], fresh: list[Document], out: Path, rels: dict[str, Relations]
+) -> None:
     """The export stage: a JSON file and an Akoma Ntoso file per fresh document, then the
     catalog of all."""
     for doc in fresh:
         (out / anchors.data_url(doc.id)).write_text(
-            export.dumps(export.document_record(doc)), encoding="utf-8"
+            export.dumps(export.document_record(doc, rels[doc.id])), encoding="utf-8"
         )
         (out / anchors.akn_url(doc.id)).write_text(akn_write.dumps(doc), encoding="utf-8")
     (out / "catalog.json").write_text(export.dumps(export.catalog(docs)), encoding="utf-8")

@@ -1,6 +1,6 @@
 """Stage 8, export: documents -> site/catalog.json and one JSON file per document.
 
-Stage: export. May import: models, anchors.
+Stage: export. May import: models, anchors, relations.
 
 The format is documented in the README ("Data export"); tests and later features rely on it.
 Paths are relative to the site root; ``source`` is relative to the content folder.
@@ -13,16 +13,59 @@ from typing import Any
 
 from . import anchors
 from .models import Document, to_dict
+from .relations import Link, Relations
 
-FORMAT_VERSION = 1
+# 2: translations, cited_by, and references on every paragraph, item and note
+FORMAT_VERSION = 2
 CATALOG_FIELDS = ("id", "source", "title", "symbol", "date", "body", "kind", "language")
 
 
-def document_record(doc: Document) -> dict[str, Any]:
-    """The per-document JSON: every field of the model, ``text`` beside every ``rich``."""
+def document_record(doc: Document, rel: Relations | None = None) -> dict[str, Any]:
+    """The per-document JSON: every field of the model, ``text`` beside every ``rich``;
+    its other language versions, the archived documents citing it, and on every paragraph,
+    item and note the resolutions and decisions it cites (``references``)."""
+    rel = rel or Relations()
     record = to_dict(doc)
+    del record["citations"]  # given where they are printed, as "references"
     record["format"] = FORMAT_VERSION
+    record["translations"] = [_version(v) for v in rel.translations]
+    record["cited_by"] = [
+        {"document": c.document, "symbol": c.symbol, "anchor": c.anchor, "cited": c.cited or None}
+        for c in rel.cited_by
+    ]
+    by_anchor: dict[str, list[dict[str, Any]]] = {}
+    for c in doc.citations:
+        by_anchor.setdefault(c.anchor, []).append(
+            {
+                "text": c.text,
+                "symbol": c.symbol,
+                "document": rel.targets.get(c.symbol),
+                "anchor": (rel.anchor(c.symbol, c.paragraph, c.text) or None)
+                if c.symbol in rel.targets
+                else None,
+            }
+        )
+
+    def add(entries: list[dict[str, Any]]) -> None:
+        for entry in entries:
+            entry["references"] = by_anchor.get(entry["id"], [])
+            add(entry.get("items") or [])
+
+    add(record["preamble"])
+    add(record["operative"])
+    add(record["footnotes"])
+    for att in record["attachments"]:
+        add(att["paragraphs"])
     return record
+
+
+def _version(v: Link) -> dict[str, Any]:
+    return {
+        "language": v.language,
+        "document": v.document,
+        "url": anchors.page_url(v.document),
+        "data": anchors.data_url(v.document),
+    }
 
 
 def catalog_record(doc: Document) -> dict[str, Any]:

@@ -156,6 +156,17 @@ class Loose(RichText):
     number: str = ""
 
 
+@dataclass(frozen=True)
+class Citation:
+    """A resolution or decision a document cites (references.py), by where it is printed."""
+
+    anchor: str  # the paragraph, item, footnote or attachment paragraph printing it: op7-a
+    symbol: str  # what it cites: "A/RES/77/125"
+    paragraph: str = ""  # the cited paragraph, when printed ("paragraph 5 of"): "op5"
+    organ: str = ""  # who adopted it (references.py's codes: "GA", "SC" ...)
+    text: str = ""  # as printed: "paragraph 5 of its resolution 77/1", "76/2"
+
+
 @dataclass
 class Document:
     """One resolution, decision or draft, with everything printed for it."""
@@ -194,9 +205,28 @@ class Document:
     line: int = 1  # first source line
     end: int = 1  # last source line
     rich_title: str = ""  # the title with its markers
+    # the resolutions and decisions it cites, in order (references.py, after parse)
+    citations: list[Citation] = field(default_factory=list)
 
     def paragraphs(self) -> list[Paragraph]:
         return self.preamble + self.operative
+
+    def texts(self) -> list[tuple[str, str]]:
+        """(anchor, plain text) of everything a reader cites: preambular and operative
+        paragraphs and their items, footnotes, attachment paragraphs and their items."""
+        out: list[tuple[str, str]] = []
+
+        def add(paras: list[Paragraph] | list[Item]) -> None:
+            for p in paras:
+                out.append((p.id, p.text))
+                add(p.items)
+
+        add(self.preamble)
+        add(self.operative)
+        out.extend((n.id, n.text) for n in self.footnotes)
+        for att in self.attachments:
+            add(att.paragraphs)
+        return out
 
 
 @dataclass

@@ -2,7 +2,7 @@
 (a text), or read_akn -> metadata (an Akoma Ntoso file).
 
 Stage: read -> clean -> segment -> parse -> link, for one file. May import: models,
-errors, anchors, langdata, clean, segment, parse, footnotes, akn_read.
+errors, anchors, langdata, clean, segment, parse, footnotes, akn_read, references.
 
 ``parse_source`` is a pure function of the text (and its sidecar metadata); ``build.py`` runs
 it over a folder and hands the documents to the render, index and export stages.
@@ -22,9 +22,10 @@ from .footnotes import link_footnotes
 from .langdata import lang, languages
 from .models import Document, SourceText
 from .parse import parse_document
+from .references import citations
 from .segment import segment, split_documents
 
-STAGES = ("clean", "segment", "split", "parse", "link", "metadata")
+STAGES = ("clean", "segment", "split", "parse", "link", "metadata", "references")
 
 
 def detect_language(text: str) -> str:
@@ -57,6 +58,8 @@ def parse_source(src: SourceText, meta: dict[str, Any] | None = None) -> list[Do
             first,
         )
     apply_metadata(docs, meta, stem, multi)
+    for doc in docs:
+        doc.citations = citations(doc)
     return docs
 
 
@@ -69,6 +72,8 @@ def parse_akn_source(
     docs, warnings = read_akn(data, rel, stem)
     if meta:
         apply_metadata(docs, meta, stem, multi=False)
+    for doc in docs:
+        doc.citations = citations(doc)
     return docs, warnings
 
 

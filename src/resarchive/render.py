@@ -1,6 +1,7 @@
 """Stage 6, render: documents -> HTML pages through the Jinja templates in templates/.
 
-Stage: render. May import: models, anchors, langdata.
+Stage: render. May import: models, anchors, langdata, references, reflinks, relations,
+align.
 
 Everything is escaped: Jinja autoescapes, and rich text goes through markdown-it-py with raw
 HTML disabled (only emphasis and backslash escapes are enabled), so a text that holds
@@ -55,13 +56,16 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from . import anchors
+from . import anchors, references
+from .align import align
 from .langdata import lang as language_data
 from .langdata import languages
 from .langdata import ui as language_ui
 from .models import MARKER_RE, Attachment, Document, Item, Paragraph, groups
+from .reflinks import RefLinker, Target, install
+from .relations import Link, Relations
 
-_INLINE = MarkdownIt("zero").enable(["emphasis", "escape"])
+_INLINE = install(MarkdownIt("zero").enable(["emphasis", "escape"]))
 _RENDERED_MARKER = re.compile("\ue000([^\ue001<>]*)\ue001")
 NBSP = "\u00a0"
 
@@ -290,15 +294,23 @@ def typographic_spaces(text: str, code: str) -> str:
     return text
 
 
-def rich_html(rich: str, links: FootnoteLinks | None = None, lang: str = "") -> Markup:
-    """Rich text -> safe inline HTML (emphasis and footnote links only).
+def rich_html(
+    rich: str, links: FootnoteLinks | None = None, lang: str = "", refs: RefLinker | None = None
+) -> Markup:
+    """Rich text -> safe inline HTML: emphasis, footnote links, and with ``refs`` the
+    references to resolutions and decisions as links (reflinks.py).
 
     markdown-it-py runs with raw HTML off, so ``<img onerror=...>`` comes out as
     ``&lt;img ...&gt;``; the result is Markup only because it was escaped here.
     """
-    if lang in languages():
-        rich = typographic_spaces(rich, lang)
-    html = _INLINE.renderInline(rich)
+    cached = refs.html.get(rich) if refs is not None else None
+    if cached is not None:
+        html = cached
+    else:
+        spaced = typographic_spaces(rich, lang) if lang in languages() else rich
+        html = _INLINE.renderInline(spaced, {"references": refs} if refs else {})
+        if refs is not None:
+            refs.html[rich] = html
     if links is None:
         return Markup(
             _RENDERED_MARKER.sub(lambda m: f'<sup class="fn-mark">{m.group(1)}</sup>', html)
@@ -340,16 +352,115 @@ def make_env(templates: Path) -> Environment:
 # --------------------------------------------------------------------------- pages
 
 
-def render_document(env: Environment, doc: Document, site: dict[str, Any]) -> str:
+def linker(doc: Document, rel: Relations, root: str, code: str) -> RefLinker:
+    """How the references of ``doc``'s text become links: to the archived document's page
+    and paragraph, else to the UN's address for the symbol (references.address)."""
+    own = references.normalize_symbol(doc.symbol) if doc.symbol else ""
+
+    def resolve(ref: references.Reference) -> Target | None:
+        target = rel.targets.get(ref.symbol)
+        if target is not None:
+            cited = rel.anchor(ref.symbol, ref.paragraph, ref.number)
+            fragment = f"#{cited}" if cited else ""
+            return Target(f"{root}{anchors.page_url(target)}{fragment}", external=False)
+        fragment = f"#{ref.paragraph}" if ref.paragraph else ""
+        if own and references.normalize_symbol(ref.symbol) == own:
+            return Target(fragment, external=False) if fragment else None
+        url = references.address(ref.organ, ref.symbol, code)
+        return Target(url, external=True) if url else None
+
+    return RefLinker(
+        lang=doc.language,
+        organ=references.organ_of(doc.symbol, doc.body, doc.language),
+        resolve=resolve,
+        outside_label=str(page_strings(code)["outside"]),
+    )
+
+
+def _linker(
+    doc: Document, rel: Relations, code: str, linkers: dict[str, RefLinker] | None
+) -> RefLinker:
+    if linkers is None:
+        return linker(doc, rel, "../", code)
+    if doc.id not in linkers:
+        linkers[doc.id] = linker(doc, rel, "../", code)
+    return linkers[doc.id]
+
+
+def anchor_label(anchor: str, code: str) -> str:
+    """What a list of citing paragraphs calls an anchor: "par. 7", "al. 3 du préambule",
+    "note 2" (the anchor itself when it is none of these)."""
+    words = language_ui(code)["cite"]
+    for pattern, key in _ANCHOR_LABELS:
+        m = pattern.fullmatch(anchor)
+        if m:
+            label = " ".join(x for x in m.groups() if x)
+            return str(words[key]).format(n=label)
+    return anchor
+
+
+_ANCHOR_LABELS = (
+    (re.compile(r"op(\d+)(?:-([a-z]+))?(?:-([ivxl]+))?"), "op"),
+    (re.compile(r"pp(\d+)(?:-([a-z]+))?"), "pp"),
+    (re.compile(r"fn(\w+)"), "fn"),
+)
+
+
+def citing_documents(
+    cited_by: list[Link], code: str, root: str
+) -> list[tuple[Link, list[tuple[str, str]]]]:
+    """The "Cited by" list: each citing document once, with the (label, href) of every
+    paragraph or note of it that cites."""
+    out: dict[str, tuple[Link, list[tuple[str, str]]]] = {}
+    for c in cited_by:
+        entry = out.setdefault(c.document, (c, []))
+        href = f"{root}{anchors.page_url(c.document)}#{c.anchor}"
+        if all(h != href for _, h in entry[1]):
+            entry[1].append((anchor_label(c.anchor, code), href))
+    return list(out.values())
+
+
+def chrome(site: dict[str, Any], code: str) -> dict[str, Any]:
+    """What the header and footer of every page need in the interface language ``code``:
+    the home and search pages in it, and the language switch (each language's own name
+    and pages)."""
+    default = site["languages"][0]
+    here = code if code in site["languages"] else default
+    return {
+        "home_href": anchors.ui_page_url("index", here, default),
+        "search_href": anchors.ui_page_url("search", here, default),
+        "switch": [
+            (
+                c,
+                language_data(c).name,
+                anchors.ui_page_url("index", c, default),
+                anchors.ui_page_url("search", c, default),
+            )
+            for c in site["languages"]
+        ],  # fmt: skip
+    }
+
+
+def render_document(
+    env: Environment,
+    doc: Document,
+    site: dict[str, Any],
+    rel: Relations | None = None,
+    linkers: dict[str, RefLinker] | None = None,
+) -> str:
+    """A document's page. ``linkers``: document id -> its RefLinker, kept by the caller to
+    render a text once for all the pages that show it (the side-by-side pages)."""
     code = ui_language(doc.language)
     ui = page_strings(code)
+    rel = rel or Relations()
     known = {n.id for n in doc.footnotes}
     links = FootnoteLinks(known=known)
     kind_label = kind_labels(doc.language).get(doc.kind, doc.kind)
     labels = cite_labels(doc)
+    refs = _linker(doc, rel, code, linkers)
 
     def rich(text: str) -> Markup:
-        return rich_html(text, links, doc.language)
+        return rich_html(text, links, doc.language, refs)
 
     def lead_and_rest(para: Paragraph) -> Markup:
         rest = strip_lead(para.rich, para.lead)
@@ -363,7 +474,8 @@ def render_document(env: Environment, doc: Document, site: dict[str, Any]) -> st
         kind_label=kind_label,
         labels=labels,
         root="../",
-        site=site_view(site),
+        site=site_view(site, code),
+        **chrome(site, code),
     )
     # the footnote list comes last: render the body first so back-links are known
     body_html = env.get_template("document_body.html").render(
@@ -377,11 +489,26 @@ def render_document(env: Environment, doc: Document, site: dict[str, Any]) -> st
         page_href=anchors.page_url(doc.id).split("/")[-1],
         groups=groups(doc),
         pp_numbers=preamble_numbers(doc),
+        versions=[
+            (v, language_data(v.language).name, anchors.page_url(v.document).split("/")[-1])
+            for v in rel.translations
+            if v.language in languages()
+        ],
+        parallel=[
+            (
+                v,
+                page_strings(code)["languages"].get(v.language, v.language),
+                "../" + parallel_url(doc, v, site),
+            )
+            for v in rel.translations
+            if v.language in languages()
+        ],  # fmt: skip
     )
     notes_html = env.get_template("footnotes.html").render(
         **common,
-        rich=lambda t: rich_html(t, None, doc.language),
+        rich=lambda t: rich_html(t, None, doc.language, refs),
         refs=links.refs,
+        cited_by=citing_documents(rel.cited_by, code, "../"),
     )
     return env.get_template("document.html").render(
         **common,
@@ -393,37 +520,57 @@ def render_document(env: Environment, doc: Document, site: dict[str, Any]) -> st
     )
 
 
-def site_view(site: dict[str, Any]) -> dict[str, Any]:
-    """The site settings as pages print them: name, and the tagline and footer of each of
-    its languages, side by side."""
-    homes = [language_ui(code)["home"] for code in site["languages"]]
+def parallel_url(doc: Document, other: Link, site: dict[str, Any]) -> str:
+    """The side-by-side page of two versions: one page per pair, its languages in the
+    site's order (French left of English), then by code."""
+    order = {c: n for n, c in enumerate(site["languages"])}
+    left, right = sorted((doc.language, other.language), key=lambda c: (order.get(c, 99), c))
+    return anchors.parallel_url(doc.symbol, left, right)
+
+
+def site_view(site: dict[str, Any], code: str) -> dict[str, Any]:
+    """The site settings as pages print them, in the interface language ``code``."""
+    home = language_ui(code if code in site["languages"] else site["languages"][0])["home"]
     return {
         "name": site["name"],
         "languages": site["languages"],
-        "tagline": " ".join(h["tagline"] for h in homes),
-        "footer": " ".join(h["footer"] for h in homes),
+        "tagline": home["tagline"],
+        "footer": home["footer"],
     }
 
 
-def _home_strings(site: dict[str, Any]) -> dict[str, Any]:
-    """Template values of the home and search pages: their language's strings (``home``,
-    ``ui``) and the other site languages' (``alt``: [(code, home strings)])."""
-    first, *others = site["languages"]
+def _home_strings(site: dict[str, Any], code: str, page: str) -> dict[str, Any]:
+    """Template values of the home and search pages in the interface language ``code``;
+    ``page``: "index" or "search" (for the language switch and its script)."""
+    default = site["languages"][0]
+    pages = {c: anchors.ui_page_url(page, c, default) for c in site["languages"]}
     return dict(
         root="",
-        site=site_view(site),
-        lang=first,
-        ui=page_strings(first),
-        ui_lang=first,
-        home=language_ui(first)["home"],
-        alt=[(code, language_ui(code)["home"]) for code in others],
+        site=site_view(site, code),
+        lang=code,
+        ui=page_strings(code),
+        ui_lang=code,
+        home=language_ui(code)["home"],
+        ui_pages=Markup(
+            json.dumps(pages, sort_keys=True)
+            .replace("&", "&amp;")
+            .replace("'", "&#39;")
+            .replace("<", "&lt;")
+        ),  # fmt: skip
+        ui_default=code == default,
+        page_kind=page,
+        **chrome(site, code),
     )
 
 
-def render_index(env: Environment, docs: list[Document], site: dict[str, Any]) -> str:
+def render_index(
+    env: Environment, docs: list[Document], site: dict[str, Any], code: str = ""
+) -> str:
+    code = code or site["languages"][0]
     rows = []
+    names = page_strings(code)["languages"]
     for doc in docs:
-        code = ui_language(doc.language)
+        doc_code = ui_language(doc.language)
         kind_label = kind_labels(doc.language).get(doc.kind, doc.kind)
         rows.append(
             {
@@ -432,8 +579,8 @@ def render_index(env: Environment, docs: list[Document], site: dict[str, Any]) -
                 "year": doc.date[:4],
                 "kind_label": kind_label,
                 "name": doc.label or " ".join(p for p in (kind_label, doc.number) if p),
-                "date": human_date(doc.date, code),
-                "language_name": page_strings(code)["languages"].get(doc.language, doc.language),
+                "date": human_date(doc.date, doc_code),
+                "language_name": names.get(doc.language, doc.language),
             }
         )
     by_body: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -446,7 +593,7 @@ def render_index(env: Environment, docs: list[Document], site: dict[str, Any]) -
     return env.get_template("index.html").render(
         rows=rows,
         groups=sorted(by_body.items()),
-        **_home_strings(site),
+        **_home_strings(site, code, "index"),
         bodies=sorted({r["doc"].body for r in rows if r["doc"].body}),
         years=sorted({r["year"] for r in rows if r["year"]}, reverse=True),
         kinds=sorted(kinds.items(), key=lambda kv: kv[1]),
@@ -454,15 +601,61 @@ def render_index(env: Environment, docs: list[Document], site: dict[str, Any]) -
     )
 
 
-def render_search(env: Environment, site: dict[str, Any]) -> str:
-    return env.get_template("search.html").render(**_home_strings(site))
+def render_search(env: Environment, site: dict[str, Any], code: str = "") -> str:
+    code = code or site["languages"][0]
+    return env.get_template("search.html").render(**_home_strings(site, code, "search"))
+
+
+def render_parallel(
+    env: Environment,
+    left: Document,
+    right: Document,
+    site: dict[str, Any],
+    rels: tuple[Relations, Relations],
+    linkers: dict[str, RefLinker] | None = None,
+) -> str:
+    """Two versions side by side, row by row (align.py): each row holds the paragraph of
+    both, or of one with a note that the other lacks it."""
+    code = ui_language(left.language)
+    ui = page_strings(code)
+    names = ui["languages"]
+    sides = []
+    for doc, rel in zip((left, right), rels, strict=True):
+        refs = _linker(doc, rel, ui_language(doc.language), linkers)
+
+        # footnote marks stay marks: both columns hold the same notes (one row, #fn2)
+        def rich(text: str, doc: Document = doc, refs: RefLinker = refs) -> Markup:
+            return rich_html(text, None, doc.language, refs)
+
+        sides.append({"doc": doc, "rich": rich, "href": anchors.page_url(doc.id).split("/")[-1],
+                      "name": names.get(doc.language, doc.language)})  # fmt: skip
+    rows = align(left, right)
+    missing = sum(1 for r in rows if not r.aligned)
+    return env.get_template("parallel.html").render(
+        root="../",
+        site=site_view(site, code),
+        lang=code,
+        ui=ui,
+        ui_lang=code,
+        **chrome(site, code),
+        left=sides[0],
+        right=sides[1],
+        rows=rows,
+        missing=missing,
+        title=str(ui["parallel_title"]).format(
+            symbol=left.symbol, left=sides[0]["name"], right=sides[1]["name"]
+        ),
+        missing_in=lambda side: str(ui["missing_in"]).format(language=side["name"]),
+    )
 
 
 __all__ = [
     "MARKER_RE",
+    "RefLinker",
     "render_document",
     "render_index",
     "render_search",
+    "render_parallel",
     "make_env",
     "rich_html",
     "citation",

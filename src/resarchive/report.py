@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 Log = Callable[[str], None]
 
@@ -73,3 +74,16 @@ def index_line(path: str, changed: int, shards: int, chunks: int, reason: str) -
 
 def stages_line(timings: dict[str, float]) -> str:
     return "stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items())
+
+
+def links_line(report: dict[str, Any], name: str) -> str:
+    refs, versions = report["references"], report["translations"]
+    return (
+        f"links: {refs['cited']} references, {refs['archived']} to archived documents, "
+        f"{refs['outside']} to the UN's site, {refs['text']} left as text; "
+        f"{len(versions['pairs'])} pairs of language versions, "
+        f"{versions['aligned']} aligned"
+        + (f", {len(versions['shared_symbols'])} symbols printed by several documents of one "
+           "language" if versions["shared_symbols"] else "")
+        + f" ({name})"
+    )  # fmt: skip

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from . import anchors
 from .cache import store_file
 from .models import Document
 
@@ -111,32 +110,27 @@ def link_or_copy(source: Path, target: Path) -> bool:
     return True
 
 
-def link_unchanged(
-    docs: list[Document],
+def link_files(
+    outputs: list[tuple[tuple[str, ...], str]],
     out: Path,
     previous: Path | None,
-    state: Path | None,
-    fingerprint: str,
-    digests: dict[str, str],
-) -> tuple[list[Document], PageRecord]:
-    """Link into ``out`` the page and data file of every document unchanged since the site in
-    place (``previous``) was written; return the documents still to write, and the record of
-    this site (page URL -> digest; ``digests``: document id -> digest, a missing one is
-    computed here)."""
-    reusable = reusable_pages(PageRecord.load(state), fingerprint, previous)
-    record = PageRecord(fingerprint)
-    fresh = []
-    for doc in docs:
-        files = (anchors.page_url(doc.id), anchors.data_url(doc.id), anchors.akn_url(doc.id))
-        digest = digests.get(doc.id) or document_digest(doc)
+    reusable: dict[str, str],
+    record: PageRecord,
+) -> list[bool]:
+    """For each output (its files, the first naming it in the record; its digest): link its
+    files from ``previous`` if the record gives the same digest; whether it was. Every
+    output's digest goes into ``record``."""
+    done = []
+    for files, digest in outputs:
         record.digests[files[0]] = digest
         if (
             reusable.get(files[0]) == digest
             and previous is not None
             and all(link_or_copy(previous / f, out / f) for f in files)
         ):
+            done.append(True)
             continue
         for f in files:  # linked before another of them went missing
             (out / f).unlink(missing_ok=True)
-        fresh.append(doc)
-    return fresh, record
+        done.append(False)
+    return done

@@ -26,13 +26,20 @@ from .models import Document
 
 #: Document fields without a default factory: the scalars (str, int) a summary keeps.
 SUMMARY_FIELDS = tuple(f.name for f in fields(Document) if f.default_factory is MISSING)
-SUMMARY_FORMAT = 1
-#: the summary tuple: SUMMARY_FIELDS, then the number of preambular and operative paragraphs
+SUMMARY_FORMAT = 2
+#: the summary tuple: SUMMARY_FIELDS, then what the document cites (the links between
+#: documents are drawn from every document's), then its numbers of preambular and
+#: operative paragraphs
 Summary = tuple[Any, ...]
 
 
 def summarize(doc: Document) -> Summary:
-    return (*(getattr(doc, name) for name in SUMMARY_FIELDS), len(doc.preamble), len(doc.operative))
+    return (
+        *(getattr(doc, name) for name in SUMMARY_FIELDS),
+        doc.citations,
+        len(doc.preamble),
+        len(doc.operative),
+    )
 
 
 class EntryVanished(RuntimeError):
@@ -44,6 +51,7 @@ class LazyDocument:
 
     __slots__ = (
         *SUMMARY_FIELDS,
+        "citations",
         "preamble_count",
         "operative_count",
         "_entry",
@@ -54,6 +62,7 @@ class LazyDocument:
     def __init__(self, summary: Summary, entry: Path, position: int):
         for name, value in zip(SUMMARY_FIELDS, summary, strict=False):
             setattr(self, name, value)
+        self.citations = summary[-3]
         self.preamble_count, self.operative_count = summary[-2], summary[-1]
         self._entry = entry
         self._position = position
@@ -98,11 +107,16 @@ def materialize(doc: Document) -> Document:
     return doc.full() if isinstance(doc, LazyDocument) else doc
 
 
+def paragraph_counts(doc: Document) -> tuple[int, int]:
+    """Preambular and operative paragraphs, without loading a lazy document's body."""
+    if isinstance(doc, LazyDocument):
+        return int(doc.preamble_count), int(doc.operative_count)
+    return len(doc.preamble), len(doc.operative)
+
+
 def paragraph_count(doc: Document) -> int:
     """Preambular + operative paragraphs, without loading a lazy document's body."""
-    if isinstance(doc, LazyDocument):
-        return int(doc.preamble_count + doc.operative_count)
-    return len(doc.preamble) + len(doc.operative)
+    return sum(paragraph_counts(doc))
 
 
 class SummaryFile:

@@ -6,6 +6,11 @@
  * target are opened. A few informal forms are accepted and rewritten to the canonical anchor:
  * #7 #par7 #p7 -> #op7, #7a #op7a #op7.a -> #op7-a, #note2 #n2 -> #fn2.
  *
+ * Other versions. Links marked data-keep-anchor (the same document in another language, the
+ * side-by-side view) carry the paragraph in the address bar over: on #op7, "English" leads
+ * to the English page at #op7. Their href is kept up to date, so that copying or opening the
+ * link in a new tab does the same.
+ *
  * Citations. Every citable element carries data-cite (its paragraph label, in the page's
  * language, e.g. "par. 7 a)", "al. 3 du préambule", "note 2"); the article carries
  * data-citation (the prefix: body, symbol or kind and title, date). The "Cite" button copies
@@ -91,8 +96,18 @@
     if (scroll) el.scrollIntoView({ block: "start" });
   }
 
-  window.addEventListener("hashchange", function () { highlight(true); });
+  var keepers = document.querySelectorAll("a[data-keep-anchor]");
+
+  function keepAnchor() {
+    var hash = current ? "#" + current.id : "";
+    for (var k = 0; k < keepers.length; k++) {
+      keepers[k].href = keepers[k].getAttribute("href").split("#")[0] + hash;
+    }
+  }
+
+  window.addEventListener("hashchange", function () { highlight(true); keepAnchor(); });
   highlight(true);
+  keepAnchor();
 
   // ------------------------------------------------------------------ print
 

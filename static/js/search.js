@@ -12,6 +12,12 @@
  * opens one, Escape closes the short list. Everything shown is set with textContent or
  * created as elements; nothing from the index or the query is parsed as HTML.
  *
+ * The other language. On search.html a checkbox (?other=1 in the URL) shows under each
+ * result the same paragraph in another language version of its document: the document's
+ * JSON (data/<id>.json) names its translations, whose JSON holds the paragraph under the
+ * same anchor; the reader's interface language is preferred. A version that lacks the
+ * paragraph, or a document with no other version, is said so.
+ *
  * For benchmarks and tests: performance.mark("resarchive:first-result") when the first row
  * of a query is shown; #search-status gets data-state="done" and data-query when all rows
  * of a query are shown.
@@ -183,6 +189,77 @@
     };
   }
 
+  // ------------------------------------------------------- the other language
+  var records = Object.create(null); // data URL -> promise of the document's JSON
+
+  function record(rel) {
+    if (!records[rel]) {
+      records[rel] = fetch(root + rel).then(function (response) {
+        if (!response.ok) { throw new Error(rel + ": HTTP " + response.status); }
+        return response.json();
+      });
+      records[rel].catch(function () { delete records[rel]; });
+    }
+    return records[rel];
+  }
+
+  // The paragraph, item or note whose anchor is `anchor`, anywhere in a document's JSON.
+  function findAnchor(node, anchor) {
+    if (Array.isArray(node)) {
+      for (var i = 0; i < node.length; i++) {
+        var hit = findAnchor(node[i], anchor);
+        if (hit) { return hit; }
+      }
+    } else if (node && typeof node === "object") {
+      if (node.id === anchor && typeof node.text === "string") { return node; }
+      for (var key in node) {
+        if (key !== "translations" && key !== "cited_by" && typeof node[key] === "object") {
+          var found = findAnchor(node[key], anchor);
+          if (found) { return found; }
+        }
+      }
+    }
+    return null;
+  }
+
+  function otherVersion(translations, language) {
+    var want = document.documentElement.lang;
+    var pick = null;
+    translations.forEach(function (t) {
+      if (t.language === language) { return; }
+      if (!pick || (t.language === want && pick.language !== want)) { pick = t; }
+    });
+    return pick;
+  }
+
+  // Fills `box` with the row's paragraph in another language (text only).
+  function showOther(row, box) {
+    box.setAttribute("data-state", "loading");
+    record(row.doc.data).then(function (data) {
+      var other = otherVersion(data.translations || [], row.doc.language);
+      if (!other) {
+        box.appendChild(el("span", "result-other-note", ui.bilingual_none));
+        return null;
+      }
+      return record(other.data).then(function (version) {
+        var name = ui.values[other.language] || other.language;
+        var para = findAnchor(version, row.anchor);
+        var link = el("a", "result-other-lang", name);
+        link.href = root + other.url + "#" + encodeURIComponent(row.anchor);
+        box.appendChild(link);
+        if (para) {
+          var text = el("span", "result-other-text", " " + para.text);
+          text.lang = other.language;
+          box.appendChild(text);
+        } else {
+          box.appendChild(el("span", "result-other-note", " " + ui.bilingual_missing.replace("{language}", name)));
+        }
+      });
+    }).catch(function (err) {
+      box.appendChild(el("span", "result-other-note", ui.error + err.message));
+    }).then(function () { box.setAttribute("data-state", "done"); });
+  }
+
   // -------------------------------------------------------- full results page
   function resultsPage() {
     var status = document.getElementById("search-status");
@@ -198,6 +275,7 @@
     FILTERS.forEach(function (f) { if (params.get(f)) { filters[f] = params.get(f); } });
     input.value = params.get("q") || "";
     var limit = PAGE;
+    var bilingual = params.get("other") === "1";
     var selects = {};
     var baseTitle = document.title;
 
@@ -233,10 +311,33 @@
       });
     }
 
+    function buildBilingual() {
+      var label = el("label", "search-bilingual");
+      var box = el("input");
+      box.type = "checkbox";
+      box.id = "search-other";
+      box.checked = bilingual;
+      box.addEventListener("change", function () { bilingual = box.checked; run(false); });
+      label.appendChild(box);
+      label.appendChild(el("span", "", " " + ui.bilingual));
+      filtersBox.appendChild(label);
+    }
+
+    function resultNode(row) {
+      var li = rowNode(row);
+      if (bilingual) {
+        var box = el("p", "result-other");
+        li.appendChild(box);
+        showOther(row, box);
+      }
+      return li;
+    }
+
     function syncUrl(q) {
       var p = new URLSearchParams();
       if (q) { p.set("q", q); }
       FILTERS.forEach(function (f) { if (filters[f]) { p.set(f, filters[f]); } });
+      if (bilingual) { p.set("other", "1"); }
       var s = p.toString();
       history.replaceState(null, "", location.pathname + (s ? "?" + s : ""));
       document.title = (q ? q + " · " : "") + baseTitle;
@@ -265,7 +366,7 @@
         }
         if (first) { list.textContent = ""; first = false; }
         msg.rows.forEach(function (row) {
-          list.appendChild(rowNode(row));
+          list.appendChild(resultNode(row));
           if (++shown === 1) { performance.mark("resarchive:first-result"); }
         });
         if (msg.done) {
@@ -293,7 +394,7 @@
     keyboard(list, null);
 
     startWorker();
-    onReady.push(function () { buildFilters(filterValues); });
+    onReady.push(function () { buildFilters(filterValues); buildBilingual(); });
     run(false);
     replayKept(); // the "ready" message, when there was no query to send
   }
