@@ -25,7 +25,7 @@ NODE_DEV     := node_modules/.installed-dev
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup system-deps site serve test lint accuracy bench bench-quick bench-akn bench-links clean distclean
+.PHONY: help setup system-deps site serve test lint accuracy bench bench-quick bench-akn bench-links bench-agreed clean distclean
 
 help: ## List the targets
 	@echo "resarchive make targets:"
@@ -83,6 +83,9 @@ bench-akn: $(PY_DEV) ## Akoma Ntoso: reading the UN's XML vs parsing its text, w
 
 bench-links: $(PY_DEV) $(NODE_RUNTIME) ## Links between documents: their cost in a build of GA session 78 fr+en (~1 min)
 	$(PY) bench/links.py
+
+bench-agreed: $(PY_DEV) $(NODE_RUNTIME) ## Agreed language: linking the corpus at 1x, 2x, 4x, memory; a one-file rebuild (~12 min)
+	$(PY) bench/agreed.py
 
 clean: ## Remove build output and tool caches (keeps .venv and node_modules)
 	rm -rf site build bench/out .pytest_cache .mypy_cache .ruff_cache .hypothesis

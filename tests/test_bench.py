@@ -125,6 +125,28 @@ def test_bench_links_small(repo_root: Path, shared_dir: Path) -> None:
     assert re.search(r"side-by-side pages: [\d.]+ s for \d+ pages vs [\d.]+ s", text)
 
 
+def test_bench_agreed_small(repo_root: Path, shared_dir: Path) -> None:
+    """bench/agreed.py on every 40th corpus text, at 1x and 2x, and its rebuild: every
+    figure beside what it is compared to."""
+    if not (shared_dir / "corpus").is_dir():
+        missing(f"{shared_dir / 'corpus'} not found: clone the repository beside shared/")
+    cmd = [sys.executable, str(repo_root / "bench" / "agreed.py"), "--scales", "1,2", "--step",
+           "40", "--shared", str(shared_dir)]  # fmt: skip
+    proc = subprocess.run(
+        cmd, cwd=repo_root, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL
+    )
+    assert proc.returncode == 0, f"bench/agreed.py exited {proc.returncode}:\n{proc.stderr[-4000:]}"
+    rows = re.findall(
+        r"^(\d)x +([\d,]+) +([\d,]+) +([\d.]+) +([\d.]+) +([\d.]+) \(([\d.]+)\)"
+        r" +(\d[\d,]*) -> (\d[\d,]*) MB",
+        proc.stdout,
+        re.M,
+    )
+    assert [r[0] for r in rows] == ["1", "2"], proc.stdout
+    assert float(rows[1][6]) == 2.0  # twice the paragraphs
+    assert re.search(r"rebuild: [\d.]+ s \([\d.]+ of cold\); parsed 1 file", proc.stdout)
+
+
 # --------------------------------------------------------------------------- the parse cache
 # (what the benchmark's rebuild figure relies on; fast, no corpus or browser needed)
 

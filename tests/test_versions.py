@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from test_rebuild import differences
 
-from resarchive import align, anchors, relations
+from resarchive import align, anchors, export, relations
 from resarchive.load import load_documents
 from resarchive.models import Document
 from resarchive.references import normalize_symbol
@@ -160,7 +160,7 @@ def _record(site: Path, doc_id: str) -> dict[str, Any]:
 def _ids(site: Path) -> dict[tuple[str, str], str]:
     """(source file stem, language) -> document id, from the catalog."""
     catalog = json.loads((site / "catalog.json").read_text(encoding="utf-8"))
-    assert catalog["format"] == 2
+    assert catalog["format"] == export.FORMAT_VERSION
     return {(Path(d["source"]).stem[:-1], d["language"]): d["id"] for d in catalog["documents"]}
 
 
@@ -169,7 +169,7 @@ def test_data_records_translations_references_and_cited_by(versions_site: Path) 
     en274, fr274 = ids["A_RES_78_274-2407847", "en"], ids["A_RES_78_274-2407847", "fr"]
     en254 = ids["A_RES_78_254AC-2326242", "en"]
     record = _record(versions_site, en274)
-    assert record["format"] == 2
+    assert record["format"] == export.FORMAT_VERSION
     assert [(t["language"], t["document"]) for t in record["translations"]] == [("fr", fr274)]
     assert record["translations"][0]["url"] == anchors.page_url(fr274)
     op3 = next(p for p in record["operative"] if p["id"] == "op3")

@@ -55,6 +55,11 @@ def akn_url(doc_id: str) -> str:
 # --------------------------------------------------------------------------- resolution
 
 
+def compare_url(doc_id: str) -> str:
+    """A document against its previous version: ``doc/a-res-78-1-en.compare.html``."""
+    return f"doc/{doc_id}.compare.html"
+
+
 def parallel_url(symbol: str, left: str, right: str) -> str:
     """The side-by-side page of one document in two languages:
     ``doc/a-res-78-1.fr-en.html`` (no document id holds a dot)."""

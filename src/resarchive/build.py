@@ -23,7 +23,18 @@ import hashlib
 import json
 from pathlib import Path
 
-from . import akn_write, align, anchors, assets, export, index_update, relations, render, reuse
+from . import (
+    agreed,
+    akn_write,
+    align,
+    anchors,
+    assets,
+    export,
+    index_update,
+    relations,
+    render,
+    reuse,
+)
 from .errors import ContentError
 from .load import load_documents
 from .models import Document
@@ -50,6 +61,7 @@ DEFAULT_CACHE = REPO / ".cache" / "resarchive"
 # in each (index.html in the first, index.en.html ...); what each says is in data/<lang>.yaml.
 SITE = {"name": "resarchive", "languages": ("fr", "en", "es")}
 REPORT = "build-report.json"
+AGREED = "agreed.pickle"  # in the state folder: the near wordings, for the next build
 
 
 class BuildFailed(Exception):
@@ -129,8 +141,11 @@ def write_site(
     (out / "doc").mkdir(parents=True)
     (out / "data").mkdir()
     with clock.stage("relate"):
-        rels = relations.relate(docs)
+        wording_state = agreed.load_state(state / AGREED) if state is not None else {}
+        rels = relations.relate(docs, wording_state)
         pairs = version_pairs(docs, rels)
+        if state is not None:
+            agreed.save_state(state / AGREED, wording_state)
     with clock.stage("render"):
         fingerprint = reuse.output_fingerprint(REPO, repr(SITE))
         reusable = reuse.reusable_pages(reuse.PageRecord.load(state), fingerprint, previous)
@@ -148,7 +163,14 @@ def write_site(
             out, previous, reusable, record,
         )  # fmt: skip
         fresh_pairs = [p for p, done in zip(pairs, pair_linked, strict=True) if not done]
+        by_id = {d.id: d for d in docs}
+        series = [(d, by_id[v.document]) for d in docs if (v := rels[d.id].previous)]
+        compared = reuse.link_files(
+            [((anchors.compare_url(d.id),), f"{own[d.id]}+{own[p.id]}") for d, p in series],
+            out, previous, reusable, record,
+        )  # fmt: skip
         alignments = write_pages(docs, fresh, out, rels, fresh_pairs)
+        write_comparisons([c for c, done in zip(series, compared, strict=True) if not done], out)
         before = _previous_report(previous)
         for a, b in pairs:  # a linked page the previous report lacks: aligned again
             url = render.parallel_url(a, _link(b), SITE)
@@ -265,6 +287,16 @@ def write_pages(
             render.render_search(env, SITE, code), encoding="utf-8"
         )
     return alignments
+
+
+def write_comparisons(series: list[tuple[Document, Document]], out: Path) -> None:
+    """The render stage, recurring resolutions: each against its previous version."""
+    env = render.make_env(TEMPLATES)
+    for doc, before in series:
+        (out / anchors.compare_url(doc.id)).write_text(
+            render.render_comparison(env, materialize(doc), materialize(before), SITE),
+            encoding="utf-8",
+        )
 
 
 def write_data(

@@ -1,6 +1,6 @@
 """Stage 8, export: documents -> site/catalog.json and one JSON file per document.
 
-Stage: export. May import: models, anchors, relations.
+Stage: export. May import: models, anchors, relations, agreed.
 
 The format is documented in the README ("Data export"); tests and later features rely on it.
 Paths are relative to the site root; ``source`` is relative to the content folder.
@@ -12,11 +12,13 @@ import json
 from typing import Any
 
 from . import anchors
+from .agreed import Related
 from .models import Document, to_dict
 from .relations import Link, Relations
 
 # 2: translations, cited_by, and references on every paragraph, item and note
-FORMAT_VERSION = 2
+# 3: previous and next, and related on every preambular and operative paragraph and item
+FORMAT_VERSION = 3
 CATALOG_FIELDS = ("id", "source", "title", "symbol", "date", "body", "kind", "language")
 
 
@@ -46,17 +48,41 @@ def document_record(doc: Document, rel: Relations | None = None) -> dict[str, An
             }
         )
 
-    def add(entries: list[dict[str, Any]]) -> None:
+    record["previous"] = rel.previous.document if rel.previous else None
+    record["next"] = rel.next.document if rel.next else None
+
+    def add(entries: list[dict[str, Any]], wording: bool = False) -> None:
         for entry in entries:
             entry["references"] = by_anchor.get(entry["id"], [])
-            add(entry.get("items") or [])
+            if wording:
+                entry.update(_related(rel, entry["id"]))
+            add(entry.get("items") or [], wording)
 
-    add(record["preamble"])
-    add(record["operative"])
+    add(record["preamble"], wording=True)
+    add(record["operative"], wording=True)
     add(record["footnotes"])
     for att in record["attachments"]:
         add(att["paragraphs"])
     return record
+
+
+def _related(rel: Relations, anchor: str) -> dict[str, Any]:
+    """A paragraph's wording elsewhere (agreed.py): ``related`` (at most agreed.LIMIT,
+    identical newest first, then near by similarity), the totals, the first agreed."""
+    found = rel.agreed.get(anchor)
+    if found is None:
+        return {"related": [], "related_total": {"identical": 0, "near": 0}, "first_agreed": None}
+
+    def entry(r: Related) -> dict[str, Any]:
+        other = rel.others[r.document]
+        return {"document": r.document, "symbol": other.symbol, "date": other.date,
+                "anchor": r.anchor, "similarity": r.similarity}  # fmt: skip
+
+    return {
+        "related": [entry(r) for r in found.entries],
+        "related_total": {"identical": found.identical, "near": found.near},
+        "first_agreed": entry(found.first) if found.first else None,
+    }
 
 
 def _version(v: Link) -> dict[str, Any]:

@@ -167,6 +167,17 @@ class Citation:
     text: str = ""  # as printed: "paragraph 5 of its resolution 77/1", "76/2"
 
 
+@dataclass(frozen=True)
+class Wording:
+    """The wording of one paragraph or sub-paragraph, as "agreed language" compares it
+    (wording.py): a digest of its normalized text and the hashes of its word pairs."""
+
+    anchor: str  # pp3, op7, op7-a
+    key: int  # equal keys: identical wording
+    shingles: bytes  # array("I") of the sorted distinct word-pair hashes
+    words: int
+
+
 @dataclass
 class Document:
     """One resolution, decision or draft, with everything printed for it."""
@@ -207,6 +218,8 @@ class Document:
     rich_title: str = ""  # the title with its markers
     # the resolutions and decisions it cites, in order (references.py, after parse)
     citations: list[Citation] = field(default_factory=list)
+    # its paragraphs' wordings (wording.py, after parse): derived, never exported as such
+    wordings: list[Wording] = field(default_factory=list, repr=False)
 
     def paragraphs(self) -> list[Paragraph]:
         return self.preamble + self.operative
@@ -269,6 +282,7 @@ def groups(doc: Document) -> list[Group]:
 def to_dict(obj: Any) -> dict[str, Any]:
     """dataclass -> plain dict, adding ``text`` beside every ``rich``."""
     out: dict[str, Any] = _with_text(asdict(obj))
+    out.pop("wordings", None)  # derived (wording.py), binary: what the text gives again
     return out
 
 

@@ -2,7 +2,7 @@
 (a text), or read_akn -> metadata (an Akoma Ntoso file).
 
 Stage: read -> clean -> segment -> parse -> link, for one file. May import: models,
-errors, anchors, langdata, clean, segment, parse, footnotes, akn_read, references.
+errors, anchors, langdata, clean, segment, parse, footnotes, akn_read, references, wording.
 
 ``parse_source`` is a pure function of the text (and its sidecar metadata); ``build.py`` runs
 it over a folder and hands the documents to the render, index and export stages.
@@ -24,6 +24,7 @@ from .models import Document, SourceText
 from .parse import parse_document
 from .references import citations
 from .segment import segment, split_documents
+from .wording import wordings
 
 STAGES = ("clean", "segment", "split", "parse", "link", "metadata", "references")
 
@@ -60,6 +61,7 @@ def parse_source(src: SourceText, meta: dict[str, Any] | None = None) -> list[Do
     apply_metadata(docs, meta, stem, multi)
     for doc in docs:
         doc.citations = citations(doc)
+        doc.wordings = wordings(doc)
     return docs
 
 
@@ -74,6 +76,7 @@ def parse_akn_source(
         apply_metadata(docs, meta, stem, multi=False)
     for doc in docs:
         doc.citations = citations(doc)
+        doc.wordings = wordings(doc)
     return docs, warnings
 
 

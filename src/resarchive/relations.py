@@ -1,12 +1,15 @@
 """What each document knows of the others: its versions in other languages, the archived
-documents its references lead to, the archived documents that cite it.
+documents its references lead to, the archived documents that cite it, where its paragraphs'
+wording was agreed before, its previous and next version.
 
-Stage: relate (all documents, after parse). May import: anchors, models, references, summaries.
+Stage: relate (all documents, after parse). May import: agreed, anchors, models,
+references, summaries.
 
 Drawn from the documents' summaries alone (symbol, language, title, date, and the
-citations found at parse time, references.py), so a rebuild never loads a document's text
-for it. A document's page and data files depend on its relations too: ``Relations.digest``
-joins the document's own digest when a rebuild decides what to write again (reuse.py).
+citations and wordings found at parse time, references.py, wording.py), so a rebuild never
+loads a document's text for it. A document's page and data files depend on its relations
+too: ``Relations.digest`` joins the document's own digest when a rebuild decides what to
+write again (reuse.py).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .agreed import Agreed, NearIndex, lineage, relate_wordings
 from .anchors import part_prefix
 from .models import Document
 from .references import address, normalize_symbol
@@ -50,6 +54,12 @@ class Relations:
     # cited symbols whose archived target is a collection of parts (A/RES/78/254 A-C)
     collections: set[str] = field(default_factory=set)
     cited_by: list[Link] = field(default_factory=list)
+    # agreed language (agreed.py): anchor -> its wording elsewhere; the recurring series
+    agreed: dict[str, Agreed] = field(default_factory=dict)
+    previous: Link | None = None
+    next: Link | None = None
+    # the documents ``agreed`` names, as lists show them
+    others: dict[str, Link] = field(default_factory=dict)
 
     def anchor(self, symbol: str, paragraph: str, printed: str) -> str:
         """The anchor, in its archived target, of the paragraph a reference names;
@@ -63,7 +73,10 @@ class Relations:
     @property
     def digest(self) -> str:
         # sorted: a set's order changes from one process to the next
-        state = (self.translations, self.targets, sorted(self.collections), self.cited_by)
+        state = (
+            self.translations, self.targets, sorted(self.collections), self.cited_by,
+            self.agreed, self.previous, self.next, self.others,
+        )  # fmt: skip
         return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
 
 
@@ -127,18 +140,31 @@ def _distance(doc: Document, others: list[Document]) -> int:
     return sum(abs(a - b) for o in others for a, b in zip(mine, paragraph_counts(o), strict=True))
 
 
-def relate(docs: list[Document]) -> dict[str, Relations]:
-    """Document id -> its relations, for every document."""
+def relate(
+    docs: list[Document], wording_state: dict[str, NearIndex] | None = None
+) -> dict[str, Relations]:
+    """Document id -> its relations, for every document. ``wording_state``: the near
+    wordings found by the previous build, brought up to date in place (agreed.py)."""
     by_symbol: dict[str, dict[str, Document]] = defaultdict(dict)
     for doc in docs:
         if doc.symbol:
             for key in symbol_keys(doc.symbol):
                 by_symbol[key].setdefault(doc.language, doc)
     paired = language_versions(docs)
+    wordings = relate_wordings(docs, wording_state)
+    series = lineage(docs, wordings)
+    by_id = {doc.id: doc for doc in docs}
     out = {doc.id: Relations() for doc in docs}
     for doc in docs:
         rel = out[doc.id]
         rel.translations = [_link(other) for other in paired.get(doc.id, [])]
+        rel.agreed = wordings.get(doc.id, {})
+        line = series[doc.id]
+        rel.previous = _link(by_id[line.previous]) if line.previous else None
+        rel.next = _link(by_id[line.next]) if line.next else None
+        named = {r.document for a in rel.agreed.values() for r in a.entries}
+        named |= {a.first.document for a in rel.agreed.values() if a.first}
+        rel.others = {d: _link(by_id[d]) for d in sorted(named)}
         cited: set[tuple[str, str, str]] = set()
         for citation in doc.citations:
             versions = by_symbol.get(normalize_symbol(citation.symbol), {})

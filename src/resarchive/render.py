@@ -1,7 +1,7 @@
 """Stage 6, render: documents -> HTML pages through the Jinja templates in templates/.
 
 Stage: render. May import: models, anchors, langdata, references, reflinks, relations,
-align.
+align, agreed, compare.
 
 Everything is escaped: Jinja autoescapes, and rich text goes through markdown-it-py with raw
 HTML disabled (only emphasis and backslash escapes are enabled), so a text that holds
@@ -57,7 +57,9 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from . import anchors, references
+from .agreed import Related
 from .align import align
+from .compare import compare
 from .langdata import lang as language_data
 from .langdata import languages
 from .langdata import ui as language_ui
@@ -93,9 +95,13 @@ def search_strings(code: str) -> Markup:
     values = {**ui["language_names"], **search.pop("paragraph_kinds")}
     for kind, label in kind_labels(code).items():
         values[kind] = label[:1].lower() + label[1:]
-    text = json.dumps(
-        {**search, "values": values}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    )
+    return attribute_json({**search, "values": values})
+
+
+def attribute_json(data: Any) -> Markup:
+    """``data`` as compact JSON escaped for a single-quoted attribute (half the bytes of
+    Jinja's escaping of every double quote)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return Markup(
         text.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;").replace(">", "&gt;")
     )
@@ -503,6 +509,13 @@ def render_document(
             for v in rel.translations
             if v.language in languages()
         ],  # fmt: skip
+        previous=rel.previous,
+        next=rel.next,
+        page_of=lambda doc_id: anchors.page_url(doc_id).split("/")[-1],
+        compare_href=anchors.compare_url(doc.id).split("/")[-1],
+        agreed=agreed_view(rel, code),
+        agreed_strings=agreed_strings(code),
+        page_url_pattern=anchors.page_url("{id}").split("/")[-1],
     )
     notes_html = env.get_template("footnotes.html").render(
         **common,
@@ -517,6 +530,84 @@ def render_document(
         lang=doc.language,
         title=doc.title or doc.label or doc.id,
         citation=citation(doc),
+    )
+
+
+def agreed_view(rel: Relations, code: str) -> dict[str, dict[str, Any]]:
+    """Anchor -> what its "agreed language" disclosure says without opening: a summary line
+    ("identical in A/RES/77/12 and 6 more · first agreed in A/RES/70/1 (2015)") and the
+    links it holds before its list is loaded (the newest identical, the first agreed)."""
+    ui = page_strings(code)
+    out: dict[str, dict[str, Any]] = {}
+    for anchor, found in rel.agreed.items():
+        parts: list[str] = []
+        links: list[tuple[str, str]] = []
+        if found.identical:
+            newest = rel.others[found.entries[0].document]
+            key = "agreed_identical_more" if found.identical > 1 else "agreed_identical"
+            parts.append(str(ui[key]).format(symbol=_name(newest), n=found.identical - 1))
+            links.append((_name(newest), _href(found.entries[0])))
+        if found.near:
+            parts.append(str(ui["agreed_near"]).format(n=found.near))
+        if found.first:
+            first = rel.others[found.first.document]
+            year = first.date[:4]
+            if links and found.first.document == found.entries[0].document:
+                parts.append(str(ui["agreed_first_there"]).format(year=year))
+            else:
+                parts.append(str(ui["agreed_first"]).format(symbol=_name(first), year=year))
+                links.append((_name(first), _href(found.first)))
+        elif found.identical:
+            parts.append(str(ui["agreed_first_here"]))
+        elif found.entries:
+            links.append((_name(rel.others[found.entries[0].document]), _href(found.entries[0])))
+        out[anchor] = {"summary": " · ".join(parts), "links": links, "first": found.first is None
+                       and found.identical > 0}  # fmt: skip
+    return out
+
+
+@cache
+def agreed_strings(code: str) -> Markup:
+    """What agreed.js says, in one language (the page's ``agreed_*`` strings), as JSON for
+    a single-quoted attribute."""
+    ui = page_strings(code)
+    picked = {k.removeprefix("agreed_"): v for k, v in ui.items() if k.startswith("agreed_")}
+    return attribute_json(picked)
+
+
+def _name(link: Link) -> str:
+    return link.symbol or link.title
+
+
+def _href(r: Related) -> str:
+    return f"{anchors.page_url(r.document).split('/')[-1]}#{r.anchor}"
+
+
+def render_comparison(
+    env: Environment, doc: Document, previous: Document, site: dict[str, Any]
+) -> str:
+    """``doc`` against its previous version (compare.py): every paragraph's words kept,
+    inserted and deleted, and the paragraphs new, deleted and moved."""
+    code = ui_language(doc.language)
+    ui = page_strings(code)
+    rows = compare(previous, doc)
+    counts = {s: sum(1 for r in rows if r.status == s) for s in ui["compare_status"]}
+    return env.get_template("compare.html").render(
+        root="../",
+        site=site_view(site, code),
+        lang=doc.language,
+        ui=ui,
+        ui_lang=code,
+        **chrome(site, code),
+        doc=doc,
+        previous=previous,
+        rows=rows,
+        counts=str(ui["compare_counts"]).format(**counts),
+        title=str(ui["compare_title"]).format(
+            symbol=doc.symbol or doc.title, previous=previous.symbol or previous.title
+        ),
+        page_href=anchors.page_url(doc.id).split("/")[-1],
+        previous_href=anchors.page_url(previous.id).split("/")[-1],
     )
 
 
@@ -656,6 +747,7 @@ __all__ = [
     "render_index",
     "render_search",
     "render_parallel",
+    "render_comparison",
     "make_env",
     "rich_html",
     "citation",

@@ -26,10 +26,10 @@ from .models import Document
 
 #: Document fields without a default factory: the scalars (str, int) a summary keeps.
 SUMMARY_FIELDS = tuple(f.name for f in fields(Document) if f.default_factory is MISSING)
-SUMMARY_FORMAT = 2
-#: the summary tuple: SUMMARY_FIELDS, then what the document cites (the links between
-#: documents are drawn from every document's), then its numbers of preambular and
-#: operative paragraphs
+SUMMARY_FORMAT = 3
+#: the summary tuple: SUMMARY_FIELDS, then what the document cites and its paragraphs'
+#: wordings (the links between documents are drawn from every document's), then its numbers
+#: of preambular and operative paragraphs
 Summary = tuple[Any, ...]
 
 
@@ -37,6 +37,7 @@ def summarize(doc: Document) -> Summary:
     return (
         *(getattr(doc, name) for name in SUMMARY_FIELDS),
         doc.citations,
+        doc.wordings,
         len(doc.preamble),
         len(doc.operative),
     )
@@ -52,6 +53,7 @@ class LazyDocument:
     __slots__ = (
         *SUMMARY_FIELDS,
         "citations",
+        "wordings",
         "preamble_count",
         "operative_count",
         "_entry",
@@ -62,7 +64,7 @@ class LazyDocument:
     def __init__(self, summary: Summary, entry: Path, position: int):
         for name, value in zip(SUMMARY_FIELDS, summary, strict=False):
             setattr(self, name, value)
-        self.citations = summary[-3]
+        self.citations, self.wordings = summary[-4], summary[-3]
         self.preamble_count, self.operative_count = summary[-2], summary[-1]
         self._entry = entry
         self._position = position

@@ -11,7 +11,8 @@
  *                   (sent as rows arrive, in rank order; done: true last)
  *                   {type: "error", id, message}
  *
- * A row: {ref, score, anchor, kind, lang, doc: {id, url, title, symbol, body, date, kind,
+ * A row: {ref, score, anchor, kind, lang, wording (a key of its normalized text),
+ * doc: {id, url, title, symbol, body, date, kind,
  * language}, text, spans: [[start, end], ...], cutStart, cutEnd}. The page sets all of it
  * as text (search.js); nothing here builds HTML.
  */
@@ -138,6 +139,23 @@ function storeChunk(ref) {
   return getJSON(url(state.manifest.store.replace("{n}", String(n))));
 }
 
+// The wording of a paragraph as "agreed language" compares it (src/resarchive/wording.py):
+// without case, accents or punctuation; hashed (cyrb53) so that rows of the same wording
+// can be told apart from others cheaply. Rows of equal keys are one hit on the results page.
+function wordingKey(text) {
+  var words = text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  var h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+  for (var i = 0; i < words.length; i++) {
+    var c = words.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
 function row(hit, chunk, parsed, lang) {
   var r = chunk.rows[hit.ref - chunk.first];
   var text = r[3];
@@ -146,7 +164,7 @@ function row(hit, chunk, parsed, lang) {
   return {
     ref: hit.ref, score: hit.score, anchor: r[1], kind: r[2], lang: lang,
     doc: chunk.docs[String(r[0])], text: cut.text, spans: cut.spans,
-    cutStart: cut.cutStart, cutEnd: cut.cutEnd
+    cutStart: cut.cutStart, cutEnd: cut.cutEnd, wording: wordingKey(text)
   };
 }
 

@@ -12,6 +12,10 @@
  * opens one, Escape closes the short list. Everything shown is set with textContent or
  * created as elements; nothing from the index or the query is parsed as HTML.
  *
+ * Same wording, one hit. On search.html, results whose paragraphs have the same wording
+ * (the worker's row.wording: case, accents and punctuation aside) are one hit: the newest
+ * shows, with "and 14 other documents, 2015–2023", a button that lists the others.
+ *
  * The other language. On search.html a checkbox (?other=1 in the URL) shows under each
  * result the same paragraph in another language version of its document: the document's
  * JSON (data/<id>.json) names its translations, whose JSON holds the paragraph under the
@@ -153,7 +157,8 @@
   }
 
   function links(list) {
-    return Array.prototype.slice.call(list.querySelectorAll("a.result-link"));
+    return Array.prototype.slice.call(list.querySelectorAll("a.result-link"))
+      .filter(function (a) { return !a.closest("[hidden]"); });
   }
 
   // ArrowDown/ArrowUp from the box or a result move the focus through `list`'s links.
@@ -333,6 +338,56 @@
       return li;
     }
 
+    // wording key -> {li, rows, open}: the hits of the query on screen
+    var hits = Object.create(null);
+
+    function year(row) { return (row.doc.date || "").slice(0, 4); }
+
+    function newestFirst(a, b) {
+      return (b.doc.date || "").localeCompare(a.doc.date || "") || a.ref - b.ref;
+    }
+
+    // The hit of a wording: its newest row, then the others behind a button.
+    function hitNode(hit) {
+      hit.rows.sort(newestFirst);
+      var li = resultNode(hit.rows[0]);
+      var others = hit.rows.slice(1);
+      if (!others.length) { return li; }
+      li.classList.add("result-group");
+      var years = others.map(year).concat([year(hit.rows[0])]).filter(Boolean).sort();
+      var span = years.length ? years[0] + (years[years.length - 1] !== years[0] ? "–" + years[years.length - 1] : "") : "";
+      var toggle = el("button", "result-others-toggle",
+        (others.length > 1 ? ui.others_many : ui.others_one).replace("{n}", String(others.length))
+          .replace("{years}", span));
+      toggle.type = "button";
+      toggle.setAttribute("aria-expanded", hit.open ? "true" : "false");
+      var list = el("ol", "result-others");
+      list.hidden = !hit.open;
+      others.forEach(function (r) { list.appendChild(rowNode(r)); });
+      toggle.addEventListener("click", function () {
+        hit.open = !hit.open;
+        list.hidden = !hit.open;
+        toggle.setAttribute("aria-expanded", hit.open ? "true" : "false");
+      });
+      li.appendChild(toggle);
+      li.appendChild(list);
+      return li;
+    }
+
+    function addRow(row) {
+      var hit = hits[row.wording];
+      if (!hit) {
+        hit = hits[row.wording] = { rows: [row], open: false, li: null };
+        hit.li = hitNode(hit);
+        list.appendChild(hit.li);
+        return;
+      }
+      hit.rows.push(row);
+      var li = hitNode(hit);
+      hit.li.replaceWith(li);
+      hit.li = li;
+    }
+
     function syncUrl(q) {
       var p = new URLSearchParams();
       if (q) { p.set("q", q); }
@@ -364,9 +419,9 @@
           status.setAttribute("data-state", "error");
           return;
         }
-        if (first) { list.textContent = ""; first = false; }
+        if (first) { list.textContent = ""; hits = Object.create(null); first = false; }
         msg.rows.forEach(function (row) {
-          list.appendChild(resultNode(row));
+          addRow(row);
           if (++shown === 1) { performance.mark("resarchive:first-result"); }
         });
         if (msg.done) {
