@@ -175,8 +175,11 @@ def write_site(
         for a, b in pairs:  # a linked page the previous report lacks: aligned again
             url = render.parallel_url(a, _link(b), SITE)
             if url not in alignments:
-                alignments[url] = before.get(url) or align.misaligned(
-                    align.align(materialize(a), materialize(b))
+                found = before.get(url)  # [] is a page that aligns: known, not to redo
+                alignments[url] = (
+                    found
+                    if found is not None
+                    else align.misaligned(align.align(materialize(a), materialize(b)))
                 )
     if log:
         log(pages_line(len(fresh), len(docs)))
