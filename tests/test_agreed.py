@@ -21,7 +21,7 @@ from resarchive import agreed, anchors, compare, relations
 from resarchive.load import load_documents
 from resarchive.models import Document, Item, Paragraph
 from resarchive.summaries import materialize
-from resarchive.wording import normalize, wordings
+from resarchive.wording import normalize, shingles, wordings
 
 REPO = Path(__file__).resolve().parents[1]
 FOLDERS = ("77-English", "78-English", "77-French", "78-French")
@@ -146,9 +146,9 @@ def test_near_matches_equal_an_exhaustive_comparison(sessions) -> None:
             for w in doc.wordings:
                 seen.setdefault(w.key, w)
     sample = list(seen.values())[:6000]
-    sets = [agreed._pairs(w) for w in sample]
-    fast = agreed.similar_sets(sets, agreed.THRESHOLD, agreed.MIN_PAIRS)
-    found = {(a, b) for a, others in fast.items() for b, _ in others if a < b}
+    sets = [shingles(w) for w in sample]
+    fast = agreed.NearIndex(dict(enumerate(sets)), agreed.THRESHOLD, agreed.MIN_PAIRS)
+    found = {(a, b) for a, others in fast.near.items() for b in others if a < b}
     frozen = [frozenset(s) for s in sets]
     exhaustive = set()
     # every pair, but for those whose sizes alone rule it out (|B| < 0.8 |A| gives a
@@ -176,7 +176,7 @@ def test_a_kept_index_updated_equals_one_made_anew(sessions) -> None:
     for doc in docs:
         if doc.language == "fr":
             for w in doc.wordings:
-                seen.setdefault(w.key, agreed._pairs(w))
+                seen.setdefault(w.key, shingles(w))
     keys = list(seen)[:4000]
     before = {k: seen[k] for k in keys[:3000]}
     after = {k: seen[k] for k in keys[200:]}  # 200 gone, 1,000 new

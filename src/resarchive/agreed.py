@@ -37,7 +37,7 @@ from pathlib import Path
 
 from .cache import store_file
 from .models import Document, Wording
-from .wording import normalize
+from .wording import normalize, shingles
 
 THRESHOLD = 0.8
 MIN_PAIRS = 4  # word pairs: shorter wordings match only when identical
@@ -103,7 +103,7 @@ def _relate_language(
     groups: dict[int, list[int]] = defaultdict(list)  # key -> unit numbers
     for u, (_, w) in enumerate(units):
         groups[w.key].append(u)
-    sets = {k: _pairs(units[members[0]][1]) for k, members in groups.items()}
+    sets = {k: shingles(units[members[0]][1]) for k, members in groups.items()}
     index = state.get(code)
     if index is None or index.drifted:
         index = state[code] = NearIndex(sets, THRESHOLD, MIN_PAIRS)
@@ -169,12 +169,6 @@ def _spread(ordered: list[int], year: Callable[[int], str]) -> list[int]:
 def _related(docs: list[Document], units: list[tuple[int, Wording]], u: int, sim: float) -> Related:
     d, w = units[u]
     return Related(docs[d].id, w.anchor, round(sim, 3))
-
-
-def _pairs(w: Wording) -> array[int]:
-    out = array("I")
-    out.frombytes(w.shingles)
-    return out
 
 
 def _neg(iso: str) -> str:
@@ -287,16 +281,6 @@ def load_state(path: Path) -> dict[str, NearIndex]:
 def save_state(path: Path, state: dict[str, NearIndex]) -> None:
     data = {"format": (STATE_FORMAT, THRESHOLD, MIN_PAIRS), "languages": state}
     store_file(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def similar_sets(
-    sets: list[array[int]], threshold: float, min_size: int = 1
-) -> dict[int, list[tuple[int, float]]]:
-    """Every pair of ``sets`` (each sorted, distinct) whose Jaccard similarity is at least
-    ``threshold``, both ways: set number -> [(other set number, similarity)]. Exact: the
-    same pairs as comparing all of them, by prefix filtering (see the module docstring)."""
-    index = NearIndex(dict(enumerate(sets)), threshold, min_size)
-    return {k: sorted(v.items()) for k, v in index.near.items() if v}
 
 
 def series_key(doc: Document) -> str:

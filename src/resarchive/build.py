@@ -157,7 +157,7 @@ def write_site(
         )  # fmt: skip
         fresh = [materialize(d) for d, done in zip(docs, linked, strict=True) if not done]
         pair_linked = reuse.link_files(
-            [((render.parallel_url(a, _link(b), SITE),),
+            [((render.parallel_url(a, relations.link(b), SITE),),
               f"{own[a.id]}+{rels[a.id].digest}+{own[b.id]}+{rels[b.id].digest}")
              for a, b in pairs],
             out, previous, reusable, record,
@@ -173,7 +173,7 @@ def write_site(
         write_comparisons([c for c, done in zip(series, compared, strict=True) if not done], out)
         before = _previous_report(previous)
         for a, b in pairs:  # a linked page the previous report lacks: aligned again
-            url = render.parallel_url(a, _link(b), SITE)
+            url = render.parallel_url(a, relations.link(b), SITE)
             if url not in alignments:
                 found = before.get(url)  # [] is a page that aligns: known, not to redo
                 alignments[url] = (
@@ -213,10 +213,6 @@ def write_site(
 def document_files(doc_id: str) -> tuple[str, ...]:
     """What a document's page and data files are, the page first."""
     return (anchors.page_url(doc_id), anchors.data_url(doc_id), anchors.akn_url(doc_id))
-
-
-def _link(doc: Document) -> relations.Link:
-    return relations.Link(doc.id, doc.symbol, doc.title, doc.date, doc.language)
 
 
 def version_pairs(
@@ -271,7 +267,7 @@ def write_pages(
                     render.render_document(env, doc, SITE, rels[doc.id], linkers),
                     encoding="utf-8",
                 )
-        url = render.parallel_url(left, _link(right), SITE)
+        url = render.parallel_url(left, relations.link(right), SITE)
         (out / url).write_text(
             render.render_parallel(env, left, right, SITE, (rels[a.id], rels[b.id]), linkers),
             encoding="utf-8",

@@ -232,6 +232,15 @@ def symbol_for(organ: str, kind: str, number: str) -> str:
     return template.format(n=n, a=a, b=b)
 
 
+def part_letter(printed: str) -> str:
+    """The part a reference names after its number, as printed ("resolution 78/254 C" ->
+    "C"; "" for none, or for several: "78/254 B and C"). The symbol found has no part: a
+    part is filed under its collection (symbol_for)."""
+    found = [m for m in common().part.finditer(printed) if m.end() == len(printed.rstrip())]
+    letter = found[-1].group().strip() if found else ""
+    return letter if len(letter) == 1 else ""
+
+
 def address(organ: str, symbol: str, lang: str) -> str:
     """The UN's own address of a symbol outside the archive ("" if none is known)."""
     spec = common().organs.get(organ)

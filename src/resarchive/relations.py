@@ -23,14 +23,11 @@ from typing import Any
 from .agreed import Agreed, NearIndex, lineage, relate_wordings
 from .anchors import part_prefix
 from .models import Document
-from .references import address, normalize_symbol
+from .references import address, normalize_symbol, part_letter
 from .summaries import paragraph_counts
 
 # a part of a collection ("A/RES/77/264 B") is in the document of its base symbol
 _PART = re.compile(r"(?:\s*[A-Z](?:-[A-Z])?)$")
-# the part letter a reference prints after its number ("resolution 78/254 C"); the symbol
-# found has none (references.py files a part under its collection)
-_PART_LETTER = re.compile(r"\d\s([A-Z])$")
 
 
 @dataclass(frozen=True)
@@ -67,8 +64,8 @@ class Relations:
         paragraph 2 of part C of A/RES/78/254 A-C: c-op2."""
         if not paragraph:
             return ""
-        part = _PART_LETTER.search(printed) if symbol in self.collections else None
-        return f"{part_prefix(part.group(1))}{paragraph}" if part else paragraph
+        part = part_letter(printed) if symbol in self.collections else ""
+        return f"{part_prefix(part)}{paragraph}" if part else paragraph
 
     @property
     def digest(self) -> str:
@@ -91,7 +88,8 @@ def symbol_keys(symbol: str) -> list[str]:
     return out
 
 
-def _link(doc: Document, anchor: str = "", cited: str = "") -> Link:
+def link(doc: Document, anchor: str = "", cited: str = "") -> Link:
+    """``doc`` as lists show it (for a citing document: where it cites, what it cites)."""
     return Link(doc.id, doc.symbol, doc.title or doc.label or doc.id, doc.date, doc.language,
                 anchor, cited)  # fmt: skip
 
@@ -157,14 +155,14 @@ def relate(
     out = {doc.id: Relations() for doc in docs}
     for doc in docs:
         rel = out[doc.id]
-        rel.translations = [_link(other) for other in paired.get(doc.id, [])]
+        rel.translations = [link(other) for other in paired.get(doc.id, [])]
         rel.agreed = wordings.get(doc.id, {})
         line = series[doc.id]
-        rel.previous = _link(by_id[line.previous]) if line.previous else None
-        rel.next = _link(by_id[line.next]) if line.next else None
+        rel.previous = link(by_id[line.previous]) if line.previous else None
+        rel.next = link(by_id[line.next]) if line.next else None
         named = {r.document for a in rel.agreed.values() for r in a.entries}
         named |= {a.first.document for a in rel.agreed.values() if a.first}
-        rel.others = {d: _link(by_id[d]) for d in sorted(named)}
+        rel.others = {d: link(by_id[d]) for d in sorted(named)}
         cited: set[tuple[str, str, str]] = set()
         for citation in doc.citations:
             versions = by_symbol.get(normalize_symbol(citation.symbol), {})
@@ -180,7 +178,7 @@ def relate(
             seen = (target.id, citation.anchor, paragraph)
             if seen not in cited:
                 cited.add(seen)
-                out[target.id].cited_by.append(_link(doc, citation.anchor, paragraph))
+                out[target.id].cited_by.append(link(doc, citation.anchor, paragraph))
     for rel in out.values():  # newest citing documents first, each in its own order
         order = {link.document: n for n, link in enumerate(rel.cited_by)}
         rel.cited_by.sort(key=lambda link: (_neg_date(link.date), order[link.document]))

@@ -492,11 +492,11 @@ def render_document(
         attachment_kind=attachment_kind,
         data_href="../" + anchors.data_url(doc.id),
         akn_href="../" + anchors.akn_url(doc.id),
-        page_href=anchors.page_url(doc.id).split("/")[-1],
+        page_href=beside(anchors.page_url(doc.id)),
         groups=groups(doc),
         pp_numbers=preamble_numbers(doc),
         versions=[
-            (v, language_data(v.language).name, anchors.page_url(v.document).split("/")[-1])
+            (v, language_data(v.language).name, beside(anchors.page_url(v.document)))
             for v in rel.translations
             if v.language in languages()
         ],
@@ -511,11 +511,11 @@ def render_document(
         ],  # fmt: skip
         previous=rel.previous,
         next=rel.next,
-        page_of=lambda doc_id: anchors.page_url(doc_id).split("/")[-1],
-        compare_href=anchors.compare_url(doc.id).split("/")[-1],
+        page_of=lambda doc_id: beside(anchors.page_url(doc_id)),
+        compare_href=beside(anchors.compare_url(doc.id)),
         agreed=agreed_view(rel, code),
         agreed_strings=agreed_strings(code),
-        page_url_pattern=anchors.page_url("{id}").split("/")[-1],
+        page_url_pattern=beside(anchors.page_url("{id}")),
     )
     notes_html = env.get_template("footnotes.html").render(
         **common,
@@ -531,6 +531,11 @@ def render_document(
         title=doc.title or doc.label or doc.id,
         citation=citation(doc),
     )
+
+
+def beside(url: str) -> str:
+    """A page of doc/ as linked from another page of doc/: its file name."""
+    return url.rsplit("/", 1)[-1]
 
 
 def agreed_view(rel: Relations, code: str) -> dict[str, dict[str, Any]]:
@@ -580,7 +585,7 @@ def _name(link: Link) -> str:
 
 
 def _href(r: Related) -> str:
-    return f"{anchors.page_url(r.document).split('/')[-1]}#{r.anchor}"
+    return f"{beside(anchors.page_url(r.document))}#{r.anchor}"
 
 
 def render_comparison(
@@ -606,8 +611,8 @@ def render_comparison(
         title=str(ui["compare_title"]).format(
             symbol=doc.symbol or doc.title, previous=previous.symbol or previous.title
         ),
-        page_href=anchors.page_url(doc.id).split("/")[-1],
-        previous_href=anchors.page_url(previous.id).split("/")[-1],
+        page_href=beside(anchors.page_url(doc.id)),
+        previous_href=beside(anchors.page_url(previous.id)),
     )
 
 
@@ -718,7 +723,7 @@ def render_parallel(
         def rich(text: str, doc: Document = doc, refs: RefLinker = refs) -> Markup:
             return rich_html(text, None, doc.language, refs)
 
-        sides.append({"doc": doc, "rich": rich, "href": anchors.page_url(doc.id).split("/")[-1],
+        sides.append({"doc": doc, "rich": rich, "href": beside(anchors.page_url(doc.id)),
                       "name": names.get(doc.language, doc.language)})  # fmt: skip
     rows = align(left, right)
     missing = sum(1 for r in rows if not r.aligned)

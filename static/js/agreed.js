@@ -17,35 +17,12 @@
   var ui = JSON.parse(config.getAttribute("data-ui") || "{}");
   var recordUrl = config.getAttribute("data-record");
   var pageUrl = config.getAttribute("data-page"); // "{id}.html", beside this page
-  var records = Object.create(null);
-
-  function fetchRecord(url) {
-    if (!records[url]) {
-      records[url] = fetch(url).then(function (response) {
-        if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
-        return response.json();
-      });
-      records[url].catch(function () { delete records[url]; });
-    }
-    return records[url];
-  }
+  // search.js's (loaded on every page, after this one: used on a reader's click only)
+  function records() { return window.resarchiveRecords; }
 
   function dataUrl(id) {
     // the record's URL with the other document's id: data/<id>.json
     return recordUrl.replace(/[^/]*\.json$/, encodeURIComponent(id) + ".json");
-  }
-
-  function find(list, anchor) {
-    for (var i = 0; i < (list || []).length; i++) {
-      if (list[i].id === anchor) { return list[i]; }
-      var inner = find(list[i].items, anchor);
-      if (inner) { return inner; }
-    }
-    return null;
-  }
-
-  function paragraph(record, anchor) {
-    return find(record.preamble, anchor) || find(record.operative, anchor);
   }
 
   function el(tag, className, text) {
@@ -84,8 +61,8 @@
 
   function showChanges(button, entry, mine) {
     button.disabled = true;
-    fetchRecord(dataUrl(entry.document)).then(function (record) {
-      var theirs = paragraph(record, entry.anchor);
+    records().load(dataUrl(entry.document)).then(function (record) {
+      var theirs = records().paragraph(record, entry.anchor);
       var p = el("p", "agreed-diff");
       wordDiff(theirs ? theirs.text : "", mine.text).forEach(function (run, k) {
         if (k) { p.appendChild(document.createTextNode(" ")); }
@@ -123,8 +100,8 @@
     var anchor = box.parentNode.id;
     var status = el("p", "agreed-status", ui.loading);
     box.insertBefore(status, box.firstElementChild.nextSibling);
-    fetchRecord(recordUrl).then(function (record) {
-      var mine = paragraph(record, anchor);
+    records().load(recordUrl).then(function (record) {
+      var mine = records().paragraph(record, anchor);
       if (!mine) { throw new Error(anchor); }
       var list = el("ul", "agreed-list");
       if (mine.first_agreed) { list.appendChild(entryNode(mine.first_agreed, mine, true)); }

@@ -29,6 +29,46 @@
 (function () {
   "use strict";
 
+  // ------------------------------------------------------- documents' JSON
+  // Shared with agreed.js (window.resarchiveRecords): a document's data file, fetched once
+  // per page, and the paragraph, item or note of an anchor in it.
+  var records = (function () {
+    var loaded = Object.create(null); // URL -> promise of the document's JSON
+
+    function load(url) {
+      if (!loaded[url]) {
+        loaded[url] = fetch(url).then(function (response) {
+          if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
+          return response.json();
+        });
+        loaded[url].catch(function () { delete loaded[url]; });
+      }
+      return loaded[url];
+    }
+
+    // anywhere in the record but its lists of other documents
+    function paragraph(node, anchor) {
+      if (Array.isArray(node)) {
+        for (var i = 0; i < node.length; i++) {
+          var hit = paragraph(node[i], anchor);
+          if (hit) { return hit; }
+        }
+      } else if (node && typeof node === "object") {
+        if (node.id === anchor && typeof node.text === "string") { return node; }
+        for (var key in node) {
+          if (key !== "translations" && key !== "cited_by" && typeof node[key] === "object") {
+            var found = paragraph(node[key], anchor);
+            if (found) { return found; }
+          }
+        }
+      }
+      return null;
+    }
+
+    return { load: load, paragraph: paragraph };
+  })();
+  window.resarchiveRecords = records;
+
   var DEBOUNCE_MS = 120;
   var PAGE = 20;
   var POPUP_ROWS = 8;
@@ -195,38 +235,6 @@
   }
 
   // ------------------------------------------------------- the other language
-  var records = Object.create(null); // data URL -> promise of the document's JSON
-
-  function record(rel) {
-    if (!records[rel]) {
-      records[rel] = fetch(root + rel).then(function (response) {
-        if (!response.ok) { throw new Error(rel + ": HTTP " + response.status); }
-        return response.json();
-      });
-      records[rel].catch(function () { delete records[rel]; });
-    }
-    return records[rel];
-  }
-
-  // The paragraph, item or note whose anchor is `anchor`, anywhere in a document's JSON.
-  function findAnchor(node, anchor) {
-    if (Array.isArray(node)) {
-      for (var i = 0; i < node.length; i++) {
-        var hit = findAnchor(node[i], anchor);
-        if (hit) { return hit; }
-      }
-    } else if (node && typeof node === "object") {
-      if (node.id === anchor && typeof node.text === "string") { return node; }
-      for (var key in node) {
-        if (key !== "translations" && key !== "cited_by" && typeof node[key] === "object") {
-          var found = findAnchor(node[key], anchor);
-          if (found) { return found; }
-        }
-      }
-    }
-    return null;
-  }
-
   function otherVersion(translations, language) {
     var want = document.documentElement.lang;
     var pick = null;
@@ -240,15 +248,15 @@
   // Fills `box` with the row's paragraph in another language (text only).
   function showOther(row, box) {
     box.setAttribute("data-state", "loading");
-    record(row.doc.data).then(function (data) {
+    records.load(root + row.doc.data).then(function (data) {
       var other = otherVersion(data.translations || [], row.doc.language);
       if (!other) {
         box.appendChild(el("span", "result-other-note", ui.bilingual_none));
         return null;
       }
-      return record(other.data).then(function (version) {
+      return records.load(root + other.data).then(function (version) {
         var name = ui.values[other.language] || other.language;
-        var para = findAnchor(version, row.anchor);
+        var para = records.paragraph(version, row.anchor);
         var link = el("a", "result-other-lang", name);
         link.href = root + other.url + "#" + encodeURIComponent(row.anchor);
         box.appendChild(link);
