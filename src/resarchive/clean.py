@@ -154,6 +154,7 @@ def clean_lines(text: str, steps: tuple[str, ...] | list[str] = DEFAULT_STEPS) -
     cleaned = clean_text(text, steps)
     lines = []
     for no, raw in enumerate(cleaned.split("\n"), start=1):
-        hint = "heading" if HEADING_HINT in raw else ""
+        # a form feed opens a page (pdftotext, pdfread): pages.py reads its head there
+        hint = "heading" if HEADING_HINT in raw else "pagetop" if raw.startswith("\f") else ""
         lines.append(Line(no=no, text=raw.replace(HEADING_HINT, "").strip(), hint=hint))
     return lines

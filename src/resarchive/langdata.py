@@ -94,6 +94,8 @@ class Lang:
     preamble_lead: re.Pattern[str]  # a participle or adjective opening a preambular paragraph
     participle_endings: tuple[str, ...]  # of the participles that open preambular paragraphs
     footnote_openers: tuple[str, ...]  # lower-case words a footnote may open with ("ibid")
+    numbered_words: frozenset[str]  # words a number follows as the text's ("article 1")
+    preamble_openers: frozenset[str]  # the words most preambular paragraphs open with
     organization_names: dict[str, str]  # masthead name -> organization ("Nations Unies": UN)
     abbreviations: frozenset[str]  # besides common.yaml's: "núm.", "párr."
     name: str  # the language's own name ("Français")
@@ -132,6 +134,8 @@ def lang(code: str) -> Lang:
         preamble_lead=re.compile(d["preamble_lead"]),
         participle_endings=tuple(d["participle_endings"]),
         footnote_openers=tuple(d.get("footnote_openers") or ()),
+        numbered_words=frozenset(w.casefold() for w in d.get("numbered_words") or ()),
+        preamble_openers=frozenset(d.get("preamble_openers") or ()),
         organization_names=dict(d["organization_names"]),
         abbreviations=frozenset(d.get("abbreviations") or ()),
         name=d["name"],

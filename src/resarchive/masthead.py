@@ -64,10 +64,18 @@ def read_masthead(blocks: list[Block], lang: Lang) -> Masthead:
 
     for block in blocks:
         last_role = ""
+        block_pending = 0  # lines of this block among the pending ones
         for offset, line in enumerate(block.lines):
             no = block.line + offset
             text = plain(line)
             role = _masthead_line(text, lang, symbol, out)
+            if role == "sponsors" and block_pending:
+                # a sponsor list wrapped over lines: "Andorra, ..., Chile," | "... and Uruguay:
+                # revised draft resolution"; its first lines were waiting, unclassified
+                line = join_lines([*pending[-block_pending:], line])
+                no = pending_line if block_pending == len(pending) else no - block_pending
+                del pending[-block_pending:]
+                _masthead_line(plain(line), lang, symbol, out)
             if role is None and last_role == "numbered_title":  # a title wrapped over lines
                 out.fields["title"] += " " + text
                 out.fields["rich_title_line"] += " " + line
@@ -77,7 +85,9 @@ def read_masthead(blocks: list[Block], lang: Lang) -> Masthead:
                 if not pending:
                     pending_line = no
                 pending.append(line)
+                block_pending += 1
                 continue
+            block_pending = 0
             flush()
             if role == "numbered_title":  # keep the title's footnote markers
                 out.fields["rich_title_line"] = line
@@ -164,7 +174,8 @@ def title_and_header(doc: Document, mast: Masthead, f: dict[str, str]) -> None:
     for _line, role, rich in groups:
         if role == "agenda_title":
             doc.agenda_title = plain(rich)
-    shown = {"label", "numbered_title", "sponsors"}
+    # the sponsors line stays printed (its "and", its footnote markers: "Indonesia:*")
+    shown = {"label", "numbered_title"}
     used_title = False
     for line, role, rich in groups:
         if role in shown:

@@ -2,7 +2,7 @@
 (a text), or read_akn -> metadata (an Akoma Ntoso file).
 
 Stage: read -> clean -> segment -> parse -> link, for one file. May import: models,
-errors, anchors, langdata, clean, segment, parse, footnotes, akn_read, references, wording.
+errors, anchors, langdata, clean, pages, segment, parse, footnotes, akn_read, references, wording.
 
 ``parse_source`` is a pure function of the text (and its sidecar metadata); ``build.py`` runs
 it over a folder and hands the documents to the render, index and export stages.
@@ -21,6 +21,7 @@ from .errors import ContentError
 from .footnotes import link_footnotes
 from .langdata import lang, languages
 from .models import Document, SourceText
+from .pages import mark_page_furniture
 from .parse import parse_document
 from .references import citations
 from .segment import segment, split_documents
@@ -42,7 +43,7 @@ def parse_source(src: SourceText, meta: dict[str, Any] | None = None) -> list[Do
     if code not in languages():
         raise ContentError(src.rel, f"unknown language {code!r}; known: {', '.join(languages())}")
     language = lang(code)
-    blocks = segment(clean_lines(src.text), (language,))
+    blocks = segment(mark_page_furniture(clean_lines(src.text), language), (language,))
     spans = split_documents(blocks, language)
     stem = PurePosixPath(src.rel).with_suffix("").as_posix()
     multi = len(spans) > 1

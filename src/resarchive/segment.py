@@ -139,8 +139,16 @@ def _starts_paragraph(text: str, lines: list[Line], width: int, langs: Langs) ->
     ("... durable ; b) recommande ... durable ;" | "c) recommande"). A capitalised word after
     a line that ended a clause opens a paragraph only if that line was not simply full: a
     hard wrap puts "Palestine:" | "Reconstructing Gaza" apart too."""
-    previous = lines[-1].text
+    previous = MARKER_RE.sub("", lines[-1].text).rstrip()  # "for 2021,¹" ends with its comma
     label = NUMBER_LABEL.match(text) or ITEM_LABEL.match(text)
+    if (
+        label
+        and NUMBER_LABEL.match(text)
+        and previous.endswith(TERMINAL)
+        and (NUMBER_ALONE.match(text) or _operative_verb(text[label.end() :], langs))
+    ):
+        # "2017," | "1. Expresses ..." or "1." alone: an operative paragraph, full line or not
+        return True
     if label:
         opens = (
             previous.endswith((",", ";", ":", ".", "!", "?", "»", "”"))
@@ -156,12 +164,45 @@ def _starts_paragraph(text: str, lines: list[Line], width: int, langs: Langs) ->
         return opens
     if NUMBER_ALONE.match(previous):
         return False
+    if (
+        previous.endswith((".", ";"))
+        and text[:1].isupper()
+        and 0 < width <= HARD_WRAP_MAX
+        and not _wrapped(previous, text, width)
+        and not _ends_with_abbreviation(previous, langs)
+    ):
+        return True  # a hard-wrapped paragraph ended short of the measure: "...;" | "Budget"
+    if (
+        previous.endswith((".", ";"))
+        and text[:1].isupper()
+        and 0 < width <= HARD_WRAP_MAX
+        and not text.endswith(TERMINAL)
+        and _printed_length(text) < 0.8 * width
+        and not _ends_with_abbreviation(previous, langs)
+    ):
+        return True  # "... activities;" | "Budget performance report ...": a heading
     ends_sentence = previous.endswith((",", ";", ".", ":"))
     return (
         ends_sentence
-        and bool(participle(langs).match(text))
+        and bool(participle(langs).match(text) or _opens_with_preamble_lead(text, langs))
         and len(text.split()) > 3
-        and not _wrapped(previous, text, width)
+        and (
+            not _wrapped(previous, text, width)
+            # a justified last line is full too: after a paragraph's own end, a lead phrase
+            # ("Recalling also", "Reaffirming") opens the next one
+            or previous.endswith((",", ";"))
+            and _opens_with_preamble_lead(text, langs)
+        )
+    )
+
+
+def _opens_with_preamble_lead(text: str, langs: Langs) -> bool:
+    """A lead phrase among the words most paragraphs open with ("Recalling", not
+    "Stockpiling and Use of Chemical Weapons")."""
+    first = text.split(" ", 1)[0].rstrip(",")
+    return any(
+        first in language.preamble_openers and bool(language.preamble_lead.match(text))
+        for language in langs
     )
 
 
@@ -205,6 +246,37 @@ def _inline_list(label: str, lines: list[Line]) -> bool:
     return any(
         m.start() > 0 or k > 0 for k, ln in enumerate(lines) for m in pattern.finditer(ln.text)
     )
+
+
+def _next_label(label: str) -> str:
+    """ "(ii)" after "(i)", "b)" after "a)"; "" for other labels."""
+    key = label.strip("().")
+    if key in ROMANS[:-1]:
+        nxt = ROMANS[ROMANS.index(key) + 1]
+    elif len(key) == 1 and key.isalpha() and key not in "zZ":
+        nxt = chr(ord(key) + 1)
+    else:
+        return ""
+    return f"({nxt})" if label.startswith("(") else f"{nxt})"
+
+
+def _inline_list_ahead(text: str, lines: list[Line], k: int) -> bool:
+    """Does the list this label opens go on inside the lines that follow ("(i) modalities
+    ..., (ii) dedicated ...; and (iii) other ...")? Then it is the paragraph's text."""
+    label = ITEM_LABEL.match(text)
+    if not label:
+        return False
+    nxt = _next_label(label.group(0).strip())
+    if not nxt:
+        return False
+    for j in range(k, min(k + 12, len(lines))):
+        following = lines[j].text
+        if not following or (j > k and following.startswith(nxt)):
+            return False
+        at = following.find(" " + nxt + " ", 0 if j > k else label.end() - 1)
+        if at >= 0:
+            return True
+    return False
 
 
 HARD_WRAP_MAX = 130  # lines of a hard-wrapped page are shorter than this
@@ -251,7 +323,10 @@ def _units(lines: list[Line], langs: Langs) -> list[Unit]:
         if not text:
             current = None
             continue
-        if _is_running_head(text) or k in split_heads:
+        if line.hint == "rule":  # the rule above a page's footnotes (pages.py): no words
+            current = None
+            continue
+        if line.hint == "runninghead" or _is_running_head(text) or k in split_heads:
             units.append(Unit("runninghead", [line]))
             current = None
             continue
@@ -260,6 +335,12 @@ def _units(lines: list[Line], langs: Langs) -> list[Unit]:
             pending.discard(mark)
             current = Unit("footnote", [line], mark=mark)
             units.append(current)
+            continue
+        if _stands_alone(text, langs):  # no blank line around the formula or the title
+            current = Unit("text", [line])
+            units.append(current)
+            if any(_is_formula_line(text, language) for language in langs):
+                current = None  # the formula is a line of its own
             continue
         if current is not None:
             prev = current.lines[-1].text
@@ -273,13 +354,33 @@ def _units(lines: list[Line], langs: Langs) -> list[Unit]:
                     and not (prev.endswith((")", "»")) and _wrapped(prev, text, width))
                 )
             else:
-                new = _starts_paragraph(text, current.lines, width, langs)
+                new = _starts_paragraph(
+                    text, current.lines, width, langs
+                ) and not _inline_list_ahead(text, lines, k)
             if not new:
                 current.lines.append(line)
                 continue
         current = Unit("text", [line])
         units.append(current)
     return units
+
+
+def _stands_alone(text: str, langs: Langs) -> bool:
+    """The enacting formula ("The General Assembly,"), the numbered title ("75/100.
+    Title") and the closing meeting line open blocks of their own, blank lines or not."""
+    return any(
+        _is_formula_line(text, language)
+        or language.numbered_title.match(text)
+        or language.closing.match(text)  # "41st plenary meeting", after the last paragraph
+        for language in langs
+    )
+
+
+def _is_formula_line(text: str, language: Lang) -> bool:
+    """A short line: "The General Assembly," (not "The Twenty-seventh Annual Conference of
+    the High Contracting Parties to Amended", which the pattern alone would take)."""
+    n = len(text.split())
+    return bool(language.formula.match(text)) and (n <= 3 or n <= 7 and text.endswith((",", ":")))
 
 
 def _is_open(unit: Unit) -> bool:
@@ -389,14 +490,16 @@ def _may_continue(unit: Unit) -> bool:
 
 
 def join_lines(texts: list[str]) -> str:
-    """Hard-wrapped lines -> one paragraph. A line ending in a hyphen joins without space."""
+    """Hard-wrapped lines -> one paragraph. A line ending in a hyphen (or a non-breaking
+    one, U+2011) joins the next word without a space: "non-" | "governmental",
+    "Secretary-" | "General", "2021-" | "2025"; the hyphen stays, as printed."""
     out = ""
     for text in texts:
         if not out:
             out = text
         elif MARKERS_ONLY.match(text):
             out += text
-        elif out.endswith("-") and not out.endswith(" -") and text[:1].islower():
+        elif out.endswith(("-", "\u2011")) and out[-2:-1].isalnum() and text[:1].isalnum():
             out += text
         else:
             out += " " + text
