@@ -68,9 +68,11 @@ lint: $(PY_DEV) ## ruff check, ruff format --check, mypy --strict (also part of 
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-accuracy: $(PY_RUNTIME) ## Parser accuracy on ../shared/corpus, per language, clean and PDF-like (~2 min)
+accuracy: system-deps $(PY_DEV) ## Parser accuracy: corpus clean and PDF-like, real conversions, the PDF round trip (~15 min)
 	$(PY) bench/accuracy.py
 	$(PY) bench/accuracy.py --pdf
+	$(PY) bench/realpdf.py
+	$(PY) bench/roundtrip.py
 
 bench: $(PY_DEV) $(NODE_DEV) ## Full benchmark vs Pagefind (../shared/corpus, ~12 min; bench/README.md)
 	$(PY) bench/run.py

@@ -89,6 +89,11 @@ def report(results: list[FileResult], args: argparse.Namespace, wall: float) -> 
             "  "
             + ", ".join(f"{c} {100 * s.criterion_ok[c] / max(s.scored, 1):.2f} %" for c in CRITERIA)
         )
+        if s.paragraphs:
+            print(
+                f"  text-exact paragraphs {s.text_exact}/{s.paragraphs} = "
+                f"{100 * s.text_exact / s.paragraphs:.2f} % (letter-words equal to the XML's)"
+            )
         print(f"  words lost {s.lost} of {s.words}")
         rate = s.docs and s.files / s.seconds if s.seconds else 0
         print(
@@ -105,6 +110,14 @@ def report(results: list[FileResult], args: argparse.Namespace, wall: float) -> 
                 print(f"    error: {r.error}")
             for m in r.misses:
                 print(f"    {m.describe()}")
+    worst = [r for r in results if (args.excluded or not r.excluded) and r.worst]
+    if worst and args.misses:
+        print(f"\nDocuments with paragraphs not text-exact ({len(worst)}; first "
+              f"{min(args.misses, len(worst))}), worst paragraphs as word diffs:")  # fmt: skip
+        for r in worst[: args.misses]:
+            print(f"  {r.name} ({r.language}): {r.text_exact}/{r.paragraphs}")
+            for line in r.worst:
+                print(f"    {line[:600]}")
     lost = [r for r in results if r.lost]
     if lost:
         print(f"\nFiles that lost words ({len(lost)}):")

@@ -40,11 +40,16 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         if r.exact and not args.all:
             continue
-        state = "structure exact" if r.structure_exact else "structure: " + "; ".join(
-            m.describe() for m in r.misses
+        state = (
+            "structure exact"
+            if r.structure_exact
+            else "structure: " + "; ".join(m.describe() for m in r.misses)
         )
-        print(f"\n{r.name}: {state}; text {r.text.exact}/{r.text.paragraphs}"
-              + (f"; lost {r.lost}" if r.lost else "") + (f"; {r.error}" if r.error else ""))
+        print(
+            f"\n{r.name}: {state}; text {r.text.exact}/{r.text.paragraphs}"
+            + (f"; lost {r.lost}" if r.lost else "")
+            + (f"; {r.error}" if r.error else "")
+        )
         for m in r.text.worst(args.worst):
             print(f"  {m.anchor} ({m.distance} words off): {m.diff()}")
     print(f"\nstructure-exact documents {structure}/{len(results)}")

@@ -31,8 +31,9 @@ from resarchive.accuracy import (  # noqa: E402
     corpus_files,
     corpus_txt_dir,
     exclusions,
+    gold_xml,
 )
-from resarchive.roundtrip import READINGS, ReadingResult, gold_xml, print_pdfs, score_reading  # noqa: E402
+from resarchive.roundtrip import READINGS, ReadingResult, print_pdfs, score_reading  # noqa: E402
 from resarchive.unprint import language_letter, to_html  # noqa: E402
 
 
@@ -71,7 +72,10 @@ def ensure_pdfs(files: list[Path], root: Path, cache: Path) -> dict[Path, Path]:
 
         count = sum(1 for _ in print_pdfs(jobs()))
         took = time.perf_counter() - start
-        print(f"printed {count} PDFs with Chromium in {took:.0f} s ({1000 * took / count:.0f} ms each)")
+        print(
+            f"printed {count} PDFs with Chromium in {took:.0f} s "
+            f"({1000 * took / count:.0f} ms each)"
+        )
     return pdfs
 
 

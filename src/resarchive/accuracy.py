@@ -1,7 +1,7 @@
 """Parser accuracy against the gold structure of the UN General Assembly corpus.
 
 Stage: measurement (tests and bench/accuracy.py), outside the build. May import: models,
-pipeline, pdfsim.
+pipeline, pdfsim, textscore.
 
 ``../shared/corpus/akn2txt.py`` turns each Akoma Ntoso XML file into ``<stem>.txt`` (the text a
 PDF conversion gives) and ``<stem>.gold.json`` (its true structure, counted from the XML). This
@@ -21,6 +21,10 @@ collection "A/RES/77/264 A-C" is compared as a whole, as the gold sums over its 
 - footnotes: number of footnotes the documents carry (cited or not) == gold ``footnotes``.
 
 A document is *exact* when all five criteria hold.
+
+Text: each preambular and operative paragraph's letter-words against the XML's
+(textscore.py), the gold read from the XML beside the text (``<txt>/../xml``); the report
+prints the worst paragraphs of each document with a word diff.
 
 Words lost: the words of the ``.txt`` (``words`` below: runs of letters or of digits,
 lower-cased, superscript digits read as digits) minus, as a multiset, the words of everything
@@ -201,6 +205,9 @@ class FileResult:
     error: str = ""
     docs: int = 0
     words: int = 0  # words of the source text
+    paragraphs: int = 0  # gold paragraphs judged by their text
+    text_exact: int = 0
+    worst: list[str] = field(default_factory=list)  # word diffs of the worst paragraphs
 
     @property
     def exact(self) -> bool:
@@ -249,7 +256,7 @@ def score_file(txt: Path, root: Path, pdf: bool = False) -> FileResult:
     seconds = time.perf_counter() - start
     source = words(original)
     lost = missing_words(source, shown_words(docs))
-    return FileResult(
+    result = FileResult(
         name,
         language_code(gold),
         exclusions(gold),
@@ -259,6 +266,20 @@ def score_file(txt: Path, root: Path, pdf: bool = False) -> FileResult:
         docs=len(docs),
         words=sum(source.values()),
     )
+    xml = gold_xml(txt, root)
+    if xml.is_file():
+        from .textscore import read_gold, score_text
+
+        judged = score_text(docs, read_gold(xml))
+        result.paragraphs, result.text_exact = judged.paragraphs, judged.exact
+        result.worst = [f"{m.anchor} ({m.distance} words off): {m.diff()}" for m in judged.worst(2)]
+    return result
+
+
+def gold_xml(txt: Path, root: Path) -> Path:
+    """The XML behind a corpus text: txt/75-English/75_100_E.txt -> xml/75session/English/..."""
+    session, language = txt.parent.name.split("-", 1)
+    return root.parent / "xml" / f"{session}session" / language / (txt.stem + ".xml")
 
 
 # --- the corpus ----------------------------------------------------------------------------
@@ -332,6 +353,8 @@ class LanguageSummary:
     errors: int = 0
     seconds: float = 0.0
     docs: int = 0
+    paragraphs: int = 0  # of scored files, judged by their text
+    text_exact: int = 0
 
     @property
     def exact_share(self) -> float:
@@ -354,6 +377,8 @@ def summarize(results: list[FileResult]) -> dict[str, LanguageSummary]:
             continue
         s.scored += 1
         s.exact += r.exact
+        s.paragraphs += r.paragraphs
+        s.text_exact += r.text_exact
         failed = {m.criterion for m in r.misses}
         for c in CRITERIA:
             s.criterion_ok[c] += c not in failed and not r.error

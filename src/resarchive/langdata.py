@@ -96,6 +96,7 @@ class Lang:
     footnote_openers: tuple[str, ...]  # lower-case words a footnote may open with ("ibid")
     numbered_words: frozenset[str]  # words a number follows as the text's ("article 1")
     preamble_openers: frozenset[str]  # the words most preambular paragraphs open with
+    suspended_hyphen_words: tuple[str, ...]  # "small- and medium-sized": and, or
     organization_names: dict[str, str]  # masthead name -> organization ("Nations Unies": UN)
     abbreviations: frozenset[str]  # besides common.yaml's: "núm.", "párr."
     name: str  # the language's own name ("Français")
@@ -136,6 +137,7 @@ def lang(code: str) -> Lang:
         footnote_openers=tuple(d.get("footnote_openers") or ()),
         numbered_words=frozenset(w.casefold() for w in d.get("numbered_words") or ()),
         preamble_openers=frozenset(d.get("preamble_openers") or ()),
+        suspended_hyphen_words=tuple(d.get("suspended_hyphen_words") or ()),
         organization_names=dict(d["organization_names"]),
         abbreviations=frozenset(d.get("abbreviations") or ()),
         name=d["name"],

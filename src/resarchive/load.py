@@ -22,11 +22,13 @@ from pathlib import Path
 
 from .cache import ParseCache, StatIndex, content_name, store
 from .errors import ContentError
-from .models import Document
-from .pipeline import parse_akn_source, parse_source
+from .models import Document, SourceText
+from .pipeline import parse_akn_source, parse_source, source_warnings
 from .read import (
+    PDF_SUFFIXES,
     SOURCE_SUFFIXES,
     XML_SUFFIXES,
+    page_of_line,
     read_sidecar,
     read_source,
     read_xml,
@@ -217,7 +219,12 @@ def parse_file(
                 rel_name(path, content), read_xml(path, content), meta
             )
         else:
-            docs = parse_source(read_source(path, content), meta)
+            source = read_source(path, content)
+            try:
+                docs = parse_source(source, meta)
+            except ContentError as error:
+                raise _on_page(error, source) from None
+            warnings = [_on_page(w, source) for w in source_warnings(source)]
     except ContentError as error:
         return b"", [(error.file, error.message, error.line)], []
     except Exception as exc:  # a parser bug must still name the file, not print a traceback
@@ -236,3 +243,11 @@ def parse_file(
     if store_dir is not None and key:
         store(store_dir, key, data)
     return data, [], [(w.file, w.message, w.line) for w in warnings]
+
+
+def _on_page(error: ContentError, source: SourceText) -> ContentError:
+    """A PDF has pages, not lines: the error names the page of its line."""
+    if not source.rel.lower().endswith(PDF_SUFFIXES) or not error.line:
+        return error
+    page = page_of_line(source.text, error.line)
+    return ContentError(error.file, f"{error.message} (page {page} of the PDF)", 0)

@@ -35,7 +35,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .langdata import Lang, common
-from .models import MARK_CLOSE, MARK_OPEN, Line, marker
+from .models import MARK_CLOSE, MARK_OPEN, MARKER_RE, Line, marker
 
 RULE = re.compile(r"^_{5,}$")  # the rule above a page's footnotes
 PAGE_MARK = re.compile(r"^\d{1,3}/\d{1,3}$")
@@ -47,7 +47,7 @@ NOTE_START = re.compile(
 MASTHEAD_LINES = 40  # the first page's masthead is printed in its first lines
 MAX_TITLE_LINES = 6
 _LETTERS = re.compile(r"[^\W\d_]+")
-_QUOTED_OR_ENDED = re.compile(r"[“”\"«»]|[.;:,]$")
+_QUOTED_OR_ENDED = re.compile(r"[“”\"«»]|[.;:]$")
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -93,7 +93,7 @@ def _page_tops(lines: list[Line], head: RunningHead) -> list[int]:
 
 
 def _nonblank_after(lines: list[Line], i: int, limit: int) -> list[int]:
-    out = []
+    out: list[int] = []
     k = i + 1
     while k < len(lines) and len(out) < limit:
         if lines[k].text:
@@ -268,8 +268,35 @@ def _marker_pattern(mark: str) -> re.Pattern[str]:
     spaced = rf"(?<=[^\W\d_]|[,;:)\]”’\"»]) {m}(?= +[^\W\d]|\s*$| *[,;.])"  # "Effects 1 and"
     before = rf"(?<= ){m}(?=[a-z]{{2}})"  # "basis 1no later": the marker glued to the next word
     # "13 janvier 20101," : a year then the marker (a converter prints both as digits)
-    year = rf"(?<=(?<![\d/.-])(?:19[4-9]\d|20[0-4]\d)){m}(?=[\s,;.:)]|$)"
-    return re.compile(f"{glued}|{spaced}|{before}|{year}")
+    year = rf"(?<=(?<![\d/.])(?:19[4-9]\d|20[0-4]\d)){m}(?=[\s,;.:)]|$)"
+    alone = rf"^{m}$"  # a raised marker read on a line of its own ("76/244 B" | "1")
+    return re.compile(f"{glued}|{spaced}|{before}|{year}|{alone}")
+
+
+def _glued_to_number(
+    lines: list[Line], body: range, position: tuple[int, int], mark: str, language: Lang
+) -> tuple[int, int, int] | None:
+    """The last resort for a note no marker was found for on its page: the first number of
+    one or two digits glued to the mark ("Action 21³," printed "Action 213,", "COVID-19³
+    qu'elle"), or resolution number glued to it ("20/15¹," printed "20/151,"); a day before
+    its month ("21 décembre") is no such number."""
+    mark = re.escape(mark)
+    patterns = (
+        re.compile(rf"(?<![\d/.])\d{{1,2}}({mark})(?=[,;.:)]|\s)"),
+        re.compile(rf"(?<![\d/])\d{{1,3}}/\d{{1,3}}?({mark})(?=[,;.:)]|\s|$)"),
+    )
+    for k in range(position[0], body.stop):
+        text = lines[k].text
+        start = position[1] if k == position[0] else 0
+        found = sorted(
+            (m.start(1), m.end(1))
+            for pattern in patterns
+            for m in pattern.finditer(text, start)
+            if not _in_symbol(text, m.start(1)) and not _month_follows(text, m.end(1), language)
+        )
+        if found:
+            return k, found[0][0], found[0][1]
+    return None
 
 
 def _previous_word(text: str, at: int) -> str:
@@ -284,7 +311,10 @@ def find_markers(
     stands as a marker: {line index: [(start, end, mark)]}."""
     found: dict[int, list[tuple[int, int, str]]] = {}
     position = (body.start, 0)
+    printed = {m for k in body for m in MARKER_RE.findall(lines[k].text)}  # raised already
     for mark in marks:
+        if mark in printed:
+            continue
         if not mark.isdigit():
             star = _star_marker(lines, body, mark)
             if star:
@@ -308,6 +338,8 @@ def find_markers(
                 break
             if hit:
                 break
+        if hit is None:
+            hit = _glued_to_number(lines, body, position, mark, language)
         if hit is None:
             continue
         k, s, e = hit
@@ -371,4 +403,34 @@ def mark_page_furniture(lines: list[Line], language: Lang) -> list[Line]:
                 gap = " " if text[e : e + 1].isalpha() else ""  # "basis 1no later"
                 text = text[:s].rstrip(" ") + marker(mark) + gap + text[e:]
             out[k] = Line(lines[k].no, text, out[k].hint)
+    return out
+
+
+def missing_pages(lines: list[Line]) -> list[tuple[int, str]]:
+    """(line number, message) for each gap in the page marks ("2/5" then "4/5"): a
+    conversion with a page missing, whose words cannot be found anywhere."""
+    marks: list[tuple[int, int, int]] = []  # (line, page, of)
+    for line in lines:
+        m = PAGE_MARK.match(line.text)
+        if m:
+            page, total = (int(x) for x in line.text.split("/"))
+            if 1 < page <= total:
+                marks.append((line.no, page, total))
+    if not marks:
+        return []
+    total = max(t for _, _, t in marks)
+    seen = sorted({p for _, p, t in marks if t == total})
+    out = []
+    expected = 2
+    for no, page, of in marks:
+        if of != total or page < expected:
+            continue
+        if page > expected:
+            missing = ", ".join(str(p) for p in range(expected, page))
+            out.append((no, f"page(s) {missing} of {total} missing: the page marks go from "
+                            f"{expected - 1}/{total} to {page}/{total}"))  # fmt: skip
+        expected = page + 1
+    if seen and seen[-1] < total and len(seen) > 1:
+        out.append((marks[-1][0], f"the last page mark is {seen[-1]}/{total}: "
+                                  f"page(s) after it missing"))  # fmt: skip
     return out

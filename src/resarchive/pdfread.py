@@ -74,14 +74,12 @@ def read_pdf(path: Path, rel: str) -> str:
         pdf.close()
     if len(empty) == len(pages):
         raise ContentError(
-            rel,
-            f"no text layer on any of its {len(pages)} page(s): a scanned PDF needs OCR first",
-            page=1,
+            rel, f"no text layer on any of its {len(pages)} page(s): a scanned PDF needs OCR first"
         )
     if empty:
         shown = ", ".join(map(str, empty[:5])) + (", ..." if len(empty) > 5 else "")
         raise ContentError(
-            rel, f"page(s) {shown} have no text layer (scanned?): text would be lost", page=empty[0]
+            rel, f"no text layer on page(s) {shown} (scanned?): their words would be lost"
         )
     return "\n\f".join(pages) + "\n"
 
@@ -102,8 +100,9 @@ def _chars(page: object) -> list[Char]:
                 continue  # line ends come from the baselines
             if raw.FPDFText_IsGenerated(textpage.raw, i) == 1:
                 continue  # the engine's own spaces have no place: gaps tell them
-            left, _bottom, right, _top = textpage.get_charbox(i, loose=True)  # advance width
+            _left, _bottom, right, _top = textpage.get_charbox(i, loose=True)  # advance width
             raw.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
+            left = x.value  # the pen position: a "j" reaches left of it, its word does not
             size = raw.FPDFText_GetFontSize(textpage.raw, i)
             if size > 0:
                 out.append(Char(ch, left, right, y.value, size))
@@ -212,12 +211,11 @@ def _line_text(line: PdfLine) -> str:
                 out.append(" ")
             previous = c
             continue
-        if (
-            previous is not None
-            and out
-            and out[-1] != " "
-            and c.left - previous.right > SPACE * max(previous.size, c.size)
-        ):
+        gap = c.left - previous.right if previous is not None else 0.0
+        if raised and gap > 0.1 * c.size:  # two markers side by side: "⁸ ⁹", not "⁸⁹"
+            flush()
+            out.append(" ")
+        elif out and out[-1] != " " and gap > SPACE * max(previous.size if previous else 0, c.size):
             flush()
             out.append(" ")
         if is_raised:

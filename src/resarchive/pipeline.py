@@ -21,7 +21,7 @@ from .errors import ContentError
 from .footnotes import link_footnotes
 from .langdata import lang, languages
 from .models import Document, SourceText
-from .pages import mark_page_furniture
+from .pages import mark_page_furniture, missing_pages
 from .parse import parse_document
 from .references import citations
 from .segment import segment, split_documents
@@ -100,3 +100,11 @@ def apply_metadata(docs: list[Document], meta: dict[str, Any], stem: str, multi:
             if "id" in fields
             else document_id(doc.symbol, doc.language, stem, doc.label, multi and bool(doc.label))
         )
+
+
+def source_warnings(src: SourceText) -> list[ContentError]:
+    """What a text's layout says is wrong without stopping its parse: pages missing from a
+    conversion (their page marks jump)."""
+    return [
+        ContentError(src.rel, message, no) for no, message in missing_pages(clean_lines(src.text))
+    ]

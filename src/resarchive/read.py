@@ -1,8 +1,10 @@
 """Stage 1, read: content files -> SourceText, and their optional YAML sidecars.
 
-Stage: read. May import: models, errors.
+Stage: read. May import: models, errors, pdfread.
 
-Bad input is reported as ContentError (file and line), never raised as a traceback.
+Bad input is reported as ContentError (file and line, or page for a PDF), never raised as a
+traceback. A PDF is read by its layout (pdfread.py) into the text a careful converter gives,
+pages separated by form feeds; the rest of the pipeline reads it as it reads a text.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from .models import SourceText
 
 TEXT_SUFFIXES = (".txt", ".md")
 XML_SUFFIXES = (".xml",)  # Akoma Ntoso (akn_read.py)
-SOURCE_SUFFIXES = TEXT_SUFFIXES + XML_SUFFIXES
+PDF_SUFFIXES = (".pdf",)  # read by the page layout (pdfread.py)
+SOURCE_SUFFIXES = TEXT_SUFFIXES + XML_SUFFIXES + PDF_SUFFIXES
 META_SUFFIXES = (".yaml", ".yml")
 META_KEYS = {
     "id",
@@ -109,6 +112,12 @@ def read_source(path: Path, content: Path) -> SourceText:
     data = path.read_bytes()
     if not data.strip():
         raise ContentError(rel, "empty file")
+    if path.suffix.lower() in PDF_SUFFIXES:
+        if not data.startswith(b"%PDF-"):
+            raise ContentError(rel, "not a PDF (no %PDF- header): a .pdf file must be a PDF")
+        from .pdfread import read_pdf  # late: only PDFs need the PDF engine
+
+        return SourceText(path=path, rel=rel, text=read_pdf(path, rel))
     if b"\x00" in data[:8192]:
         raise ContentError(rel, "binary file (NUL bytes), not a text")
     try:
@@ -187,3 +196,18 @@ def _is_iso_date(value: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+def page_of_line(text: str, line: int) -> int:
+    """The page (1-based) of a line of a PDF's text: pages are separated by form feeds."""
+    return text.count("\f", 0, _offset(text, line)) + 1
+
+
+def _offset(text: str, line: int) -> int:
+    at = 0
+    for _ in range(max(line - 1, 0)):
+        nxt = text.find("\n", at)
+        if nxt < 0:
+            return len(text)
+        at = nxt + 1
+    return at

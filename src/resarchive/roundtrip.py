@@ -27,6 +27,9 @@ from .accuracy import Miss, compare, counts, missing_words, shown_words, words
 from .textscore import TextScore, read_gold, score_text
 
 READINGS = ("pdf", "pdftotext", "pymupdf")
+# readings compared in bench/roundtrip.py --readings, not scored by default: pdfminer.six's
+# extract_text (the other permissively licensed layout library weighed for pdfread.py)
+OTHER_READINGS = ("pdfminer",)
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking"]  # fmt: skip
@@ -45,12 +48,6 @@ class ReadingResult:
     @property
     def structure_exact(self) -> bool:
         return not self.misses and not self.error
-
-
-def gold_xml(txt: Path, root: Path) -> Path:
-    """The XML behind a corpus text: txt/75-English/75_100_E.txt -> xml/75session/English/..."""
-    session, language = txt.parent.name.split("-", 1)
-    return root.parent / "xml" / f"{session}session" / language / (txt.stem + ".xml")
 
 
 def print_pdfs(jobs: Iterable[tuple[str, Path]], chromium: Path = CHROMIUM) -> Iterator[Path]:
@@ -82,12 +79,17 @@ def read_pdf_text(pdf: Path, reading: str) -> str:
         out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
                              capture_output=True)  # fmt: skip
         return out.stdout.decode("utf-8")
+    if reading == "pdfminer":
+        from pdfminer.high_level import extract_text
+
+        return str(extract_text(str(pdf)))
     if reading == "pymupdf":
         import pymupdf
 
-        with pymupdf.open(str(pdf)) as doc:
+        with pymupdf.open(str(pdf)) as doc:  # type: ignore[no-untyped-call]
             return "\n".join(page.get_text() for page in doc)
-    raise ValueError(f"unknown reading {reading!r}; known: {', '.join(READINGS)}")
+    known = ", ".join(READINGS + OTHER_READINGS)
+    raise ValueError(f"unknown reading {reading!r}; known: {known}")
 
 
 def score_reading(pdf: Path, reading: str, xml: Path, source: str) -> ReadingResult:

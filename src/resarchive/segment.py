@@ -130,6 +130,15 @@ def _operative_verb(text: str, langs: Langs) -> bool:
     return any(language.operative_lead.match(text) for language in langs)
 
 
+_PLAIN_MARK_AT_END = re.compile(r"(?<=[,;:.])\d{1,3}$")
+
+
+def line_end(text: str) -> str:
+    """A line as its end reads: markers aside, also a marker a converter printed as plain
+    digits after the punctuation ("Rights,2", "Agenda 21,21" end with their comma)."""
+    return _PLAIN_MARK_AT_END.sub("", MARKER_RE.sub("", text).rstrip())
+
+
 def _starts_paragraph(text: str, lines: list[Line], width: int, langs: Langs) -> bool:
     """Does this line open a new paragraph inside a run of lines with no blank line?
     A label after a line that ends mid-sentence is a wrapped reference ("paragraph 4" |
@@ -139,7 +148,7 @@ def _starts_paragraph(text: str, lines: list[Line], width: int, langs: Langs) ->
     ("... durable ; b) recommande ... durable ;" | "c) recommande"). A capitalised word after
     a line that ended a clause opens a paragraph only if that line was not simply full: a
     hard wrap puts "Palestine:" | "Reconstructing Gaza" apart too."""
-    previous = MARKER_RE.sub("", lines[-1].text).rstrip()  # "for 2021,¹" ends with its comma
+    previous = line_end(lines[-1].text)  # "for 2021,¹" ends with its comma
     label = NUMBER_LABEL.match(text) or ITEM_LABEL.match(text)
     if (
         label
@@ -181,6 +190,13 @@ def _starts_paragraph(text: str, lines: list[Line], width: int, langs: Langs) ->
         and not _ends_with_abbreviation(previous, langs)
     ):
         return True  # "... activities;" | "Budget performance report ...": a heading
+    if (
+        previous.endswith((",", ";"))
+        and text[:1].isupper()
+        and _operative_verb(text, langs)
+        and len(text.split()) > 3
+    ):
+        return True  # "... du Conseil des droits de l'homme¹," | "Prend note du rapport"
     ends_sentence = previous.endswith((",", ";", ".", ":"))
     return (
         ends_sentence
@@ -339,9 +355,15 @@ def _units(lines: list[Line], langs: Langs) -> list[Unit]:
         if _stands_alone(text, langs):  # no blank line around the formula or the title
             current = Unit("text", [line])
             units.append(current)
-            if any(_is_formula_line(text, language) for language in langs):
-                current = None  # the formula is a line of its own
+            if any(
+                _is_formula_line(text, language)
+                or any(p.match(text) for p in language.attachment_headings)
+                for language in langs
+            ):
+                current = None  # the formula, "Annex": lines of their own
             continue
+        if current is not None and _closed(current, langs):
+            current = None  # "37th plenary meeting" | "22 November 2021" | what follows
         if current is not None:
             prev = current.lines[-1].text
             if current.kind == "footnote":
@@ -354,8 +376,9 @@ def _units(lines: list[Line], langs: Langs) -> list[Unit]:
                     and not (prev.endswith((")", "»")) and _wrapped(prev, text, width))
                 )
             else:
-                new = _starts_paragraph(
-                    text, current.lines, width, langs
+                new = (
+                    _starts_paragraph(text, current.lines, width, langs)
+                    or _heading_before_number(text, current.lines, lines, k, langs)
                 ) and not _inline_list_ahead(text, lines, k)
             if not new:
                 current.lines.append(line)
@@ -365,6 +388,39 @@ def _units(lines: list[Line], langs: Langs) -> list[Unit]:
     return units
 
 
+def _next_text(lines: list[Line], k: int) -> str:
+    """The next non-blank line after line k ("" at the end)."""
+    return next((ln.text for ln in lines[k + 1 : k + 4] if ln.text), "")
+
+
+def _heading_before_number(
+    text: str, run: list[Line], lines: list[Line], k: int, langs: Langs
+) -> bool:
+    """Read with the line after it, for texts without blank lines (pdftotext): a heading
+    ("Financing of the appropriation ...": no final punctuation) after a paragraph's end,
+    followed by a numbered paragraph; a number alone ("37.") followed by an operative verb."""
+    previous = line_end(run[-1].text)
+    after = _next_text(lines, k)
+    if NUMBER_ALONE.match(text):
+        return _operative_verb(after, langs)
+    return (
+        previous.endswith((".", ";", ":"))
+        and text[:1].isupper()
+        and not text.endswith(TERMINAL)
+        and len(text.split()) <= 20
+        and bool(NUMBER_ALONE.match(after) or NUMBER_LABEL.match(after))
+    )
+
+
+def _closed(unit: Unit, langs: Langs) -> bool:
+    """A closing block is the meeting line and its date, nothing after."""
+    return (
+        len(unit.lines) == 2
+        and any(language.closing.match(unit.lines[0].text) for language in langs)
+        and bool(_DATE_START.match(unit.lines[1].text))
+    )
+
+
 def _stands_alone(text: str, langs: Langs) -> bool:
     """The enacting formula ("The General Assembly,"), the numbered title ("75/100.
     Title") and the closing meeting line open blocks of their own, blank lines or not."""
@@ -372,6 +428,8 @@ def _stands_alone(text: str, langs: Langs) -> bool:
         _is_formula_line(text, language)
         or language.numbered_title.match(text)
         or language.closing.match(text)  # "41st plenary meeting", after the last paragraph
+        or len(text.split()) <= 3
+        and any(p.match(text) for p in language.attachment_headings)
         for language in langs
     )
 
@@ -384,7 +442,7 @@ def _is_formula_line(text: str, language: Lang) -> bool:
 
 
 def _is_open(unit: Unit) -> bool:
-    last = MARKER_RE.sub("", unit.lines[-1].text)  # "Middle East,²" ends with its comma
+    last = line_end(unit.lines[-1].text)  # "Middle East,²" ends with its comma
     return not last.endswith(TERMINAL) and not NUMBER_ALONE.match(last)
 
 
@@ -489,6 +547,11 @@ def _may_continue(unit: Unit) -> bool:
     return not (ITEM_LABEL.match(first) or NUMBER_LABEL.match(first) or NUMBER_ALONE.match(first))
 
 
+# "small- and medium-sized", "troop- et police-": a hyphen before these words stood before a
+# space (a suspended compound), not inside a word the line broke
+SUSPENDED_HYPHEN_WORDS = frozenset(w for c in languages() for w in lang(c).suspended_hyphen_words)
+
+
 def join_lines(texts: list[str]) -> str:
     """Hard-wrapped lines -> one paragraph. A line ending in a hyphen (or a non-breaking
     one, U+2011) joins the next word without a space: "non-" | "governmental",
@@ -499,7 +562,12 @@ def join_lines(texts: list[str]) -> str:
             out = text
         elif MARKERS_ONLY.match(text):
             out += text
-        elif out.endswith(("-", "\u2011")) and out[-2:-1].isalnum() and text[:1].isalnum():
+        elif (
+            out.endswith(("-", "\u2011"))
+            and out[-2:-1].isalnum()
+            and text[:1].isalnum()
+            and text.split(" ", 1)[0] not in SUSPENDED_HYPHEN_WORDS
+        ):
             out += text
         else:
             out += " " + text

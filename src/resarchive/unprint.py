@@ -45,6 +45,7 @@ SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 MARK = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|(?<=\S)\*{1,3}(?=\s|$|[,;.:])")
 NUMBERED = re.compile(r"^(\d{1,3}\.|\([a-z]{1,2}\)|[a-z]\)|\([ivx]{1,6}\))\s+(\S.*)$")
 
+
 @cache
 def _advances(bold: bool) -> tuple[dict[int, int], int]:
     from fontTools.ttLib import TTFont  # a measuring tool: tests and benchmarks only
@@ -241,8 +242,11 @@ def _head_html(number: int, total: int, head: dict[str, str]) -> str:
 def to_html(text: str, name: str, language: str) -> str:
     """A whole document, print-ready (no script, no external resource)."""
     pages, head = layout(text, name, language)
-    out = [f'<!DOCTYPE html><html lang="{language.lower()}"><head><meta charset="utf-8">'
-           f"<title>{html.escape(head['symbol'])}</title><style>{CSS}</style></head><body>"]  # fmt: skip
+    title = html.escape(head["symbol"])
+    out = [
+        f'<!DOCTYPE html><html lang="{language.lower()}"><head><meta charset="utf-8">'
+        f"<title>{title}</title><style>{CSS}</style></head><body>"
+    ]
     for number, page in enumerate(pages, start=1):
         out.append('<div class="page">')
         if number > 1:
