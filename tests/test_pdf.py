@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from conftest import CHROMIUM, missing
@@ -19,6 +20,9 @@ from resarchive.errors import ContentError
 from resarchive.pdfread import read_pdf
 from resarchive.roundtrip import READINGS, ReadingResult, print_pdfs, score_reading
 from resarchive.unprint import language_letter, to_html
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_STEP = 120  # every 120th scored corpus text, French and English: about 20 documents
@@ -45,7 +49,7 @@ def sample(corpus_dir: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def printed(
-    sample: list[Path], corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory
+    sample: list[Path], corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory, browser: Browser
 ) -> dict[Path, Path]:
     _needs_tools()
     out = tmp_path_factory.mktemp("printed")
@@ -54,7 +58,7 @@ def printed(
         name = txt.relative_to(corpus_dir).with_suffix("").as_posix()
         html = to_html(txt.read_text(encoding="utf-8"), name, language_letter(name))
         jobs.append((html, out / (name.replace("/", "__") + ".pdf")))
-    pdfs = list(print_pdfs(iter(jobs)))
+    pdfs = list(print_pdfs(iter(jobs), browser=browser))
     return dict(zip(sample, pdfs, strict=True))
 
 

@@ -217,7 +217,10 @@ def running_head_lines(lines: list[Line], head: RunningHead, language: Lang) -> 
             continue
         found = set(_walk_down(lines, i, head, titles))
         if lines[i].text in head.symbols:
-            found |= {i, *_walk_up(lines, i - 1, head, titles)}
+            found |= set(_walk_up(lines, i - 1, head, titles))
+            if not found:
+                continue  # the symbol alone, no page mark nor title: an annex's header line
+            found.add(i)
         if found:
             heads.append(found)
     return [sorted(h) for h in heads]

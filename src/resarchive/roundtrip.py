@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .accuracy import Miss, compare, counts, missing_words, shown_words, words
 from .textscore import TextScore, read_gold, score_text
@@ -50,24 +51,34 @@ class ReadingResult:
         return not self.misses and not self.error
 
 
-def print_pdfs(jobs: Iterable[tuple[str, Path]], chromium: Path = CHROMIUM) -> Iterator[Path]:
-    """Print each (html, pdf path) with one headless Chromium; yields the PDFs written."""
+def print_pdfs(
+    jobs: Iterable[tuple[str, Path]], chromium: Path = CHROMIUM, browser: Any = None
+) -> Iterator[Path]:
+    """Print each (html, pdf path) with one headless Chromium (``browser``: a Playwright
+    browser already running, as the tests have; else one is started); yields the PDFs."""
+    if browser is not None:
+        yield from _print_with(browser, jobs)
+        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS
-        )
+        own = pw.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page()
-            for html, pdf in jobs:
-                page.set_content(html, wait_until="load")
-                pdf.parent.mkdir(parents=True, exist_ok=True)
-                page.pdf(path=str(pdf), format="A4", print_background=False,
-                         prefer_css_page_size=True)  # fmt: skip
-                yield pdf
+            yield from _print_with(own, jobs)
         finally:
-            browser.close()
+            own.close()
+
+
+def _print_with(browser: Any, jobs: Iterable[tuple[str, Path]]) -> Iterator[Path]:
+    page = browser.new_page()
+    try:
+        for html, pdf in jobs:
+            page.set_content(html, wait_until="load")
+            pdf.parent.mkdir(parents=True, exist_ok=True)
+            page.pdf(path=str(pdf), format="A4", print_background=False, prefer_css_page_size=True)
+            yield pdf
+    finally:
+        page.close()
 
 
 def read_pdf_text(pdf: Path, reading: str) -> str:

@@ -355,12 +355,8 @@ def _units(lines: list[Line], langs: Langs) -> list[Unit]:
         if _stands_alone(text, langs):  # no blank line around the formula or the title
             current = Unit("text", [line])
             units.append(current)
-            if any(
-                _is_formula_line(text, language)
-                or any(p.match(text) for p in language.attachment_headings)
-                for language in langs
-            ):
-                current = None  # the formula, "Annex": lines of their own
+            if any(_is_formula_line(text, language) for language in langs):
+                current = None  # the formula is a line of its own
             continue
         if current is not None and _closed(current, langs):
             current = None  # "37th plenary meeting" | "22 November 2021" | what follows
@@ -413,11 +409,16 @@ def _heading_before_number(
 
 
 def _closed(unit: Unit, langs: Langs) -> bool:
-    """A closing block is the meeting line and its date, nothing after."""
+    """A closing block is the meeting line and its date, nothing after; an annex heading
+    ("Annex", "Attachment") ends its block too: its title follows on a line of its own."""
+    last = unit.lines[-1].text
     return (
         len(unit.lines) == 2
         and any(language.closing.match(unit.lines[0].text) for language in langs)
-        and bool(_DATE_START.match(unit.lines[1].text))
+        and bool(_DATE_START.match(last))
+    ) or (
+        len(last.split()) <= 3
+        and any(p.match(last) for language in langs for p in language.attachment_headings)
     )
 
 
@@ -428,8 +429,6 @@ def _stands_alone(text: str, langs: Langs) -> bool:
         _is_formula_line(text, language)
         or language.numbered_title.match(text)
         or language.closing.match(text)  # "41st plenary meeting", after the last paragraph
-        or len(text.split()) <= 3
-        and any(p.match(text) for p in language.attachment_headings)
         for language in langs
     )
 
