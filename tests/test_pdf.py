@@ -215,7 +215,7 @@ def test_bad_pdfs_are_named_with_their_fault_and_nothing_is_published(
     for name, message in expected.items():
         line = next((ln for ln in errors if ln.startswith(name + ":")), "")
         assert message in line, (name, done.stderr[-3000:])
-    assert "(page 1)" in next(ln for ln in errors if ln.startswith("letter.pdf:"))
+    assert "(page 1 of the PDF)" in next(ln for ln in errors if ln.startswith("letter.pdf:"))
     assert not (tmp_path / "site").exists()  # never a half-written site
 
 

@@ -149,8 +149,10 @@ def test_search_shows_the_other_languages_paragraph(
 ) -> None:
     watched.goto(f"{site_url}search.html?q=Soudan&language=fr&other=1")
     watched.wait_for_selector(DONE)
+    # an arrow function: Playwright polls an expression string through eval, which the
+    # site's Content-Security-Policy refuses when the first check is not yet true
     watched.wait_for_function(
-        "document.querySelectorAll('.result-other[data-state=done]').length"
+        "() => document.querySelectorAll('.result-other[data-state=done]').length"
         " === document.querySelectorAll('.result').length"
     )
     results = watched.locator("#search-results .result").all()

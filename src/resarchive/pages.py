@@ -202,7 +202,10 @@ def _walk_up(
 
 
 def _is_formula(text: str, language: Lang) -> bool:
-    return bool(language.formula.match(text)) and len(text.split()) <= 7
+    """ "The General Assembly," (not an agenda title such as "The United Nations Global
+    Counter-Terrorism Strategy", which the pattern alone would take)."""
+    n = len(text.split())
+    return bool(language.formula.match(text)) and (n <= 3 or n <= 7 and text.endswith((",", ":")))
 
 
 def running_head_lines(lines: list[Line], head: RunningHead, language: Lang) -> list[list[int]]:
@@ -271,7 +274,7 @@ def _marker_pattern(mark: str) -> re.Pattern[str]:
     spaced = rf"(?<=[^\W\d_]|[,;:)\]”’\"»]) {m}(?= +[^\W\d]|\s*$| *[,;.])"  # "Effects 1 and"
     before = rf"(?<= ){m}(?=[a-z]{{2}})"  # "basis 1no later": the marker glued to the next word
     # "13 janvier 20101," : a year then the marker (a converter prints both as digits)
-    year = rf"(?<=(?<![\d/.])(?:19[4-9]\d|20[0-4]\d)){m}(?=[\s,;.:)]|$)"
+    year = rf"(?<=(?<![\d/.])(?:18\d\d|19\d\d|20[0-4]\d)){m}(?=[\s,;.:)]|$)"
     alone = rf"^{m}$"  # a raised marker read on a line of its own ("76/244 B" | "1")
     return re.compile(f"{glued}|{spaced}|{before}|{year}|{alone}")
 

@@ -355,8 +355,10 @@ def _units(lines: list[Line], langs: Langs) -> list[Unit]:
         if _stands_alone(text, langs):  # no blank line around the formula or the title
             current = Unit("text", [line])
             units.append(current)
-            if any(_is_formula_line(text, language) for language in langs):
-                current = None  # the formula is a line of its own
+            if PART_LETTER.match(text) or any(
+                _is_formula_line(text, language) for language in langs
+            ):
+                current = None  # the formula, a part's letter: lines of their own
             continue
         if current is not None and _closed(current, langs):
             current = None  # "37th plenary meeting" | "22 November 2021" | what follows
@@ -422,10 +424,14 @@ def _closed(unit: Unit, langs: Langs) -> bool:
     )
 
 
+PART_LETTER = re.compile(r"^[A-H]$")  # "A", the part of a collection ("75/101 A-B")
+
+
 def _stands_alone(text: str, langs: Langs) -> bool:
     """The enacting formula ("The General Assembly,"), the numbered title ("75/100.
-    Title") and the closing meeting line open blocks of their own, blank lines or not."""
-    return any(
+    Title"), a part's letter ("B") and the closing meeting line open blocks of their own,
+    blank lines or not."""
+    return PART_LETTER.match(text) is not None or any(
         _is_formula_line(text, language)
         or language.numbered_title.match(text)
         or language.closing.match(text)  # "41st plenary meeting", after the last paragraph
