@@ -10,9 +10,13 @@ stage learns the head from the document itself:
 
 - the symbols and job numbers printed alone on the first lines (the masthead);
 - the title from the even pages (the lines between a symbol and the blank line that comes
-  before the job number or page mark), or, when no even page shows it, from the first page's
-  own words (the agenda item's title, the resolution's title).
+  before the job number or page mark), and every run of masthead lines above the enacting
+  formula (the agenda item's title, the resolution's title), however the head wraps them.
 
+A page top is the symbol printed again (PyMuPDF's text) or a form feed (pdftotext, our PDF
+reader). From there the head is walked up and down over blank lines, anchors (symbol, job
+number, page mark) and whole title runs, in whatever order the converter printed them; a
+symbol with neither a page mark nor a title beside it is the text's (an annex's header).
 Every line of each head is hinted "runninghead" (segment drops it: a page break for joining),
 so nothing of a head ends up inside a paragraph.
 
@@ -23,7 +27,10 @@ opens a line of the notes with the next number in sequence; its marker is the fi
 occurrence of that number in the page's text after the previous marker, glued to a word or
 a punctuation mark ("Conference9", "session,1", "79/7;1") or standing alone between words
 ("Effects 1 and", not "article 1" nor "1 December": the words that take a number are data,
-``numbered_words``). Both become internal markers (models.marker), as ``¹`` would.
+``numbered_words``), after a year ("20236": 2023, note 6) or alone on its line; failing all
+of these, glued to a short number or a resolution number ("Action 213,", "20/151,"). Both
+notes and markers become internal markers (models.marker), as ``¹`` would. Page-mark gaps
+("2/5" then "4/5") are reported (``missing_pages``): a page the conversion lost.
 
 Lines are never removed or reordered: line numbers stay the source's.
 """
