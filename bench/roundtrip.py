@@ -138,8 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     base = seconds.get("pdftotext") or 1e-9
     for reading in readings:
         s = seconds[reading]
+        against = f", {s / base:.2f}× pdftotext" if "pdftotext" in seconds else ""
         print(f"reading time {reading:9}: {1000 * s / max(pages, 1):.1f} ms/page, "
-              f"{pages / s if s else 0:.0f} pages/s, {s / base:.2f}× pdftotext")  # fmt: skip
+              f"{pages / s if s else 0:.0f} pages/s{against}")  # fmt: skip
     for (code, reading), rs in sorted(by.items()):
         failing = [r for r in rs if not r.structure_exact or not r.text.all_exact or r.lost]
         if not failing:

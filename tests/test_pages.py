@@ -56,7 +56,7 @@ def test_odd_and_even_heads_are_both_learned() -> None:
     lines = clean_lines(
         HEAD
         + "Recalling also its resolutions, \n"
-        + page_two(["Protection of the cultural heritage of small", "island States"])
+        + page_two(["Protection of the cultural heritage of small", "island States"], 3)
         + "Noting the report, \n\nProtection of the cultural heritage of small island \nStates \n"
         "A/RES/79/9\n \n3/3\n24-12345 \n \nWelcoming the work, \n"
     )
@@ -64,10 +64,23 @@ def test_odd_and_even_heads_are_both_learned() -> None:
     heads = [ln.text for ln in marked if ln.hint == "runninghead"]
     assert heads == [
         "A/RES/79/9", "Protection of the cultural heritage of small", "island States",
-        "24-12345", "2/2", "Protection of the cultural heritage of small island", "States",
+        "24-12345", "2/3", "Protection of the cultural heritage of small island", "States",
         "A/RES/79/9", "3/3", "24-12345",
     ]  # fmt: skip
     assert "Welcoming the work," not in heads
+
+
+def test_a_number_like_a_page_mark_of_another_count_stays_text() -> None:
+    """A justified line read one word a line: "74/199" alone is resolution 74/199, not a
+    page mark, when the document's marks count 3 pages."""
+    text = (
+        HEAD
+        + "Recalling \nits \nresolution \n74/199 \nof 19 December 2019, \n"
+        + page_two(["Protection of the cultural heritage of small island States"], 3)
+        + "Noting the report, \n\nx \nA/RES/79/9\n \n3/3\n24-12345 \n"
+    )
+    (doc,) = parse_text(text, "x.txt")
+    assert doc.preamble[0].text == "Recalling its resolution 74/199 of 19 December 2019,"
 
 
 def test_a_line_of_the_text_equal_to_the_title_stays_text() -> None:

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .langdata import Lang, common
@@ -68,17 +69,24 @@ class RunningHead:
     symbols: set[str] = field(default_factory=set)  # "A/RES/79/32"
     jobs: set[str] = field(default_factory=set)  # "24-23046"
     titles: set[tuple[str, ...]] = field(default_factory=set)  # letter-words of the title
+    pages: str = ""  # the page count its page marks print ("3" in "2/3"), the most common
 
     def is_anchor(self, text: str) -> bool:
-        """A line that only a running head prints: the symbol, job number or page mark."""
-        if text in self.symbols or PAGE_MARK.match(text):
+        """A line that only a running head prints: the symbol, job number or page mark (of
+        this document's page count: "74/199" alone on a line is resolution 74/199)."""
+        if text in self.symbols:
             return True
+        if PAGE_MARK.match(text):
+            return not self.pages or text.split("/")[1] == self.pages
         m = JOB.match(text)
         return m is not None and (m.group(1) in self.jobs or not self.jobs)
 
 
 def learn_head(lines: list[Line]) -> RunningHead:
     head = RunningHead()
+    totals = Counter(ln.text.split("/")[1] for ln in lines if PAGE_MARK.match(ln.text))
+    if totals:
+        head.pages = totals.most_common(1)[0][0]
     symbol = common().symbol
     for line in lines[:MASTHEAD_LINES]:
         if symbol.match(line.text):
@@ -279,7 +287,8 @@ def _marker_pattern(mark: str) -> re.Pattern[str]:
     m = re.escape(mark)
     glued = rf"(?<=[^\W\d_]|[,;:.)\]”’\"»]){m}(?![\d/.,]\d|\d)"  # "Conference9", "session,1"
     spaced = rf"(?<=[^\W\d_]|[,;:)\]”’\"»]) {m}(?= +[^\W\d]|\s*$| *[,;.])"  # "Effects 1 and"
-    before = rf"(?<= ){m}(?=[a-z]{{2}})"  # "basis 1no later": the marker glued to the next word
+    # "basis 1no later": the marker glued to the next word, which is no ordinal's ("1er")
+    before = rf"(?<= ){m}(?=[a-z]{{2}})(?!(?:er|re|ère|st|nd|rd|th|ème|eme)\b)"
     # "13 janvier 20101," : a year then the marker (a converter prints both as digits)
     year = rf"(?<=(?<![\d/.])(?:18\d\d|19\d\d|20[0-4]\d)){m}(?=[\s,;.:)]|$)"
     alone = rf"^{m}$"  # a raised marker read on a line of its own ("76/244 B" | "1")
@@ -389,14 +398,23 @@ def _month_follows(text: str, at: int, language: Lang) -> bool:
 
 
 def mark_page_furniture(lines: list[Line], language: Lang) -> list[Line]:
-    """The lines, with running heads hinted "runninghead", footnote rules "rule", and the
-    notes and markers of pages that have a rule made internal markers."""
+    """The lines, with running heads hinted "runninghead", footnote rules "rule", numbers that
+    only look like page marks "text", and the notes and markers of pages that have a rule
+    made internal markers."""
     head = learn_head(lines)
     heads = running_head_lines(lines, head, language)
     rules = {i for i, ln in enumerate(lines) if RULE.match(ln.text)}
-    if not heads and not rules:
+    # "74/199" alone on a line (a justified line read one word a line) is no page mark when
+    # the document's marks count another number of pages: segment must keep it as text
+    stray = [
+        i for i, ln in enumerate(lines)
+        if head.pages and PAGE_MARK.match(ln.text) and not head.is_anchor(ln.text)
+    ]  # fmt: skip
+    if not heads and not rules and not stray:
         return lines
     out = list(lines)
+    for i in stray:
+        out[i] = Line(lines[i].no, lines[i].text, "text")
     for h in heads:
         for i in h:
             out[i] = Line(lines[i].no, lines[i].text, "runninghead")

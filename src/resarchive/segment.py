@@ -342,7 +342,9 @@ def _units(lines: list[Line], langs: Langs) -> list[Unit]:
         if line.hint == "rule":  # the rule above a page's footnotes (pages.py): no words
             current = None
             continue
-        if line.hint == "runninghead" or _is_running_head(text) or k in split_heads:
+        if line.hint == "runninghead" or (
+            line.hint != "text" and (_is_running_head(text) or k in split_heads)
+        ):
             units.append(Unit("runninghead", [line]))
             current = None
             continue
