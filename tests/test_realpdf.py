@@ -11,8 +11,9 @@ import pytest
 from conftest import missing
 
 from resarchive.accuracy import parse_text
+from resarchive.pages import letter_words
 from resarchive.realpdf import RealResult, gold_xml, score_realpdf
-from resarchive.textscore import letter_words, read_gold, score_text
+from resarchive.textscore import read_gold, score_text
 
 
 @pytest.fixture(scope="module")

@@ -58,7 +58,9 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _QUOTED_OR_ENDED = re.compile(r"[“”\"«»]|[.;:]$")
 
 
-def _words(text: str) -> tuple[str, ...]:
+def letter_words(text: str) -> tuple[str, ...]:
+    """The letters-only words of a text, NFKC and case-folded: what a title and a paragraph
+    are compared by (here, and by textscore.py against the UN's XML)."""
     return tuple(_LETTERS.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
@@ -97,7 +99,7 @@ def learn_head(lines: list[Line]) -> RunningHead:
     for i in _page_tops(lines, head):
         title = _title_after(lines, i, head)
         if title:
-            head.titles.add(_words(" ".join(lines[k].text for k in title)))
+            head.titles.add(letter_words(" ".join(lines[k].text for k in title)))
     return head
 
 
@@ -138,13 +140,13 @@ def masthead_titles(lines: list[Line], language: Lang) -> set[tuple[str, ...]]:
     the head wraps them."""
     out = set()
     end = next(
-        (i for i, ln in enumerate(lines[:MASTHEAD_LINES]) if _is_formula(ln.text, language)),
+        (i for i, ln in enumerate(lines[:MASTHEAD_LINES]) if is_formula_line(ln.text, language)),
         MASTHEAD_LINES,
     )
     texts = [ln.text for ln in lines[:end] if ln.text]
     for start in range(len(texts)):
         for end in range(start + 1, min(start + MAX_TITLE_LINES, len(texts)) + 1):
-            words = _words(" ".join(texts[start:end]))
+            words = letter_words(" ".join(texts[start:end]))
             if len(words) >= 2:
                 out.add(words)
     return out
@@ -164,7 +166,7 @@ def _title_run(
         if _QUOTED_OR_ENDED.search(lines[j].text):
             break  # "... entitled “Child, early and forced marriage”.": the text's, not a head
         run.append(j)
-        if _words(" ".join(lines[i].text for i in sorted(run))) in titles:
+        if letter_words(" ".join(lines[i].text for i in sorted(run))) in titles:
             best = sorted(run)
     return best
 
@@ -216,9 +218,9 @@ def _walk_up(
     return found
 
 
-def _is_formula(text: str, language: Lang) -> bool:
-    """ "The General Assembly," (not an agenda title such as "The United Nations Global
-    Counter-Terrorism Strategy", which the pattern alone would take)."""
+def is_formula_line(text: str, language: Lang) -> bool:
+    """A short line: "The General Assembly," (not an agenda title such as "The United Nations
+    Global Counter-Terrorism Strategy", which the pattern alone would take)."""
     n = len(text.split())
     return bool(language.formula.match(text)) and (n <= 3 or n <= 7 and text.endswith((",", ":")))
 
@@ -465,3 +467,11 @@ def missing_pages(lines: list[Line]) -> list[tuple[int, str]]:
         out.append((marks[-1][0], f"the last page mark is {seen[-1]}/{total}: "
                                   f"page(s) after it missing"))  # fmt: skip
     return out
+
+
+def may_miss_pages(text: str) -> bool:
+    """Has the raw text a line that looks like a page mark? Only then are page gaps sought."""
+    return _PAGE_MARK_LINE.search(text) is not None
+
+
+_PAGE_MARK_LINE = re.compile(r"^[ \t\f]*\d{1,3}/\d{1,3}[ \t]*$", re.M)

@@ -21,7 +21,7 @@ from .errors import ContentError
 from .footnotes import link_footnotes
 from .langdata import lang, languages
 from .models import Document, SourceText
-from .pages import mark_page_furniture, missing_pages
+from .pages import mark_page_furniture, may_miss_pages, missing_pages
 from .parse import parse_document
 from .references import citations
 from .segment import segment, split_documents
@@ -105,6 +105,7 @@ def apply_metadata(docs: list[Document], meta: dict[str, Any], stem: str, multi:
 def source_warnings(src: SourceText) -> list[ContentError]:
     """What a text's layout says is wrong without stopping its parse: pages missing from a
     conversion (their page marks jump)."""
-    return [
-        ContentError(src.rel, message, no) for no, message in missing_pages(clean_lines(src.text))
-    ]
+    if not may_miss_pages(src.text):  # most texts: no second cleaning of the whole text
+        return []
+    lines = clean_lines(src.text)
+    return [ContentError(src.rel, message, no) for no, message in missing_pages(lines)]

@@ -1,6 +1,6 @@
 """Stage 3, segment: cleaned lines -> blocks -> one span of blocks per document.
 
-Stage: segment. May import: models, langdata.
+Stage: segment. May import: models, langdata, pages.
 
 A block is a paragraph, a heading, a footnote text or a running head. PDF conversions break
 paragraphs in three ways that this stage undoes:
@@ -22,6 +22,7 @@ from functools import cache
 
 from .langdata import Lang, all_months, common, lang, languages
 from .models import MARK_CLOSE, MARK_OPEN, MARKER_RE, Block, Line
+from .pages import is_formula_line
 
 NUMBER_LABEL = re.compile(r"^(\d{1,3})\.(?:\s|$)")  # "5. Prie", "5." alone
 NUMBER_ALONE = re.compile(r"^\d{1,3}\.$")
@@ -358,7 +359,7 @@ def _units(lines: list[Line], langs: Langs) -> list[Unit]:
             current = Unit("text", [line])
             units.append(current)
             if PART_LETTER.match(text) or any(
-                _is_formula_line(text, language) for language in langs
+                is_formula_line(text, language) for language in langs
             ):
                 current = None  # the formula, a part's letter: lines of their own
             continue
@@ -434,18 +435,11 @@ def _stands_alone(text: str, langs: Langs) -> bool:
     Title"), a part's letter ("B") and the closing meeting line open blocks of their own,
     blank lines or not."""
     return PART_LETTER.match(text) is not None or any(
-        _is_formula_line(text, language)
+        is_formula_line(text, language)
         or language.numbered_title.match(text)
         or language.closing.match(text)  # "41st plenary meeting", after the last paragraph
         for language in langs
     )
-
-
-def _is_formula_line(text: str, language: Lang) -> bool:
-    """A short line: "The General Assembly," (not "The Twenty-seventh Annual Conference of
-    the High Contracting Parties to Amended", which the pattern alone would take)."""
-    n = len(text.split())
-    return bool(language.formula.match(text)) and (n <= 3 or n <= 7 and text.endswith((",", ":")))
 
 
 def _is_open(unit: Unit) -> bool:

@@ -1,7 +1,7 @@
 """Judging a parse by its text: each paragraph's words against the UN's XML.
 
 Stage: measurement (tests, bench/accuracy.py, bench/realpdf.py), outside the build. May
-import: models, akn_read, accuracy.
+import: models, pages, akn_read, accuracy.
 
 A delegate copies a paragraph's text, so counts are not enough: a paragraph is *text-exact*
 when its sequence of letter-words equals the gold's. Letter-words are the runs of letters of
@@ -19,19 +19,16 @@ every corpus file), so the two sides are the same model. Paragraphs are aligned 
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .models import Document, Item, Paragraph
+from .pages import letter_words
 
-LETTERS = re.compile(r"[^\W\d_]+")
 
-
-def letter_words(text: str) -> list[str]:
-    """The judged words of a text: NFKC, case-folded runs of letters."""
-    return LETTERS.findall(unicodedata.normalize("NFKC", text).casefold())
+def judged_words(text: str) -> list[str]:
+    """The judged words of a text: NFKC, case-folded runs of letters (pages.letter_words)."""
+    return list(letter_words(text))
 
 
 def _item_text(items: list[Item]) -> str:
@@ -46,7 +43,7 @@ def paragraph_text(p: Paragraph) -> str:
 def judged_paragraphs(docs: list[Document]) -> list[tuple[str, list[str]]]:
     """(anchor, letter-words) of every preambular and operative paragraph, in order."""
     return [
-        (p.id, letter_words(paragraph_text(p))) for d in docs for p in (*d.preamble, *d.operative)
+        (p.id, judged_words(paragraph_text(p))) for d in docs for p in (*d.preamble, *d.operative)
     ]
 
 
