@@ -6,9 +6,12 @@ response (arrival time, path, bytes written including headers), which is how byt
 worker and wasm fetches included, whatever the browser reports.
 
 Per query, cold: a new browser context (empty HTTP cache) opens ``search.html?q=...`` (ours) or
-``pagefind-bench-<lang>.html?q=...`` (Pagefind). Time to first result = the page's
-``performance.mark("...:first-result")`` (ms since navigation start); bytes before the first
-result = bytes of the responses to requests that arrived before that moment.
+``pagefind-bench-<lang>.html?q=...`` (Pagefind), ``runs`` times, on each profile of
+``PROFILES`` (localhost as it is; throttled by Chromium's own network and CPU emulation). Time
+to first result = the page's ``performance.mark("...:first-result")`` (ms since navigation
+start); bytes before the first result = bytes of the responses to requests that arrived before
+that moment; bytes until all rows = every response until the page says it is done. Each query
+is summed up by its median and maximum over the runs.
 
 Warm: in one page per system (Pagefind: per language), every query once to load what it needs,
 then ``rounds`` rounds of all queries; each time is from submitting the query (the search form,
@@ -27,6 +30,7 @@ import gzip
 import http.server
 import json
 import mimetypes
+import re
 import statistics
 import threading
 import time
@@ -78,7 +82,23 @@ QUERIES = [
     ("en", "Chernobyl"),
     ("en", "antimicrobial resistance"),
     ("en", '"calls upon all States"'),
+    ("fr", "dével*"),  # a prefix, as typing gives
+    ("en", "develop*"),
+    ("fr", "nations"),  # a very common word: in a paragraph of three
+    ("en", "united"),
 ]
+# Measured cold only: a filter, as a reader narrows the results page by year (Pagefind: a
+# data-pagefind-filter on each page, its documented way).
+FILTERED = [
+    ("fr", "enfants", {"year": "2021"}),
+    ("en", "children", {"year": "2021"}),
+]
+# Network and CPU as Chromium's DevTools emulate them (CDP): 150 ms round trip, 1.6 Mbit/s
+# down, 750 kbit/s up, the CPU 4 times slower. None: the machine as it is, on localhost.
+PROFILES = {
+    "localhost": None,
+    "throttled": {"latency": 150, "down": 1_600_000 / 8, "up": 750_000 / 8, "cpu": 4},
+}
 
 INIT_SCRIPT = """
 window.__longtasks = [];
@@ -226,10 +246,10 @@ function row(data) {
   return li;
 }
 
-async function run(q) {
+async function run(q, filters) {
   status.dataset.state = "searching";
   status.dataset.query = q;
-  const search = await pagefind.search(q);
+  const search = await pagefind.search(q, filters ? { filters } : {});
   list.textContent = "";
   const results = search ? search.results : [];
   if (results.length) {
@@ -244,17 +264,40 @@ async function run(q) {
 }
 window.benchRun = run;
 
-const q = new URLSearchParams(location.search).get("q");
-if (q) { run(q); }
+const params = new URLSearchParams(location.search);
+const year = params.get("year");
+if (params.get("q")) { run(params.get("q"), year ? { year } : null); }
 """
 
 
+BODY = re.compile(r'<article class="document"')
+
+
 def make_pagefind_site(site: Path, dest: Path) -> None:
-    """A copy of ``site`` for Pagefind: links to the built site's files (never written to),
-    the harness pages; ``dest/pagefind`` is made by build_bench.run_pagefind."""
+    """A copy of ``site`` for Pagefind, configured as its users would: each document page
+    with ``data-pagefind-body`` on the document's text (the page chrome, search box and
+    menus, left out of the index) and its year as a ``data-pagefind-filter``; links to the
+    built site's other files (never written to); the harness pages. ``dest/pagefind`` is
+    made by build_bench.run_pagefind."""
     dest.mkdir(parents=True, exist_ok=True)
     for entry in site.iterdir():
-        (dest / entry.name).symlink_to(entry)
+        if entry.name != "doc":
+            (dest / entry.name).symlink_to(entry)
+    catalog = json.loads((site / "catalog.json").read_text(encoding="utf-8"))
+    years = {d["url"]: (d.get("date") or "")[:4] for d in catalog["documents"]}
+    (dest / "doc").mkdir()
+    for page in (site / "doc").iterdir():
+        url = f"doc/{page.name}"
+        if url not in years:  # side-by-side and comparison pages: not indexed, as ours
+            (dest / url).symlink_to(page)
+            continue
+        html = page.read_text(encoding="utf-8")
+        year = years[url]
+        marked = f' data-pagefind-filter="year:{year}"' if year else ""
+        html, found = BODY.subn(BODY.pattern + " data-pagefind-body" + marked, html, 1)
+        if not found:
+            raise ValueError(f"{page}: no document article to mark for Pagefind")
+        (dest / url).write_text(html, encoding="utf-8")
     for lang in ("fr", "en"):
         (dest / f"pagefind-bench-{lang}.html").write_text(
             HARNESS_HTML.format(lang=lang), encoding="utf-8"
@@ -273,9 +316,10 @@ class System:
     prefix: str  # URL path under the server root, e.g. "/ours/"
     mark: str
 
-    def url(self, base: str, lang: str, q: str) -> str:
+    def url(self, base: str, lang: str, q: str, filters: dict[str, str] | None = None) -> str:
         page = "search.html" if self.name == "ours" else f"pagefind-bench-{lang}.html"
-        return f"{base}{self.prefix.lstrip('/')}{page}?q={urllib.parse.quote(q)}"
+        query = urllib.parse.urlencode({"q": q, **(filters or {})}, quote_via=urllib.parse.quote)
+        return f"{base}{self.prefix.lstrip('/')}{page}?{query}"
 
     @property
     def status(self) -> str:
@@ -337,6 +381,8 @@ WARM_PAGEFIND_JS = """async ([q, mark]) => {
 class Cold:
     query: str
     lang: str
+    profile: str
+    filters: dict[str, str]
     ms: float | None  # time to first result, from navigation start
     ready_ms: float | None  # DOMContentLoaded, from navigation start: the page before any search
     bytes: int | None  # before the first result
@@ -357,24 +403,49 @@ class SystemResult:
     longtasks: list[float] = field(default_factory=list)  # >= 50 ms, every page
     traced_longest_ms: float | None = None
 
-    def summary(self) -> dict:
-        firsts = [c.ms for c in self.cold if c.ms is not None]
-        sizes = [c.bytes for c in self.cold if c.bytes is not None]
+    def summary(self, profile: str = "localhost") -> dict:
+        """Figures over the queries; a query counts by its median over the runs (and its
+        maximum, for the max figures)."""
+        by_query: dict[str, list[Cold]] = {}
+        for c in self.cold:
+            if c.profile == profile:
+                by_query.setdefault(label(c.query, c.filters), []).append(c)
+
+        def per_query(get, how) -> list[float]:
+            out = []
+            for runs in by_query.values():
+                values = [v for c in runs if (v := get(c)) is not None]
+                if values:
+                    out.append(how(values))
+            return out
+
         longest = max(self.longtasks + [self.traced_longest_ms or 0.0])
         return {
-            "cold_bytes_median": median(sizes),
-            "cold_bytes_max": max(sizes, default=None),
-            "cold_ms_median": median(firsts),
-            "cold_ms_max": max(firsts, default=None),
+            "queries": len(by_query),
+            "runs": max((len(r) for r in by_query.values()), default=0),
+            "cold_bytes_median": median(per_query(lambda c: c.bytes, median)),
+            "cold_bytes_max": max(per_query(lambda c: c.bytes, max), default=None),
+            "cold_total_bytes_median": median(per_query(lambda c: c.total_bytes, median)),
+            "cold_total_bytes_max": max(per_query(lambda c: c.total_bytes, max), default=None),
+            "cold_ms_median": median(per_query(lambda c: c.ms, median)),
+            # the slowest query, by its median over the runs; and the slowest run of all
+            "cold_ms_slowest_query": max(per_query(lambda c: c.ms, median), default=None),
+            "cold_ms_max": max(per_query(lambda c: c.ms, max), default=None),
             "warm_ms_median": median(self.warm_ms),
             "warm_ms_p95": p95(self.warm_ms),
             "longest_task_ms": longest,
             "long_tasks": len(self.longtasks),
             "queries_without_result": sorted(
-                {c.query for c in self.cold if c.ms is None} | set(self.warm_missing)
+                {label(c.query, c.filters) for c in self.cold if c.ms is None}
+                | set(self.warm_missing)
             ),
             "errors": sorted({f"{c.query}: {c.error}" for c in self.cold if c.error}),
         }
+
+
+def label(q: str, filters: dict[str, str]) -> str:
+    """A query as the tables name it: its text and its filters."""
+    return q + "".join(f" [{k}={v}]" for k, v in sorted(filters.items()))
 
 
 def median(values: list[float]) -> float | None:
@@ -388,13 +459,43 @@ def p95(values: list[float]) -> float | None:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def cold_query(browser, server: Server, system: System, lang: str, q: str) -> tuple[Cold, list]:
+def throttle(context, page, profile: dict | None) -> None:
+    """Chromium's network and CPU emulation on ``page`` (DevTools protocol), before it loads.
+    The network conditions hold for the page's workers' requests too (Chromium applies a
+    frame's conditions to the dedicated workers it starts)."""
+    if profile is None:
+        return
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": profile["latency"],
+            "downloadThroughput": profile["down"],
+            "uploadThroughput": profile["up"],
+        },
+    )
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": profile["cpu"]})
+
+
+def cold_query(
+    browser,
+    server: Server,
+    system: System,
+    lang: str,
+    q: str,
+    filters: dict[str, str] | None = None,
+    profile: str = "localhost",
+) -> tuple[Cold, list]:
     context = browser.new_context()
     try:
         page = context.new_page()
         page.add_init_script(INIT_SCRIPT)
+        throttle(context, page, PROFILES[profile])
         start = time.time()
-        page.goto(system.url(server.base, lang, q), wait_until="commit", timeout=TIMEOUT_MS)
+        url = system.url(server.base, lang, q, filters)
+        page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
         timeout = None
         try:
             page.wait_for_function(DONE_JS, arg=[system.status, q], timeout=TIMEOUT_MS)
@@ -411,6 +512,8 @@ def cold_query(browser, server: Server, system: System, lang: str, q: str) -> tu
         return Cold(
             query=q,
             lang=lang,
+            profile=profile,
+            filters=filters or {},
             ms=seen["first"],
             ready_ms=seen["ready"],
             bytes=sum(h.bytes for h in before) if before else None,
@@ -501,10 +604,20 @@ def longest_traced_task(trace: Path, base: str) -> float:
 
 
 def measure(
-    server: Server, systems: list[System], queries, rounds: int, work: Path, log=print
+    server: Server,
+    systems: list[System],
+    queries,
+    rounds: int,
+    work: Path,
+    log=print,
+    runs: int = 5,
+    profiles: tuple[str, ...] = tuple(PROFILES),
+    filtered=tuple(FILTERED),
 ) -> dict[str, SystemResult]:
-
+    """Cold: every query (``queries`` and ``filtered``), ``runs`` times on each profile, the
+    systems interleaved so both see the same machine load. Warm and traced: ``queries``."""
     results = {s.name: SystemResult() for s in systems}
+    cold = [(lang, q, {}) for lang, q in queries] + [tuple(f) for f in filtered]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
@@ -512,11 +625,16 @@ def measure(
         try:
             for system in systems:  # one throwaway query: first use of the browser process
                 cold_query(browser, server, system, *queries[0])
-            for lang, q in queries:  # cold, interleaved so both see the same machine load
-                for system in systems:
-                    cold, longtasks = cold_query(browser, server, system, lang, q)
-                    results[system.name].cold.append(cold)
-                    results[system.name].longtasks.extend(longtasks)
+            for profile in profiles:
+                for _ in range(runs):
+                    for lang, q, filters in cold:
+                        for system in systems:
+                            got, longtasks = cold_query(
+                                browser, server, system, lang, q, filters, profile
+                            )
+                            results[system.name].cold.append(got)
+                            if profile == "localhost":
+                                results[system.name].longtasks.extend(longtasks)
             for system in systems:
                 times, missing, longtasks = warm_session(browser, server, system, queries, rounds)
                 res = results[system.name]
@@ -527,7 +645,10 @@ def measure(
                 _, _, longtasks = warm_session(browser, server, system, queries, 0, trace=trace)
                 res.longtasks.extend(longtasks)
                 res.traced_longest_ms = longest_traced_task(trace, server.base)
-                log(f"    {system.name}: {len(res.cold)} cold queries, {len(res.warm_ms)} warm")
+                log(
+                    f"    {system.name}: {len(res.cold)} cold loads ({len(cold)} queries x "
+                    f"{runs} runs x {len(profiles)} profiles), {len(res.warm_ms)} warm"
+                )
         finally:
             browser.close()
     return results

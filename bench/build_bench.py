@@ -46,6 +46,7 @@ class Build:
     cached: int
     jobs: int
     stages: dict[str, float] = field(default_factory=dict)  # seconds
+    index: str = ""  # the build's "index: ..." line: updated (and how much) or built in full
 
     def per_paragraph_ms(self, seconds: float) -> float:
         return 1000 * seconds / max(self.paragraphs, 1)
@@ -71,7 +72,9 @@ def run_build(content: Path, out: Path, cache: Path, work: Path) -> Build:
     if proc.returncode != 0:
         raise BenchError(f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stderr[-4000:]}")
     data = json.loads(stats.read_text(encoding="utf-8"))
+    said = [line for line in proc.stderr.splitlines() if line.startswith("index:")]
     return Build(
+        index=said[-1] if said else "",
         wall=wall,
         documents=data["documents"],
         paragraphs=data["paragraphs"],
@@ -95,6 +98,29 @@ def touch_one_file(content: Path) -> Path:
     path.unlink()
     path.write_text(text[: old.start()] + new + text[old.end() :], encoding="utf-8")
     return path
+
+
+ADDED = "bench-added"
+
+
+def add_one_file(content: Path) -> Path:
+    """A new content file, as the next session's resolution arriving: the second file's text
+    with its 20th word of 7 letters or more changed, under an id of its own (a sidecar)."""
+    source = sorted(content.rglob("*.txt"))[1]
+    text = source.read_text(encoding="utf-8")
+    word = list(re.finditer(r"\b[^\W\d_]{7,}\b", text))[19]
+    folder = content / ADDED
+    folder.mkdir(exist_ok=True)
+    path = folder / source.name
+    path.write_text(text[: word.start()] + "remanié" + text[word.end() :], encoding="utf-8")
+    path.with_suffix(".yaml").write_text(f"id: {ADDED}-{source.stem}\n", encoding="utf-8")
+    return path
+
+
+def remove_file(path: Path) -> None:
+    """A content file withdrawn, with its sidecar."""
+    path.unlink()
+    path.with_suffix(".yaml").unlink(missing_ok=True)
 
 
 @dataclass

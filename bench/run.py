@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -41,6 +41,7 @@ TARGETS = {
     "rebuild_s": 3.0,
     "cold_bytes_median": 150_000,
     "cold_ms": 300.0,
+    "cold_ms_throttled": 1500.0,
     "warm_p95_ms": 50.0,
     "longest_task_ms": 50.0,
 }
@@ -62,6 +63,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--queries", type=int, default=0, help="only the first N queries")
     ap.add_argument("--rounds", type=int, help="warm rounds over all queries (default 5; quick 2)")
+    ap.add_argument(
+        "--cold-runs", type=int, help="cold loads of each query per profile (default 5; quick 2)"
+    )
+    ap.add_argument(
+        "--profiles",
+        default=",".join(browser_bench.PROFILES),
+        help="cold profiles, comma-separated (default: localhost,throttled)",
+    )
     ap.add_argument("--no-browser", action="store_true", help="build figures only")
     ap.add_argument("--no-scaled", action="store_true", help="the corpus set only")
     ap.add_argument("--work", type=Path, help="work folder (default: a temporary one, removed)")
@@ -71,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     step = args.step or (20 if args.quick else 1)
     rounds = args.rounds or (2 if args.quick else 5)
     queries = browser_bench.QUERIES[: args.queries or None]
+    browsing = Browsing(
+        queries, rounds, args.cold_runs or (2 if args.quick else 5), tuple(args.profiles.split(","))
+    )
 
     work = args.work or Path(tempfile.mkdtemp(prefix="resarchive-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -81,7 +93,10 @@ def main(argv: list[str] | None = None) -> int:
             "quick": args.quick,
             "step": step,
             "rounds": rounds,
+            "cold_runs": browsing.runs,
+            "profiles": {p: browser_bench.PROFILES[p] for p in browsing.profiles},
             "queries": [q for _, q in queries],
+            "filtered": browser_bench.FILTERED,
             "targets": TARGETS,
         },
         "sets": {},
@@ -97,8 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             files,
             1,
             work,
-            queries,
-            rounds,
+            browsing,
             args.no_browser or (args.quick and not args.no_scaled),
         )
         results["sets"]["corpus"] = base
@@ -106,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             copies = args.copies or (
                 3 if args.quick else max(2, round(SCALED_PARAGRAPHS / base["build"]["paragraphs"]))
             )
-            scaled = run_set("scaled", root, files, copies, work, queries, rounds, args.no_browser)
+            scaled = run_set("scaled", root, files, copies, work, browsing, args.no_browser)
             expected = copies * base["build"]["paragraphs"]
             scaled["structure_ok"] = scaled["build"]["paragraphs"] == expected
             if not scaled["structure_ok"]:
@@ -155,14 +169,23 @@ def cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+@dataclass
+class Browsing:
+    """What Chromium runs: the queries, warm rounds, cold runs per query and profile."""
+
+    queries: list
+    rounds: int
+    runs: int
+    profiles: tuple[str, ...]
+
+
 def run_set(
     name: str,
     root: Path,
     files: list[Path],
     copies: int,
     work: Path,
-    queries,
-    rounds: int,
+    browsing: Browsing,
     no_browser: bool,
 ) -> dict:
     folder = work / name
@@ -193,10 +216,17 @@ def run_set(
             f"  note: the rebuild took {warm.cached} of {warm.files} files from the cache "
             "(expected all but one: did the parser change during the run?)"
         )
+    time.sleep(1.1)
+    added_file = build_bench.add_one_file(made.content)
+    added = build_bench.run_build(made.content, site, cache, folder)
+    show_build(f"rebuild, one file added ({added_file.relative_to(made.content)})", added)
+    build_bench.remove_file(added_file)
+    removed = build_bench.run_build(made.content, site, cache, folder)
+    show_build("rebuild, that file removed", removed)
     ours = build_bench.folder_size(site / "search")
     pf_site = folder / "pagefind-site"
-    pf_seconds, pf = build_bench.run_pagefind(site, pf_site)
     browser_bench.make_pagefind_site(site, pf_site)
+    pf_seconds, pf = build_bench.run_pagefind(pf_site, pf_site)
     n = cold.paragraphs
     print(
         f"  index: ours {ours.raw / n:.0f} B/paragraph raw, {ours.served / n:.0f} gzipped "
@@ -209,6 +239,8 @@ def run_set(
         "content": asdict(made) | {"content": str(made.content)},
         "build": asdict(cold),
         "rebuild": asdict(warm),
+        "rebuild_added": asdict(added),
+        "rebuild_removed": asdict(removed),
         "index": asdict(ours),
         "pagefind_index": asdict(pf),
         "pagefind_seconds": pf_seconds,
@@ -218,15 +250,33 @@ def run_set(
         www.mkdir()
         (www / "ours").symlink_to(site)
         (www / "pagefind").symlink_to(pf_site)
-        print(f"  Chromium: {len(queries)} queries cold (new context each), warm {rounds} rounds")
+        print(
+            f"  Chromium: {len(browsing.queries)} queries and {len(browser_bench.FILTERED)} "
+            f"filtered cold (new context each), {browsing.runs} runs on each of "
+            f"{', '.join(browsing.profiles)}; warm {browsing.rounds} rounds"
+        )
         t = time.perf_counter()
         with browser_bench.Server(www) as server:
             measured = browser_bench.measure(
-                server, [browser_bench.OURS, browser_bench.PAGEFIND], queries, rounds, folder
+                server,
+                [browser_bench.OURS, browser_bench.PAGEFIND],
+                browsing.queries,
+                browsing.rounds,
+                folder,
+                runs=browsing.runs,
+                profiles=browsing.profiles,
             )
         print(f"    ({time.perf_counter() - t:.0f} s)")
-        out["browser"] = {k: {"summary": v.summary(), **asdict(v)} for k, v in measured.items()}
-        show_queries(measured)
+        out["browser"] = {
+            k: {
+                "summary": v.summary(),
+                "profiles": {p: v.summary(p) for p in browsing.profiles},
+                **asdict(v),
+            }
+            for k, v in measured.items()
+        }
+        for profile in browsing.profiles:
+            show_queries(measured, profile)
     return out
 
 
@@ -239,25 +289,43 @@ def show_build(what: str, b: build_bench.Build) -> None:
         f"{b.cached} files from cache, {b.jobs} parse processes"
     )
     print(f"    stages, s (ms/paragraph): {stages}")
+    if b.index:
+        print(f"    {b.index}")
 
 
-def show_queries(measured: dict[str, browser_bench.SystemResult]) -> None:
+def show_queries(measured: dict[str, browser_bench.SystemResult], profile: str) -> None:
     ours, pf = measured["ours"], measured["pagefind"]
     print(
-        "    cold: time to first result (page ready = DOMContentLoaded), bytes before it, rows;"
-        " warm: median ms"
+        f"    cold, {profile}: time to first result, median and max of the runs (ms); bytes "
+        "before it and until all rows are shown (kB, median); warm: median ms"
     )
     print(
-        f"    {'query':26} {'ours ms':>8} {'(ready)':>7} {'kB':>6} {'rows':>4} {'warm':>5}   "
-        f"{'PF ms':>6} {'(ready)':>7} {'kB':>6} {'rows':>4} {'warm':>5}"
+        f"    {'query':34} {'ours ms':>11} {'kB 1st':>6} {'all':>6} {'warm':>5}   "
+        f"{'PF ms':>11} {'kB 1st':>6} {'all':>6} {'warm':>5}"
     )
-    for a, b in zip(ours.cold, pf.cold, strict=True):
-        wa = browser_bench.median(ours.warm_by_query.get(a.query, []))
-        wb = browser_bench.median(pf.warm_by_query.get(b.query, []))
+    rows: dict[str, dict[str, list]] = {}
+    for who, result in (("ours", ours), ("pf", pf)):
+        for c in result.cold:
+            if c.profile == profile:
+                key = browser_bench.label(c.query, c.filters)
+                rows.setdefault(key, {"ours": [], "pf": []})[who].append(c)
+
+    def cells(runs: list, warm: list[float]) -> str:
+        ms = [c.ms for c in runs if c.ms is not None]
+        first = [c.bytes for c in runs if c.bytes is not None]
+        total = [c.total_bytes for c in runs]
+        timing = f"{fmt(browser_bench.median(ms), 0)}/{fmt(max(ms, default=None), 0)}"
+        return (
+            f"{timing:>11} {fmt(kb(browser_bench.median(first)), 0):>6} "
+            f"{fmt(kb(browser_bench.median(total)), 0):>6} {fmt(browser_bench.median(warm), 0):>5}"
+        )
+
+    for key, both in rows.items():
+        first = both["ours"][0]
+        query = "" if first.filters else first.query  # warm: the unfiltered queries only
         print(
-            f"    {a.query[:26]:26} {fmt(a.ms, 0):>8} {fmt(a.ready_ms, 0):>7} "
-            f"{fmt(kb(a.bytes), 0):>6} {a.rows:>4} {fmt(wa, 0):>5}   {fmt(b.ms, 0):>6} "
-            f"{fmt(b.ready_ms, 0):>7} {fmt(kb(b.bytes), 0):>6} {b.rows:>4} {fmt(wb, 0):>5}"
+            f"    {key[:34]:34} {cells(both['ours'], ours.warm_by_query.get(query, []))}   "
+            f"{cells(both['pf'], pf.warm_by_query.get(query, []))}"
         )
 
 
@@ -308,19 +376,35 @@ def table(results: dict) -> list[dict]:
         )
         for stage, seconds in s["build"]["stages"].items():
             row(name, f"  stage {stage}", 1000 * seconds / n, unit="ms/paragraph")
-        rebuild = s["rebuild"]["wall"]
-        row(
-            name,
-            "rebuild, one file changed",
-            rebuild,
-            TARGETS["rebuild_s"],
-            "target",
-            "<= 3 s",
-            rebuild <= TARGETS["rebuild_s"],
-            "s",
-        )
-        for stage, seconds in s["rebuild"]["stages"].items():
-            row(name, f"  rebuild stage {stage}", seconds, unit="s")
+        for key, what in (
+            ("rebuild", "one file changed"),
+            ("rebuild_added", "one file added"),
+            ("rebuild_removed", "one file removed"),
+        ):
+            rebuild = s[key]
+            row(
+                name,
+                f"rebuild, {what}",
+                rebuild["wall"],
+                TARGETS["rebuild_s"],
+                "target",
+                "<= 3 s",
+                rebuild["wall"] <= TARGETS["rebuild_s"],
+                "s",
+            )
+            for stage, seconds in rebuild["stages"].items():
+                row(name, f"  stage {stage}", seconds, unit="s")
+            index_s = rebuild["stages"].get("index")
+            row(
+                name,
+                "  of which the search index",
+                index_s,
+                TARGETS["rebuild_s"],
+                "target",
+                "<= 3 s",
+                index_s is not None and index_s <= TARGETS["rebuild_s"],
+                "s",
+            )
         row(
             name,
             "index size raw",
@@ -345,41 +429,9 @@ def table(results: dict) -> list[dict]:
         if "browser" not in s:
             continue
         o, p = s["browser"]["ours"]["summary"], s["browser"]["pagefind"]["summary"]
-        cold_b = o["cold_bytes_median"]
-        row(
-            name,
-            "cold bytes before 1st result, median",
-            kb(cold_b),
-            kb(p["cold_bytes_median"]),
-            target="<= 150 kB and <= Pagefind",
-            met=cold_b is not None
-            and cold_b <= TARGETS["cold_bytes_median"]
-            and (p["cold_bytes_median"] is None or cold_b <= p["cold_bytes_median"]),
-            unit="kB",
-        )
-        row(
-            name,
-            "cold bytes before 1st result, max",
-            kb(o["cold_bytes_max"]),
-            kb(p["cold_bytes_max"]),
-            unit="kB",
-        )
-        row(
-            name,
-            "cold time to 1st result, median",
-            o["cold_ms_median"],
-            p["cold_ms_median"],
-            unit="ms",
-        )
-        row(
-            name,
-            "cold time to 1st result, max",
-            o["cold_ms_max"],
-            p["cold_ms_max"],
-            target="<= 300 ms",
-            met=o["cold_ms_max"] is not None and o["cold_ms_max"] <= TARGETS["cold_ms"],
-            unit="ms",
-        )
+        for profile, mine in s["browser"]["ours"]["profiles"].items():
+            theirs = s["browser"]["pagefind"]["profiles"][profile]
+            cold_rows(row, name, profile, mine, theirs)
         row(name, "warm query, median", o["warm_ms_median"], p["warm_ms_median"], unit="ms")
         row(
             name,
@@ -405,6 +457,53 @@ def table(results: dict) -> list[dict]:
             for error in summary["errors"]:
                 print(f"  [{name}] {who}: search failed: {error}")
     return rows
+
+
+def cold_rows(row, name: str, profile: str, o: dict, p: dict) -> None:
+    """The cold figures of one profile: each query by its median over the runs."""
+    at = f" ({profile})"
+    cold_b, pf_b = o["cold_bytes_median"], p["cold_bytes_median"]
+    localhost = profile == "localhost"
+    row(
+        name,
+        "cold bytes before 1st result, median" + at,
+        kb(cold_b),
+        kb(pf_b),
+        target="<= 150 kB and <= Pagefind",
+        met=cold_b is not None
+        and cold_b <= TARGETS["cold_bytes_median"]
+        and (pf_b is None or cold_b <= pf_b),
+        unit="kB",
+    )
+    row(name, "cold bytes before 1st result, max" + at, kb(o["cold_bytes_max"]),
+        kb(p["cold_bytes_max"]), unit="kB")  # fmt: skip
+    all_b, pf_all = o["cold_total_bytes_median"], p["cold_total_bytes_median"]
+    row(
+        name,
+        "cold bytes until all rows, median" + at,
+        kb(all_b),
+        kb(pf_all),
+        target="<= Pagefind",
+        met=all_b is not None and (pf_all is None or all_b <= pf_all),
+        unit="kB",
+    )
+    row(name, "cold time to 1st result, median" + at, o["cold_ms_median"], p["cold_ms_median"],
+        unit="ms")  # fmt: skip
+    slowest, pf_slowest = o["cold_ms_slowest_query"], p["cold_ms_slowest_query"]
+    limit = TARGETS["cold_ms"] if localhost else TARGETS["cold_ms_throttled"]
+    row(
+        name,
+        "cold time to 1st result, slowest query" + at,
+        slowest,
+        pf_slowest,
+        target=f"<= {limit:.0f} ms and < Pagefind",
+        met=slowest is not None
+        and slowest <= limit
+        and (pf_slowest is None or slowest < pf_slowest),
+        unit="ms",
+    )
+    row(name, "cold time to 1st result, slowest run" + at, o["cold_ms_max"], p["cold_ms_max"],
+        unit="ms")  # fmt: skip
 
 
 def print_table(rows: list[dict]) -> None:

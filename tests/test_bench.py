@@ -25,11 +25,18 @@ FIGURES = [
     "stage render",
     "stage index",
     "rebuild, one file changed",
+    "rebuild, one file added",
+    "rebuild, one file removed",
+    "of which the search index",
     "index size raw",
     "index size gzipped",
     "index build time",
-    "cold bytes before 1st result, median",
-    "cold time to 1st result, max",
+    "cold bytes before 1st result, median (localhost)",
+    "cold bytes until all rows, median (localhost)",
+    "cold time to 1st result, slowest query (localhost)",
+    "cold bytes before 1st result, median (throttled)",
+    "cold bytes until all rows, median (throttled)",
+    "cold time to 1st result, slowest query (throttled)",
     "warm query, median",
     "warm query, p95",
     "longest main-thread task",
@@ -53,6 +60,8 @@ def test_bench_quick_small(repo_root: Path, shared_dir: Path, tmp_path: Path) ->
         "--queries",
         "3",
         "--rounds",
+        "1",
+        "--cold-runs",
         "1",
         "--work",
         str(tmp_path / "work"),
@@ -78,12 +87,12 @@ def test_bench_quick_small(repo_root: Path, shared_dir: Path, tmp_path: Path) ->
     assert "Heaps' law" in text
     table = text[text.index("figure") :]
     for name in ("corpus", "scaled"):
-        for figure in FIGURES[:8]:
+        for figure in FIGURES[:11]:
             assert any(line.startswith(name) and figure in line for line in table.splitlines()), (
                 name,
                 figure,
             )
-    for figure in FIGURES[8:]:  # quick: Chromium on the scaled set
+    for figure in FIGURES[11:]:  # quick: Chromium on the scaled set
         line = next(ln for ln in table.splitlines() if ln.startswith("scaled") and figure in ln)
         assert len(line.split()) >= 5, line
 
@@ -93,15 +102,28 @@ def test_bench_quick_small(repo_root: Path, shared_dir: Path, tmp_path: Path) ->
     assert scaled["build"]["paragraphs"] == 3 * corpus["build"]["paragraphs"] > 0
     assert scaled["content"]["made"] > scaled["content"]["vocabulary"]  # vocabulary grew
     assert scaled["rebuild"]["cached"] == scaled["rebuild"]["files"] - 1
+    for key, counts in (("rebuild", "1 documents added and 1 removed"),
+                        ("rebuild_added", "1 documents added and 0 removed"),
+                        ("rebuild_removed", "0 documents added and 1 removed")):  # fmt: skip
+        assert f"index: updated, {counts}" in scaled[key]["index"], scaled[key]["index"]
     rows = {(r["set"], r["figure"].strip()): r for r in results["table"]}
     assert rows[("scaled", "index size gzipped")]["ratio"] > 0
     assert rows[("scaled", "full build")]["met"] in (True, False)
-    ours = scaled["browser"]["ours"]["summary"]
-    pagefind = scaled["browser"]["pagefind"]["summary"]
-    for summary in (ours, pagefind):
-        assert summary["cold_bytes_median"] > 0 and summary["cold_ms_median"] > 0
-        assert summary["warm_ms_p95"] is not None
-    assert rows[("scaled", "cold bytes before 1st result, median")]["ratio"] > 0
+    for system in ("ours", "pagefind"):
+        for profile in ("localhost", "throttled"):
+            summary = scaled["browser"][system]["profiles"][profile]
+            assert summary["cold_bytes_median"] > 0 and summary["cold_ms_median"] > 0
+            assert summary["cold_total_bytes_median"] >= summary["cold_bytes_median"]
+            assert summary["queries"] == 3 + 2 and not summary["errors"], summary  # 2 filtered
+        assert scaled["browser"][system]["summary"]["warm_ms_p95"] is not None
+        # the filter narrows: the filtered query's rows are fewer or as many
+        cold = scaled["browser"][system]["cold"]
+        assert any(c["filters"] for c in cold) and all(c["rows"] >= 0 for c in cold)
+    ours = scaled["browser"]["ours"]["profiles"]
+    # throttled (150 ms a round trip): the page, the worker, the manifest, a bucket and a store
+    # chunk are asked for one after the other, so the first row cannot come before 4 trips
+    assert ours["throttled"]["cold_ms_median"] > 4 * 150
+    assert rows[("scaled", "cold bytes before 1st result, median (localhost)")]["ratio"] > 0
 
 
 def test_bench_links_small(repo_root: Path, shared_dir: Path) -> None:

@@ -97,7 +97,7 @@ def test_query_of_the_url_starts_before_the_page_has_loaded(watched: Page, site_
     search(watched, site_url, "enfants")
     assert len(watched.workers) == 1, [w.url for w in watched.workers]
     assert sum(p.endswith("/search/manifest.json") for p in fetched) == 1, fetched
-    shards = [p for p in fetched if re.search(r"/search/(fr|en)/\d+\.json$", p)]
+    shards = [p for p in fetched if re.search(r"/search/(fr|en)/s\d+/[\d-]+\.json$", p)]
     assert shards and len(shards) == len(set(shards)), shards
     # the worker is one file: the build inlined its libraries (assets.py)
     assert not [p for p in fetched if p.endswith(("/textpipe.js", "/search-core.js"))], fetched
@@ -239,12 +239,12 @@ def test_slash_focuses_search_and_short_list_on_a_document(watched: Page, site_u
 
 # ------------------------------------------------------- common words, top pieces first
 
-TINY_SHARD = 600  # bytes: the seeds' frequent words become common words (index.py)
+TINY_SHARD = 400  # bytes: the seeds' frequent words become common words (index.py)
 
 
 @pytest.fixture(scope="module")
 def tiny_shard_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeds built (by build.py's own main) with 600-byte shards."""
+    """The seeds built (by build.py's own main) with 400-byte shards."""
     from resarchive import cli, index
 
     out = tmp_path_factory.mktemp("tiny") / "site"
@@ -284,9 +284,16 @@ def test_common_words_show_first_rows_from_top_pieces(
     page.on("pageerror", lambda e: errors.append(str(e)))
     watched = page
     manifest = json.loads((tiny_shard_site / "search" / "manifest.json").read_text())
-    shards = manifest["languages"]["fr"]["shards"]
-    assert {"enfant", "etat", "membr"} <= {s[0] for s in shards if len(s) == 3}
-    pieces = {f"fr/{n}.json" for n, s in enumerate(shards) if len(s) == 4}
+    tops, pieces = set(), set()
+    ((segment, buckets),) = manifest["languages"]["fr"]["segments"]
+    for b in range(buckets):
+        bucket = json.loads((tiny_shard_site / "search" / "fr" / segment / f"{b}.json").read_text())
+        for k, s in enumerate(bucket["shards"]):
+            if len(s) == 3:
+                tops.add(s[0])
+            elif len(s) == 4:
+                pieces.add(f"fr/{segment}/{b}-{k}.json")
+    assert {"enfant", "etat", "membr"} <= tops
 
     search(watched, site_url, query)
     expected, expected_status = result_links(watched), watched.text_content("#search-status")
@@ -304,7 +311,7 @@ def test_common_words_show_first_rows_from_top_pieces(
         route.abort()
 
     watched.context.route(
-        re.compile(r".*/search/fr/\d+\.json$"),
+        re.compile(r".*/search/fr/s\d+/\d+-\d+\.json$"),
         lambda route: (
             refuse(route) if route.request.url.split("/search/")[1] in pieces else route.continue_()
         ),

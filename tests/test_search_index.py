@@ -94,6 +94,36 @@ def run_node(repo_root: Path, tmp_path: Path, request: dict) -> list[dict]:
     return json.loads(res.read_text(encoding="utf-8"))["results"]
 
 
+Segment = tuple[str, dict, dict]  # name, its numbers (paragraphs, lengthSum, buckets), files
+
+
+def node_request(
+    lang: str, whole: dict, segments: list[Segment], queries: list, deleted: list[int] = ()
+) -> dict:
+    """What tests/js/search_node.js takes: the whole lunr index and our segments' files."""
+    return {
+        "lang": lang,
+        "textpipe": textpipe.browser_data(lang),
+        "pipeline": [textpipe.label(lang, s) for s in textpipe.STAGES],
+        "whole": whole,
+        "layout": {
+            "bucketKey": index.BUCKET_KEY,
+            "segments": [[name, numbers["buckets"]] for name, numbers, _ in segments],
+        },
+        "stats": {
+            "paragraphs": sum(numbers["paragraphs"] for _, numbers, _ in segments),
+            "lengthSum": sum(numbers["lengthSum"] for _, numbers, _ in segments),
+            "deleted": list(deleted),
+        },
+        "files": {
+            f"{name}/{file}": content
+            for name, _, files in segments
+            for file, content in files.items()
+        },
+        "queries": queries,
+    }
+
+
 def compare_sharded_to_whole(
     repo_root: Path,
     tmp_path: Path,
@@ -102,20 +132,10 @@ def compare_sharded_to_whole(
     budget: int = SMALL_SHARD,
 ) -> list[dict]:
     whole = index.build_lunr(entries, lang)
-    ranges, shards = index.split_index(whole, budget)
-    assert len(shards) >= 20, f"only {len(shards)} shards: the test would not cross boundaries"
+    numbers, files = index.split_entries(entries, lang, budget)
+    assert len(files) >= 20, f"only {len(files)} files: the test would not cross boundaries"
     results = run_node(
-        repo_root,
-        tmp_path,
-        {
-            "lang": lang,
-            "textpipe": textpipe.browser_data(lang),
-            "pipeline": [textpipe.label(lang, s) for s in textpipe.STAGES],
-            "whole": whole,
-            "shards": shards,
-            "ranges": ranges,  # as the manifest lists them
-            "queries": QUERIES[lang],
-        },
+        repo_root, tmp_path, node_request(lang, whole, [("s0", numbers, files)], QUERIES[lang])
     )
     for (q, _), r in zip(QUERIES[lang], results, strict=True):
         # lunr.js leaves equal scores in the order it met the paragraphs (for a prefix, term
@@ -124,19 +144,25 @@ def compare_sharded_to_whole(
         assert r["sharded"][:20] == whole[:20], f"{lang} {q!r}: top 20 differ"
         assert r["sharded"] == whole, f"{lang} {q!r}: full result lists differ"
         needed = len(r["shards"])
-        assert needed < len(shards) / 2, f"{q!r} needed {needed}/{len(shards)} shards"
+        assert needed < len(files) / 2, f"{q!r} needed {needed}/{len(files)} files"
         # loaded as the worker loads it, top pieces first: the same results, and any first
         # hits shown early are the first hits, found before a single piece was fetched
         assert r["previewed"] == whole, f"{lang} {q!r}: results differ after a preview"
         if r["preview"]:
             early = r["preview"]["hits"]
             assert early == whole[: len(early)], f"{lang} {q!r}: preview is not the top"
-            fetched = [ranges[n] for n in r["preview"]["shards"]]
+            fetched = [range_of(files, n.removeprefix("s0/")) for n in r["preview"]["shards"]]
             assert not [f for f in fetched if len(f) == 4], f"{q!r}: pieces before the preview"
     empty = [q for (q, _), r in zip(QUERIES[lang], results, strict=True) if not r["whole"]]
     # most queries find something, so the equality above is not equality of empty lists
     assert len(empty) <= len(QUERIES[lang]) // 4, f"queries without results: {empty}"
     return results
+
+
+def range_of(files: dict, name: str) -> list:
+    """A file's range in its bucket's list ([] for a bucket file itself)."""
+    bucket, _, k = name.partition("-")
+    return files[f"{bucket}.json"]["shards"][int(k)] if k else []
 
 
 def test_sharded_equals_whole_on_the_seeds(repo_root: Path, tmp_path: Path, seed_entries) -> None:
@@ -151,6 +177,68 @@ def test_sharded_equals_whole_on_the_corpus(
     entries = corpus_entries[lang]
     assert len(entries) > 3000
     compare_sharded_to_whole(repo_root, tmp_path, entries, lang)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_segments_answer_as_one_index(
+    repo_root: Path, tmp_path: Path, corpus_entries, lang: str
+) -> None:
+    """An index written as three segments (a full build, then two additions, each keeping
+    the term indexes it knows and scored by the worker with the whole language's numbers)
+    ranks every query exactly as lunr.js on one index of all the paragraphs."""
+    entries = corpus_entries[lang]
+    cuts = [0, len(entries) * 3 // 4, len(entries) * 7 // 8, len(entries)]
+    known: dict[str, int] = {}
+    next_index = 0
+    segments = []
+    parts = [entries[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+    whole_stats = index.analyzed(entries, lang).stats()
+    for n, part in enumerate(parts):
+        builder = index.analyzed(part, lang, index.AnalyzedBuilder(lang, known, next_index))
+        terms = builder.postings()
+        known.update({t: i for t, i, _ in terms})
+        next_index = builder.term_index
+        buckets, files = index.plan_buckets(terms, SMALL_SHARD, whole_stats)
+        stats = builder.stats()
+        numbers = {"paragraphs": stats.paragraphs, "lengthSum": stats.length_sum}
+        segments.append((f"s{n}", {**numbers, "buckets": buckets}, files))
+    assert [numbers["buckets"] for _, numbers, _ in segments][1:] != [1, 1]  # not trivial
+    whole = index.build_lunr(entries, lang)
+    results = run_node(repo_root, tmp_path, node_request(lang, whole, segments, QUERIES[lang]))
+    for (q, _), r in zip(QUERIES[lang], results, strict=True):
+        expected = sorted(r["whole"], key=lambda pair: (-pair[1], pair[0]))
+        assert r["sharded"] == expected, f"{lang} {q!r}: results differ"
+        assert r["previewed"] == expected, f"{lang} {q!r}: results differ after a preview"
+        early = r["preview"]["hits"] if r["preview"] else []
+        assert early == expected[: len(early)], f"{lang} {q!r}: the preview is not the top"
+    assert sum(bool(r["whole"]) for r in results) >= len(results) * 3 // 4
+
+
+def test_scores_round_as_lunr_py_rounds(repo_root: Path) -> None:
+    """search-core.js's round3 is Python's round(x, 3) (which lunr.py's scores went through):
+    on exact ties (odd sixteenths), near ties and ordinary scores."""
+    import random
+
+    rng = random.Random(7)
+    values = [j / 16 for j in range(1, 400, 2)]  # exact ties: Python rounds them to even
+    values += [(k + 0.5) / 1000 + d for k in range(0, 5000, 37) for d in (-1e-15, 0.0, 1e-15)]
+    values += [rng.uniform(0, 20) for _ in range(3000)]
+    script = (
+        "const c = require('./static/js/search-core.js');"
+        "const v = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "console.log(JSON.stringify(v.map(c.round3)));"
+    )
+    done = subprocess.run(
+        ["node", "-e", script],
+        input=json.dumps(values),
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)
+    wrong = [(v, g, round(v, 3)) for v, g in zip(values, got, strict=True) if g != round(v, 3)]
+    assert not wrong, wrong[:5]
 
 
 def test_one_entry_per_paragraph(seed_entries) -> None:
@@ -175,45 +263,94 @@ def test_one_entry_per_paragraph(seed_entries) -> None:
     assert {"p", "o", "f", "a"} <= kinds, kinds
 
 
-def decode(flat: list) -> list[tuple[int, float]]:
-    out, ref = [], 0
-    for i in range(0, len(flat), 2):
-        ref += flat[i]
-        out.append((ref, flat[i + 1]))
+def decode(flat: list) -> list[tuple[int, int, int]]:
+    return index.decode_term(["", 0, flat])[2]
+
+
+def listed_shards(files: dict) -> list[list[tuple[list, dict]]]:
+    """Per bucket, (range, shard file) of each shard its bucket file lists, in order."""
+    out = []
+    for name, content in sorted(files.items()):
+        if "-" not in name:
+            b = name.removesuffix(".json")
+            out.append([(r, files[f"{b}-{k}.json"]) for k, r in enumerate(content["shards"])])
     return out
 
 
 def test_common_words_are_cut_into_pieces(corpus_entries) -> None:
-    whole = index.build_lunr(corpus_entries["fr"], "fr")
-    ranges, shards = index.split_index(whole, SMALL_SHARD)
-    pieces = [(r, s) for r, s in zip(ranges, shards, strict=True) if len(r) == 4]
+    _, files = index.split_entries(corpus_entries["fr"], "fr", SMALL_SHARD)
+    buckets = listed_shards(files)
+    pieces = [(r, s) for bucket in buckets for r, s in bucket if len(r) == 4]
     assert len({r[0] for r, _ in pieces}) >= 5, "expected several common words in the sample"
-    postings: dict[str, list[tuple[int, float]]] = {}
+    postings: dict[str, list[tuple[int, int, int]]] = {}
     for r, shard in pieces:
         ((term, _, flat),) = shard["terms"]  # a piece holds one term
         assert r[0] == r[1] == term
         assert len(json.dumps(shard)) < SMALL_SHARD * 1.3
-        assert flat[0] == r[2] and sum(flat[0::2]) == r[3]  # its ref bounds
+        assert flat[0] == r[2] and sum(flat[0::3]) == r[3]  # its ref bounds
         postings.setdefault(term, []).extend(decode(flat))
     # before its pieces, each common word has a top piece: as many postings as its first
-    # piece, the highest scored, and the bound no other posting exceeds
-    tops = [(n, r, s) for n, (r, s) in enumerate(zip(ranges, shards, strict=True)) if len(r) == 3]
-    assert sorted(r[0] for _, r, _ in tops) == sorted(postings)
-    for n, r, shard in tops:
+    # piece, the highest scored, its paragraph count and the frontier of the others, whose
+    # best score no other posting exceeds
+    stats = index.analyzed(corpus_entries["fr"], "fr").stats()
+    tops = [(bucket, n) for bucket in buckets for n, (r, _) in enumerate(bucket) if len(r) == 3]
+    assert sorted(bucket[n][0][0] for bucket, n in tops) == sorted(postings)
+    for bucket, n in tops:
+        r, shard = bucket[n]
         ((term, _, flat),) = shard["terms"]
-        assert r[0] == r[1] == term and ranges[n + 1][:2] == r[:2] and len(ranges[n + 1]) == 4
-        assert shard["top"] == r[2]
+        assert r[0] == r[1] == term and bucket[n + 1][0][:2] == r[:2]
+        assert len(bucket[n + 1][0]) == 4
+        assert shard["top"] == r[2] and r[2]["df"] == len(postings[term])
         top = decode(flat)
-        assert len(top) == len(shards[n + 1]["terms"][0][2]) // 2
+        assert len(top) == len(bucket[n + 1][1]["terms"][0][2]) // 3
         every = postings[term]
         assert set(top) < set(every)
-        lowest = min(score for _, score in top)
-        others = [score for posting in every if posting not in set(top) for score in [posting[1]]]
-        assert max(others) == r[2] <= lowest
-    # apart from a common word's shards, ranges are sorted and disjoint
-    distinct = [r[:2] for i, r in enumerate(ranges) if i == 0 or r[:2] != ranges[i - 1][:2]]
-    flat_terms = [t for r in distinct for t in r]
-    assert flat_terms == sorted(flat_terms)
+        idf = stats.idf(len(every))
+        lowest = min(stats.score(idf, tf, n) for _, tf, n in top)
+        others = [stats.score(idf, tf, n) for ref, tf, n in every if (ref, tf, n) not in set(top)]
+        bound = max(stats.score(idf, tf, n) for tf, n in r[2]["bound"])
+        assert max(others) == bound <= lowest
+    # apart from a common word's shards, a bucket's ranges are sorted and disjoint
+    for bucket in buckets:
+        ranges = [r for r, _ in bucket]
+        distinct = [r[:2] for i, r in enumerate(ranges) if i == 0 or r[:2] != ranges[i - 1][:2]]
+        flat_terms = [t for r in distinct for t in r]
+        assert flat_terms == sorted(flat_terms)
+
+
+def test_every_term_is_in_its_bucket(corpus_entries) -> None:
+    """Each term is found where its hash says, inline or in a shard of its bucket, and
+    nowhere else; buckets stay under the budget on average."""
+    terms = [t for t, _, _ in index.analyzed(corpus_entries["en"], "en").postings()]
+    numbers, files = index.split_entries(corpus_entries["en"], "en", SMALL_SHARD)
+    buckets = numbers["buckets"]
+    assert buckets >= 16 and buckets & (buckets - 1) == 0
+    assert {f"{b}.json" for b in range(buckets)} <= set(files)
+    found: dict[str, int] = {}
+    for name, content in files.items():
+        b = int(name.removesuffix(".json").split("-")[0])
+        for term, _, _ in content["terms"]:
+            assert index.term_bucket(term, buckets) == b, f"{term!r} is in bucket {b}"
+            found.setdefault(term, b)
+    assert sorted(found) == terms
+    inline = [len(json.dumps(files[f"{b}.json"]["terms"])) for b in range(buckets)]
+    assert sum(inline) / buckets < SMALL_SHARD, "buckets larger than the budget on average"
+
+
+def test_bucket_hash_is_the_same_in_the_browser(repo_root: Path) -> None:
+    terms = ["developp", "dév", "ab", "", "𝔄𝔅ℭd", "日本語の", "états", "x" * 40]
+    script = (
+        "const c = require('./static/js/search-core.js');"
+        "const t = JSON.parse(process.argv[1]);"
+        "console.log(JSON.stringify([8, 1024, 1 << 20].map(b => t.map(w => c.bucketOf(w, b, 3)))));"
+    )
+    done = subprocess.run(
+        ["node", "-e", script, json.dumps(terms)], cwd=repo_root, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    expected = [[index.term_bucket(t, b) for t in terms] for b in (8, 1024, 1 << 20)]
+    assert json.loads(done.stdout) == expected
+    assert len(set(expected[2])) == len(terms)  # at 2**20 buckets, no two of these collide
 
 
 def test_built_site_search_files(built_site: Path, repo_root: Path) -> None:
@@ -223,12 +360,28 @@ def test_built_site_search_files(built_site: Path, repo_root: Path) -> None:
     assert manifest["documents"] == len(catalog["documents"]) == 11
     fr = manifest["languages"]["fr"]
     assert fr["pipeline"] == [textpipe.label("fr", s) for s in textpipe.STAGES]
-    assert fr["files"] == "fr/{n}.json"
-    for n, (first, last) in enumerate(fr["shards"]):
-        assert first <= last and (search / "fr" / f"{n}.json").is_file()
-    assert not (search / "fr" / f"{len(fr['shards'])}.json").exists()
-    facets = json.loads((search / "facets.json").read_text(encoding="utf-8"))
-    assert len(facets["paragraphKinds"]) == manifest["paragraphs"]
+    assert fr["files"] == "fr/{id}.json" and fr["bucketKey"] == index.BUCKET_KEY
+    ((segment, buckets),) = fr["segments"]
+    for b in range(buckets):
+        bucket = json.loads((search / "fr" / segment / f"{b}.json").read_text(encoding="utf-8"))
+        for k in range(len(bucket["shards"])):
+            assert (search / "fr" / segment / f"{b}-{k}.json").is_file()
+    assert not (search / "fr" / segment / f"{buckets}.json").exists()
+    assert fr["paragraphs"] == manifest["paragraphs"] and manifest["deleted"] == []
+    # the files of a filter's values: ranges of refs that together cover every paragraph once
+    kinds = manifest["filters"]["paragraph"]
+    covered: list[int] = []
+    for n in range(len(kinds)):
+        flat = json.loads((search / "facets" / "paragraph" / f"{n}.json").read_text())["ranges"]
+        at = 0
+        for i in range(0, len(flat), 2):
+            at += flat[i]
+            covered += range(at, at + flat[i + 1])
+            at += flat[i + 1]
+    assert sorted(covered) == list(range(manifest["paragraphs"]))
+    for facet in ("body", "year", "kind"):
+        files = list((search / "facets" / facet).glob("*.json"))
+        assert len(files) == len(manifest["filters"][facet])
     # every store row points at an element that exists on its document's page
     rows = 0
     for chunk_file in sorted((search / "store").glob("*.json")):
@@ -264,7 +417,7 @@ def test_common_words_show_first_hits_from_top_pieces(
     ranks its first hits from the words' top pieces, and those are the first hits of the
     whole index (compare_sharded_to_whole checks that, and that no piece came first)."""
     results = compare_sharded_to_whole(
-        repo_root, tmp_path, corpus_entries[lang], lang, budget=1_500
+        repo_root, tmp_path, corpus_entries[lang], lang, budget=1_000
     )
     early = {
         q: len(r["preview"]["hits"])

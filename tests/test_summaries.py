@@ -70,7 +70,7 @@ def test_a_rebuild_loads_the_text_of_few_unchanged_documents(
     edited = sorted(content.iterdir())[5]
     text = edited.read_text(encoding="utf-8")
     # one word of the body replaced by another, as an editor does (lengths stay the same,
-    # so the search index is updated in place)
+    # the search index is updated: the document removed and added again)
     word = next(m for m in re.finditer(r"\b[^\W\d_]{7,}\b", text) if m.start() > len(text) // 2)
     edited.write_text(text[: word.start()] + "remanié" + text[word.end() :], encoding="utf-8")
 
@@ -88,7 +88,7 @@ def test_a_rebuild_loads_the_text_of_few_unchanged_documents(
         docs, out, log.append, previous=site, state=state, digests=loaded.digests
     )
     assert reused == len(lazy)
-    assert "index: updated in place" in "\n".join(log)
+    assert "index: updated, 1 documents added and 1 removed" in "\n".join(log)
     loaded_text = [d.id for d in lazy if d._full is not None]
     # only the neighbours sharing a search store chunk with the edited document are read
     assert len(loaded_text) <= 4, loaded_text

@@ -566,13 +566,19 @@ def test_search_parity_seeds(seeds_run: dict[str, Any]) -> None:
     )
 
 
-def worker_shards(paragraphs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The seed paragraphs' index as the build writes it: integer refs, small shards."""
+def worker_shards(paragraphs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The seed paragraphs' index as the build writes it: integer refs, small buckets and
+    shards; every file by its id, and the numbers scores need (the worker test searches
+    them all)."""
     entries = [
         search_index.Entry(ref, 0, p["id"], "o", SEED_LANG, p["text"])
         for ref, p in enumerate(paragraphs)
     ]
-    return search_index.split_index(search_index.build_lunr(entries, SEED_LANG), 2_000)[1]
+    numbers, files = search_index.split_entries(entries, SEED_LANG, 2_000)
+    return {
+        "stats": {"paragraphs": numbers["paragraphs"], "lengthSum": numbers["lengthSum"]},
+        "files": {f"s0/{name.removesuffix('.json')}": content for name, content in files.items()},
+    }
 
 
 def test_textpipe_js_in_worker_scope(seeds_run: dict[str, Any]) -> None:

@@ -198,7 +198,8 @@ def write_site(
         log(
             index_line(
                 run.path,
-                run.changed_paragraphs,
+                run.added,
+                run.removed,
                 run.shards_rewritten,
                 run.chunks_rewritten,
                 run.reason,

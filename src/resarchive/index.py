@@ -8,23 +8,25 @@ integer ref, in document order, so that everything else about it is found by pos
 
 Written into ``site/search/``:
 
-``manifest.json``  read first by the search worker (small): per language the lunr pipeline
-                   labels and textpipe data, and the term ranges of its shards; the filter
-                   values; where the store and facets are.
-``<lang>/<n>.json`` term shards. A shard holds, for a sorted run of terms, each term's
-                   global lunr term index and its postings as ``[ref, score, ref, score...]``
-                   (refs delta-encoded). That is all of the lunr index for those terms: the
-                   inverted index entry (term -> refs) and the field-vector entries
-                   (ref -> (term index, score)). The worker scores the shards a query needs
-                   as lunr.js scores a whole index (search-core.js, ShardSet.search): the
-                   query vector's magnitude and the dot product over the query's own terms
-                   only, so the right shards score exactly as the whole index does
-                   (tests/test_search_index.py proves it on a fixed list of queries).
-``store/<n>.json`` what a result row shows, ``STORE_CHUNK`` refs per file:
-                   ``{"docs": {doc#: {...}}, "rows": [[doc#, anchor, kind, text], ...]}``.
-``facets.json``    what filters need beyond the language: per document its body, year and
-                   kind and its first ref; per ref a one-letter paragraph kind. Loaded only
-                   when such a filter is set.
+``manifest.json``   read first by the search worker: per language the lunr pipeline labels,
+                    the textpipe data and its bucket count; the filter values; where the
+                    store and facets are. Its size does not grow with the archive.
+``<lang>/<b>.json`` bucket b of a language: the terms whose first BUCKET_KEY letters hash
+                    to b (``term_bucket``; search-core.js computes the same), each with its
+                    global lunr term index and its postings as ``[ref, score, ref, score...]``
+                    (refs delta-encoded), and the ranges of the bucket's other shards,
+                    ``<lang>/<b>-<k>.json`` (common words, crowded prefixes). That is all of
+                    the lunr index for those terms: the inverted index entry (term -> refs)
+                    and the field-vector entries (ref -> (term index, score)). The worker
+                    scores the shards a query needs as lunr.js scores a whole index
+                    (search-core.js, ShardSet.search): the query vector's magnitude and the
+                    dot product over the query's own terms only, so the right shards score
+                    exactly as the whole index does (tests/test_search_index.py). The bucket
+                    count doubles with the index, so a bucket stays about half SHARD_BYTES.
+``store/<n>.json``  what a result row shows, ``STORE_CHUNK`` refs per file:
+                    ``{"docs": {doc#: {...}}, "rows": [[doc#, anchor, kind, text], ...]}``.
+``facets/<facet>/<n>.json`` the refs having the n-th value of a filter (body, year, kind,
+                    paragraph kind), as ranges. Loaded only when that filter is set.
 
 Common words: a term whose postings alone exceed the shard budget gets shards of its own,
 so it never weighs on queries that do not use it: pieces by ref range, and a top piece of its
@@ -35,7 +37,9 @@ pieces arrive (see ``plan_shards`` and ``common_word_shards``).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+import math
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,14 +53,23 @@ from lunr.vector import Vector
 from . import anchors, textpipe
 from .models import Document, Item, Paragraph
 
-FORMAT = 2  # 2: shard files named by position, not listed in the manifest
+FORMAT = 3  # 3: terms found in buckets by a hash of their first letters; facets per value
 STORE_CHUNK = 64
+BUCKET_KEY = 3  # code points of a term that choose its bucket (search-core.js MIN_PREFIX)
 SHARD_BYTES = 48_000  # raw JSON budget of one term shard (about 12-16 kB gzipped)
 FIELD = "text"
 PARALLEL_FROM = 20_000  # entries; below that a process pool costs more than it saves
 #: What to keep of a language's full build for later updates: called with the builder, its
-#: term postings, shard ranges and shard texts (index_state.language_state).
-KeepState = Callable[[Any, list[Any], list[list[Any]], list[str]], Any]
+#: segment ([name, bucket count]) and its files (index_state.language_state).
+KeepState = Callable[[Any, list[list[Any]], dict[str, Any]], Any]
+#: A posting: (ref, term frequency, length in terms of the paragraph).
+Posting = tuple[int, int, int]
+#: A term, its lunr term index and its postings, sorted by ref.
+Term = tuple[str, int, list[Posting]]
+K1, B = 1.2, 0.75  # lunr's BM25 parameters (lunr.Builder's defaults); search-core.js too
+#: A document's filter values, first ref and end ref.
+Span = tuple[dict[str, str], int, int]
+FIRST_SEGMENT = "s0"  # a full build writes one segment; index_update adds others
 
 #: One-letter paragraph kinds (facets.json, store rows) and what the filter calls them.
 PARAGRAPH_KINDS = {
@@ -142,11 +155,18 @@ class AnalyzedBuilder(Builder):  # type: ignore[misc]  # lunr.py has no type inf
     pipeline token by token.
 
     Same terms (tests/test_textpipe.py proves analyze == tokenizer + pipeline), same
-    bookkeeping as ``Builder.add`` for one field without metadata, so lunr.py still computes
-    the BM25 field vectors and serializes; about 8x faster, since analyze caches per word.
+    bookkeeping as ``Builder.add`` for one field without metadata, so lunr.py can still
+    compute the BM25 field vectors and serialize (``serialized``: the tests' reference);
+    about 8x faster, since analyze caches per word. The index itself needs only
+    ``postings``: no score is computed at build time.
+
+    ``term_indexes`` and ``next_index``: a segment added to an existing index keeps the
+    lunr term index of every term already known, and numbers new ones from ``next_index``.
     """
 
-    def __init__(self, lang: str):
+    def __init__(
+        self, lang: str, term_indexes: Mapping[str, int] | None = None, next_index: int = 0
+    ):
         super().__init__()
         self.lang = lang
         template = textpipe.builder(lang)  # our labelled pipeline, for serialize()
@@ -154,6 +174,8 @@ class AnalyzedBuilder(Builder):  # type: ignore[misc]  # lunr.py has no type inf
         self.search_pipeline = template.search_pipeline
         self.ref("id")
         self.field(FIELD)
+        self.known = term_indexes or {}
+        self.term_index = next_index
 
     def add_text(self, ref: str, text: str) -> None:
         self._documents[ref] = {}
@@ -168,9 +190,26 @@ class AnalyzedBuilder(Builder):  # type: ignore[misc]  # lunr.py has no type inf
         for term in frequencies:
             posting = self.inverted_index.get(term)
             if posting is None:
-                posting = self.inverted_index[term] = {FIELD: {}, "_index": self.term_index}
-                self.term_index += 1
+                known = self.known.get(term)
+                if known is None:
+                    known = self.term_index
+                    self.term_index += 1
+                posting = self.inverted_index[term] = {FIELD: {}, "_index": known}
             posting[FIELD][ref] = {}
+
+    def postings(self) -> list[Term]:
+        """Per term (sorted): its lunr term index and its (ref, term frequency, paragraph
+        length) postings, in the order the paragraphs were added (ref order)."""
+        by_term: dict[str, list[Posting]] = {}
+        for field_ref, frequencies in self.field_term_frequencies.items():
+            ref = int(field_ref[len(FIELD) + 1 :])
+            length = self.field_lengths[field_ref]
+            for term, tf in frequencies.items():
+                by_term.setdefault(term, []).append((ref, tf, length))
+        return [(t, self.inverted_index[t]["_index"], by_term[t]) for t in sorted(by_term)]
+
+    def stats(self) -> Stats:
+        return Stats(self.document_count, sum(self.field_lengths.values()))
 
     def _create_field_vectors(self) -> None:
         """``Builder._create_field_vectors`` with the same arithmetic (BM25, rounded to 3
@@ -208,40 +247,61 @@ class AnalyzedBuilder(Builder):  # type: ignore[misc]  # lunr.py has no type inf
 
 
 def build_lunr(entries_: Iterable[Entry], lang: str) -> dict[str, Any]:
-    """The serialized lunr.py index (lunr-schema) of ``entries_`` with our ``lang`` pipeline."""
-    builder = AnalyzedBuilder(lang)
+    """The serialized lunr.py index (lunr-schema) of ``entries_`` with our ``lang`` pipeline:
+    what the tests compare our search with, through lunr.js."""
+    return analyzed(entries_, lang).serialized()
+
+
+def analyzed(
+    entries_: Iterable[Entry], lang: str, builder: AnalyzedBuilder | None = None
+) -> AnalyzedBuilder:
+    """``entries_`` added, in order, to ``builder`` (a new one by default)."""
+    builder = builder or AnalyzedBuilder(lang)
     for e in entries_:
         builder.add_text(str(e.ref), e.text)
-    return builder.serialized()
+    return builder
 
 
-def term_postings(serialized: dict[str, Any]) -> list[tuple[str, int, list[tuple[int, float]]]]:
-    """Turn a serialized lunr index around: per term (sorted), its index and (ref, score) pairs.
+@dataclass(frozen=True)
+class Stats:
+    """What a score depends on beyond its posting: the language's paragraph count and their
+    total length in terms (lunr's document count and average field length). The manifest
+    carries them, and the worker scores every posting it loads with them, so adding or
+    removing a document changes two numbers, not every stored score."""
 
-    The score is the term's entry in the field vector of ``text/<ref>``, exactly as serialized.
-    """
-    scores: dict[int, dict[int, float]] = {}
-    for key, elements in serialized["fieldVectors"]:
-        ref = int(key.split("/", 1)[1])
-        for i in range(0, len(elements), 2):
-            scores.setdefault(int(elements[i]), {})[ref] = elements[i + 1]
-    out = []
-    for term, posting in serialized["invertedIndex"]:
-        t_index = posting["_index"]
-        refs = sorted(int(r) for r in posting.get(FIELD, {}))
-        by_ref = scores.get(t_index, {})
-        out.append((term, t_index, [(r, by_ref[r]) for r in refs]))
-    return out
+    paragraphs: int
+    length_sum: int
+
+    def idf(self, df: int) -> float:
+        """lunr.idf (the same in lunr.py and lunr.js) of a term in ``df`` paragraphs."""
+        return math.log(1 + abs((self.paragraphs - df + 0.5) / (df + 0.5)))
+
+    def score(self, idf: float, tf: int, length: int) -> float:
+        """lunr's BM25 field-vector entry, rounded to 3 places, with lunr's arithmetic
+        (search-core.js, bm25, computes the same to the last bit)."""
+        average = self.length_sum / self.paragraphs
+        return round(idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average)) + tf), 3)
 
 
-def encode_term(term: str, t_index: int, postings: list[tuple[int, float]]) -> list[Any]:
-    flat: list[Any] = []
+def encode_term(term: str, t_index: int, postings: list[Posting]) -> list[Any]:
+    """[term, lunr term index, [ref delta, tf, length, ref delta, tf, length, ...]]."""
+    flat: list[int] = []
     previous = 0
-    for ref, score in postings:
-        flat.append(ref - previous)
-        flat.append(score)
+    for ref, tf, length in postings:
+        flat += (ref - previous, tf, length)
         previous = ref
     return [term, t_index, flat]
+
+
+def decode_term(item: list[Any]) -> Term:
+    """``encode_term`` undone."""
+    term, t_index, flat = item
+    postings: list[Posting] = []
+    ref = 0
+    for i in range(0, len(flat), 3):
+        ref += flat[i]
+        postings.append((ref, flat[i + 1], flat[i + 2]))
+    return term, t_index, postings
 
 
 def _size(item: list[Any]) -> int:
@@ -249,7 +309,7 @@ def _size(item: list[Any]) -> int:
 
 
 def _split_postings(
-    term: str, t_index: int, postings: list[tuple[int, float]], budget: int
+    term: str, t_index: int, postings: list[Posting], budget: int
 ) -> list[list[Any]]:
     """A common word's postings cut by ref range into pieces of about ``budget`` bytes."""
     whole = _size(encode_term(term, t_index, postings))
@@ -260,38 +320,58 @@ def _split_postings(
     ]
 
 
+def frontier(postings: Iterable[Posting]) -> list[list[int]]:
+    """The [tf, length] pairs of ``postings`` that no other beats in both (a tf as high and a
+    length as short): a BM25 score grows with tf and falls with length, so under any
+    paragraph count and average length the best score of ``postings`` is one of theirs.
+    Highest tf first; a dozen pairs at most in practice."""
+    shortest: dict[int, int] = {}
+    for _, tf, length in postings:
+        if tf not in shortest or length < shortest[tf]:
+            shortest[tf] = length
+    out: list[list[int]] = []
+    for tf in sorted(shortest, reverse=True):
+        if not out or shortest[tf] < out[-1][1]:
+            out.append([tf, shortest[tf]])
+    return out
+
+
 def top_postings(
-    postings: list[tuple[int, float]], count: int
-) -> tuple[list[tuple[int, float]], float]:
+    postings: list[Posting], count: int, stats: Stats
+) -> tuple[list[Posting], list[list[int]]]:
     """The ``count`` postings of highest score (equal scores: lower ref first), in ref order,
-    and the highest score of the others (0 if none): no paragraph outside the top scores more.
-    """
-    by_score = sorted(postings, key=lambda p: (-p[1], p[0]))
-    bound = by_score[count][1] if count < len(by_score) else 0.0
-    return sorted(by_score[:count]), bound
+    and the ``frontier`` of the others: no paragraph outside the top scores more than the
+    best of its pairs, now or after documents are added or removed."""
+    idf = stats.idf(len(postings))
+    by_score = sorted(postings, key=lambda p: (-stats.score(idf, p[1], p[2]), p[0]))
+    return sorted(by_score[:count]), frontier(by_score[count:])
 
 
 def common_word_shards(
-    term: str, t_index: int, postings: list[tuple[int, float]], budget: int
+    term: str, t_index: int, postings: list[Posting], budget: int, stats: Stats
 ) -> list[dict[str, Any]]:
     """The shards of a common word: its top piece, then its pieces by ref range.
 
     The pieces hold every posting; the top piece holds again the highest-scored ones, as
-    many as a piece, and ``top``, the score no other posting exceeds. A query made of common
-    words alone can rank its first results from the top pieces (search-core.js, searchTop)
-    before its dozen pieces arrive.
+    many as a piece, and ``top``: the word's paragraph count (``df``, which the worker's idf
+    needs before it has every piece) and the ``bound`` pairs (``top_postings``). A query
+    made of common words alone can rank its first results from the top pieces
+    (search-core.js, searchTop) before its dozen pieces arrive.
     """
     pieces = _split_postings(term, t_index, postings, budget)
-    top, bound = top_postings(postings, len(pieces[0][2]) // 2)
-    shards: list[dict[str, Any]] = [{"terms": [encode_term(term, t_index, top)], "top": bound}]
+    top, bound = top_postings(postings, len(pieces[0][2]) // 3, stats)
+    shards: list[dict[str, Any]] = [
+        {
+            "terms": [encode_term(term, t_index, top)],
+            "top": {"df": len(postings), "bound": bound},
+        }
+    ]
     for piece in pieces:
-        shards.append({"terms": [piece], "refs": [piece[2][0], sum(piece[2][0::2])]})
+        shards.append({"terms": [piece], "refs": [piece[2][0], sum(piece[2][0::3])]})
     return shards
 
 
-def plan_shards(
-    terms: list[tuple[str, int, list[tuple[int, float]]]], budget: int = SHARD_BYTES
-) -> list[dict[str, Any]]:
+def plan_shards(terms: list[Term], budget: int, stats: Stats) -> list[dict[str, Any]]:
     """Cut the sorted term list into shards of about ``budget`` bytes of JSON.
 
     Common words: a term bigger than the budget is cut by ref range into pieces of its own
@@ -312,7 +392,7 @@ def plan_shards(
             if current:
                 shards.append({"terms": current})
             current, size = [], 0
-            shards += common_word_shards(term, t_index, postings, budget)
+            shards += common_word_shards(term, t_index, postings, budget, stats)
             continue
         if current and size + n > budget:
             shards.append({"terms": current})
@@ -348,12 +428,83 @@ def shard_file(shard: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def split_index(
-    serialized: dict[str, Any], budget: int = SHARD_BYTES
-) -> tuple[list[list[Any]], list[dict[str, Any]]]:
-    """Split a serialized lunr index into (ranges, shard objects)."""
-    shards = plan_shards(term_postings(serialized), budget)
-    return shard_ranges(shards), [shard_file(s) for s in shards]
+# ------------------------------------------------------------------- buckets
+
+
+def term_bucket(term: str, buckets: int) -> int:
+    """The bucket of ``term``: FNV-1a (32 bits) of its first BUCKET_KEY code points, modulo
+    ``buckets`` (a power of two). search-core.js computes the same, so no list of shards is
+    needed to find a term, and a prefix of BUCKET_KEY letters or more finds all its terms in
+    one bucket."""
+    h = 0x811C9DC5
+    for c in term[:BUCKET_KEY]:
+        h = ((h ^ ord(c)) * 0x01000193) & 0xFFFFFFFF
+    return h & (buckets - 1)
+
+
+def bucket_count(inline_bytes: int, budget: int) -> int:
+    """The power of two that makes an average bucket half the budget: most buckets then fit
+    in one file, and the count grows with the index, so a bucket's size does not."""
+    buckets = 1
+    while buckets * budget // 2 < inline_bytes:
+        buckets *= 2
+    return buckets
+
+
+def bucket_files(b: int, terms: list[Term], budget: int, stats: Stats) -> dict[str, dict[str, Any]]:
+    """The files of bucket ``b`` (``terms`` sorted): ``<b>.json`` holds its terms inline and
+    the ranges of its other shards (``shard_ranges``), which are ``<b>-<k>.json``. Common
+    words (over the budget) always have shards of their own (a top piece, then pieces);
+    the other terms are inline unless together they exceed the budget, when they are cut
+    into shards too (a bucket of many terms of one prefix, such as "dev")."""
+    sizes = [_size(encode_term(*t)) for t in terms]
+    small = [t for t, n in zip(terms, sizes, strict=True) if n <= budget]
+    if sum(n for n in sizes if n <= budget) <= budget:
+        inline = [encode_term(*t) for t in small]
+        shards = [
+            s
+            for t, n in zip(terms, sizes, strict=True)
+            if n > budget
+            for s in common_word_shards(*t, budget, stats)
+        ]
+    else:
+        inline, shards = [], plan_shards(terms, budget, stats)
+    out = {f"{b}.json": {"format": FORMAT, "terms": inline, "shards": shard_ranges(shards)}}
+    for k, shard in enumerate(shards):
+        out[f"{b}-{k}.json"] = shard_file(shard)
+    return out
+
+
+def bucket_terms(terms: list[Term], buckets: int) -> dict[int, list[Term]]:
+    """Every bucket (empty ones too: the worker may ask for any) and its terms, sorted."""
+    out: dict[int, list[Term]] = {b: [] for b in range(buckets)}
+    for t in terms:
+        out[term_bucket(t[0], buckets)].append(t)
+    return out
+
+
+def plan_buckets(
+    terms: list[Term], budget: int, stats: Stats
+) -> tuple[int, dict[str, dict[str, Any]]]:
+    """(bucket count, {file name: content}) of one segment's sorted terms."""
+    inline_bytes = sum(n for t in terms if (n := _size(encode_term(*t))) <= budget)
+    buckets = bucket_count(inline_bytes, budget)
+    files: dict[str, dict[str, Any]] = {}
+    for b, mine in bucket_terms(terms, buckets).items():
+        files.update(bucket_files(b, mine, budget, stats))
+    return buckets, files
+
+
+def split_entries(
+    entries_: list[Entry], lang: str, budget: int = SHARD_BYTES
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The index of ``entries_`` as one segment: (its manifest entry's numbers: paragraphs,
+    lengthSum, buckets; {file name: content})."""
+    builder = analyzed(entries_, lang)
+    stats = builder.stats()
+    buckets, files = plan_buckets(builder.postings(), budget, stats)
+    numbers = {"paragraphs": stats.paragraphs, "lengthSum": stats.length_sum, "buckets": buckets}
+    return numbers, files
 
 
 # ------------------------------------------------------------------------ output
@@ -381,50 +532,85 @@ def doc_record(doc: Document) -> dict[str, str]:
     }
 
 
-def store_chunk(docs: list[Document], chunk: list[Entry], start: int) -> dict[str, Any]:
-    """Store file ``start // STORE_CHUNK``: the refs ``start...`` of ``chunk``."""
+def store_chunk(
+    records: Mapping[int, dict[str, str]], chunk: list[Entry], start: int
+) -> dict[str, Any]:
+    """Store file ``start // STORE_CHUNK``: the refs ``start...`` of ``chunk`` (a ref no
+    entry has, a removed paragraph's, is null), with ``records`` of their documents."""
+    rows: list[Any] = [None] * (chunk[-1].ref + 1 - start) if chunk else []
+    for e in chunk:
+        rows[e.ref - start] = [e.doc, e.anchor, e.kind, e.text]
     return {
         "format": FORMAT,
         "first": start,
-        "docs": {str(e.doc): doc_record(docs[e.doc]) for e in chunk},
-        "rows": [[e.doc, e.anchor, e.kind, e.text] for e in chunk],
+        "docs": {str(e.doc): records[e.doc] for e in chunk},
+        "rows": rows,
     }
 
 
 def store_chunks(docs: list[Document], entries_: list[Entry]) -> Iterator[dict[str, Any]]:
+    records = {d: doc_record(doc) for d, doc in enumerate(docs)}
     for start in range(0, len(entries_), STORE_CHUNK):
-        yield store_chunk(docs, entries_[start : start + STORE_CHUNK], start)
+        yield store_chunk(records, entries_[start : start + STORE_CHUNK], start)
 
 
-def facets(docs: list[Document], entries_: list[Entry]) -> dict[str, Any]:
-    first_ref: dict[int, int] = {}
+def document_spans(docs: list[Document], entries_: list[Entry]) -> list[Span]:
+    """(facet values, first ref, end ref) of each document with entries, in ref order."""
+    spans: dict[int, list[int]] = {}
     for e in entries_:
-        first_ref.setdefault(e.doc, e.ref)
-    return facets_of(docs, "".join(e.kind for e in entries_), first_ref)
+        span = spans.setdefault(e.doc, [e.ref, e.ref])
+        span[1] = e.ref + 1
+    return [(document_facets(docs[d]), a, b) for d, (a, b) in spans.items()]
 
 
-def facets_of(
-    docs: list[Document], paragraph_kinds: str, first_ref: dict[int, int]
-) -> dict[str, Any]:
-    """facets.json from the per-ref kind letters and each document's first ref."""
-    bodies = sorted({doc_record(d)["body"] for d in docs})
-    kinds = sorted({d.kind for d in docs})
-    return {
-        "format": FORMAT,
-        "bodies": bodies,
-        "kinds": kinds,
-        # per document: [body#, year, kind#, first ref] (first ref -1: nothing searchable)
-        "docs": [
-            [
-                bodies.index(doc_record(d)["body"]),
-                _year(d),
-                kinds.index(d.kind),
-                first_ref.get(i, -1),
-            ]
-            for i, d in enumerate(docs)
-        ],
-        "paragraphKinds": paragraph_kinds,
-    }
+def document_facets(doc: Document) -> dict[str, str]:
+    """The values a document has for the document filters (empty: none)."""
+    return {"body": doc_record(doc)["body"], "year": _year(doc), "kind": doc.kind}
+
+
+def ranges_flat(refs: Iterable[tuple[int, int]]) -> list[int]:
+    """[start, end) ranges, in order, merged where they touch, delta-encoded flat:
+    start0, end0 - start0, start1 - end0, end1 - start1, ..."""
+    merged: list[list[int]] = []
+    for start, end in refs:
+        if end <= start:
+            continue
+        if merged and merged[-1][1] == start:
+            merged[-1][1] = end
+        else:
+            merged.append([start, end])
+    flat: list[int] = []
+    previous = 0
+    for start, end in merged:
+        flat += [start - previous, end - start]
+        previous = end
+    return flat
+
+
+def facet_files(
+    spans: list[Span], kinds: str, filters: dict[str, list[str]]
+) -> dict[str, dict[str, Any]]:
+    """``facets/<facet>/<n>.json`` for the n-th value of each filter (the manifest's
+    ``filters``): the ranges of refs that have it. A filtered search loads the files of its
+    filter values only, and each holds runs of refs, not a line per document: documents of a
+    year or a body lie together, so its size follows how scattered the value is, not the
+    size of the archive (paragraph kinds alternate in every document: those files grow).
+    ``spans``: (facet values, first ref, end ref) of each document, in ref order; ``kinds``:
+    the paragraph kind letter of every ref (a removed paragraph's is never searched)."""
+    out: dict[str, dict[str, Any]] = {}
+    for facet in ("body", "year", "kind"):
+        for n, value in enumerate(filters[facet]):
+            refs = ((a, b) for values, a, b in spans if values[facet] == value)
+            out[f"{facet}/{n}.json"] = {"format": FORMAT, "ranges": ranges_flat(refs)}
+    runs: dict[str, list[tuple[int, int]]] = {}
+    start = 0
+    for ref in range(1, len(kinds) + 1):
+        if ref == len(kinds) or kinds[ref] != kinds[start]:
+            runs.setdefault(PARAGRAPH_KINDS[kinds[start]], []).append((start, ref))
+            start = ref
+    for n, value in enumerate(filters["paragraph"]):
+        out[f"paragraph/{n}.json"] = {"format": FORMAT, "ranges": ranges_flat(runs.get(value, []))}
+    return out
 
 
 def filter_values(docs: list[Document]) -> dict[str, list[str]]:
@@ -437,36 +623,49 @@ def filter_values(docs: list[Document]) -> dict[str, list[str]]:
     }
 
 
+def write_facets(docs: list[Document], spans: list[Span], kinds: str, search: Path) -> None:
+    for name, content in facet_files(spans, kinds, filter_values(docs)).items():
+        path = search / "facets" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_dump(content), encoding="utf-8")
+
+
 def write_store(docs: list[Document], all_entries: list[Entry], search: Path) -> None:
     (search / "store").mkdir()
     for n, chunk in enumerate(store_chunks(docs, all_entries)):
         (search / "store" / f"{n}.json").write_text(_dump(chunk), encoding="utf-8")
-    (search / "facets.json").write_text(_dump(facets(docs, all_entries)), encoding="utf-8")
+    kinds = "".join(e.kind for e in all_entries)
+    write_facets(docs, document_spans(docs, all_entries), kinds, search)
 
 
-def shard_files(lang: str) -> str:
-    """Where the shards of ``lang`` are, under ``site/search/``: shard n is at {n} = n."""
-    return f"{lang}/{{n}}.json"
-
-
-def shard_name(lang: str, n: int) -> str:
-    return shard_files(lang).replace("{n}", str(n))
-
-
-def language_entry(lang: str, count: int, shards: list[list[Any]]) -> dict[str, Any]:
-    """The manifest entry of one language; ``shards``: shard_ranges(). Shard n is the file
-    ``files`` with n for {n}, so the manifest, which every first search reads, need not name
-    them (listed, the names were a third of its bytes)."""
+def language_entry(lang: str, stats: Stats, segments: list[list[Any]]) -> dict[str, Any]:
+    """The manifest entry of one language. Its size does not grow with the index: the
+    bucket of a term is computed (``term_bucket``), so no shard is listed, and segments are
+    few (index_update merges them). ``segments``: [name, bucket count] of each, in ref order."""
     return {
         "pipeline": [textpipe.label(lang, s) for s in textpipe.STAGES],
         "textpipe": textpipe.browser_data(lang),
         "fields": [FIELD],
-        "paragraphs": count,
-        "files": shard_files(lang),
-        # [first term, last term]; for a common word, its top piece [term, term, bound],
-        # then its pieces [term, term, first ref, last ref]: shard_ranges()
-        "shards": shards,
+        "paragraphs": stats.paragraphs,
+        "lengthSum": stats.length_sum,
+        "bucketKey": BUCKET_KEY,
+        "segments": segments,
+        # "<segment>/<b>" is bucket b of a segment, "<segment>/<b>-<k>" its shard k
+        "files": f"{lang}/{{id}}.json",
     }
+
+
+def write_segment(
+    lang: str, name: str, terms: list[Term], stats: Stats, search: Path, budget: int
+) -> tuple[int, dict[str, dict[str, Any]]]:
+    """Write one segment of a language's index into ``search/<lang>/<name>/``; its bucket
+    count and files."""
+    buckets, files = plan_buckets(terms, budget, stats)
+    folder = search / lang / name
+    folder.mkdir(parents=True)
+    for file, content in files.items():
+        (folder / file).write_text(_dump(content), encoding="utf-8")
+    return buckets, files
 
 
 def write_language(
@@ -476,26 +675,27 @@ def write_language(
     budget: int | None = None,
     keep: KeepState | None = None,
 ) -> tuple[dict[str, Any], Any]:
-    """Build and split the index of one language into ``search/<lang>/``; its manifest entry,
-    and what ``keep`` makes of the build for a later update (index_state.language_state;
-    None without it). Runs in a worker process when there are several languages."""
-    builder = AnalyzedBuilder(lang)
-    for e in mine:
-        builder.add_text(str(e.ref), e.text)
-    terms = term_postings(builder.serialized())
-    planned = plan_shards(terms, SHARD_BYTES if budget is None else budget)
-    ranges = shard_ranges(planned)
-    (search / lang).mkdir()
-    texts = []
-    for n, shard in enumerate(planned):
-        text = _dump(shard_file(shard))
-        (search / shard_name(lang, n)).write_text(text, encoding="utf-8")
-        texts.append(text)
-    kept = keep(builder, terms, ranges, texts) if keep is not None else None
-    return language_entry(lang, len(mine), ranges), kept
+    """Build the index of one language into ``search/<lang>/`` (one segment); its manifest
+    entry, and what ``keep`` makes of the build for a later update
+    (index_state.language_state; None without it). Runs in a worker process when there are
+    several languages."""
+    builder = analyzed(mine, lang)
+    stats = builder.stats()
+    terms = builder.postings()
+    buckets, files = write_segment(lang, FIRST_SEGMENT, terms, stats, search, budget or SHARD_BYTES)
+    segments: list[list[Any]] = [[FIRST_SEGMENT, buckets]]
+    kept = keep(builder, segments, files) if keep is not None else None
+    return language_entry(lang, stats, segments), kept
 
 
-def manifest_of(docs: list[Document], paragraphs: int, languages: dict[str, Any]) -> dict[str, Any]:
+def manifest_of(
+    docs: list[Document],
+    paragraphs: int,
+    languages: dict[str, Any],
+    deleted: list[int] | None = None,
+) -> dict[str, Any]:
+    """The manifest; ``paragraphs``: the live paragraphs; ``deleted``: the refs of removed
+    paragraphs still in the index (``ranges_flat``), which the worker skips."""
     return {
         "format": FORMAT,
         "pipelineVersion": textpipe.PIPELINE_VERSION,
@@ -503,9 +703,11 @@ def manifest_of(docs: list[Document], paragraphs: int, languages: dict[str, Any]
         "documents": len(docs),
         "storeChunk": STORE_CHUNK,
         "store": "store/{n}.json",
-        "facets": "facets.json",
+        # the ranges of refs of the n-th value of a filter (filters[facet][n])
+        "facets": "facets/{facet}/{n}.json",
         "paragraphKinds": PARAGRAPH_KINDS,
         "filters": filter_values(docs),
+        "deleted": deleted or [],
         "languages": languages,
     }
 
@@ -520,9 +722,9 @@ def build_full(
     by_language: dict[str, list[Entry]] = {}
     for e in all_entries:
         by_language.setdefault(index_language(e.language), []).append(e)
-    # one process per language: lunr.py is pure Python and the machines have two cores
+    # one process per language (as many as there are cores): lunr.py is pure Python
     if len(all_entries) > PARALLEL_FROM and len(by_language) > 1:
-        with ProcessPoolExecutor(min(2, len(by_language))) as pool:
+        with ProcessPoolExecutor(min(os.cpu_count() or 1, len(by_language))) as pool:
             futures = {
                 lang: pool.submit(write_language, lang, mine, search, budget, keep)
                 for lang, mine in sorted(by_language.items())

@@ -2,8 +2,8 @@
 
 Stage: index. May import: models, index, textpipe, cache.
 
-A full build of the index (index.build_full) hands, per language, its postings and shard
-cuts to :func:`language_state`; ``write_search`` (index_update.py) keeps them with hashes of
+A full build of the index (index.build_full) hands, per language, its builder and segment to
+:func:`language_state`; ``write_search`` (index_update.py) keeps them with hashes of
 every document and paragraph as an :class:`IndexState` in the build's state folder, and the
 next build loads it to update the index in place. The state is trusted only if this code
 wrote it for the very site in place (the manifest's hash, inode and time).
@@ -23,7 +23,7 @@ from . import index, textpipe
 from .cache import store_file
 from .models import Document
 
-STATE_FORMAT = 2  # 2: typed dataclasses instead of dictionaries
+STATE_FORMAT = 3  # 3: segments of hashed buckets, documents by id
 STATE_FILE = "search-index.pickle"
 HASH_BYTES = 16
 PACKAGE = Path(__file__).resolve().parent
@@ -99,67 +99,80 @@ def manifest_stamp(path: Path) -> tuple[bytes, int, int, int, int]:
 # --------------------------------------------------------------------------- state
 
 
-def tf_array(values: Any) -> array[int]:
-    """Term frequencies in the narrowest array that holds them."""
-    values = list(values)
-    top = max(values, default=0)
-    return array("B" if top < 1 << 8 else "H" if top < 1 << 16 else "I", values)
+@dataclass
+class DocumentState:
+    """What the index holds of one document."""
+
+    key: bytes  # document_keys(): changes whenever the document's index entries would
+    language: str  # its index language
+    number: int  # its number in store rows (unique in the index; a new one when re-added)
+    first: int  # its first ref
+    end: int  # one past its last ref (first == end: nothing searchable)
+    facets: dict[str, str]  # index.document_facets()
+
+
+@dataclass
+class SegmentState:
+    """One segment of a language's index: ``<lang>/<name>/``."""
+
+    name: str
+    buckets: int
+    first: int  # the refs it holds are in [first, end)
+    end: int
+    pieced: dict[str, int]  # its common words (cut into pieces) -> their live paragraph count
 
 
 @dataclass
 class LanguageState:
-    """One language's postings, as arrays: term ``i`` has ``counts[i]`` postings, the refs
-    and term frequencies at ``post_refs``/``post_tfs`` from the sum of the counts before it."""
+    """One language's index: its numbers (what every score depends on), the lunr term index
+    of every term it has known, and its segments in ref order."""
 
-    count: int  # paragraphs of the language
-    length_sum: int  # their total length in terms (the average length scores every posting)
-    terms: list[str]  # sorted
-    t_index: array[int]  # lunr term index of each term
-    counts: array[int]
-    post_refs: array[int]
-    post_tfs: array[int]
-    term_shard: array[int]  # shard of each term (a common word: its top piece)
+    paragraphs: int  # live paragraphs of the language
+    length_sum: int  # their total length in terms
+    term_indexes: dict[str, int]
     next_index: int  # the term index a new term gets
-    shards: list[list[Any]]  # index.shard_ranges()
-    shard_digests: list[bytes]  # of each shard file's text
+    segments: list[SegmentState]
+    next_segment: int  # the number the next segment's name gets
+
+    def stats(self) -> index.Stats:
+        return index.Stats(self.paragraphs, self.length_sum)
+
+    def manifest_entry(self, lang: str) -> dict[str, Any]:
+        return index.language_entry(
+            lang, self.stats(), [[s.name, s.buckets] for s in self.segments]
+        )
+
+
+def pieced_terms(files: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """The common words of a segment's files (index.plan_buckets) and their counts."""
+    return {
+        r[0]: r[2]["df"]
+        for name, content in files.items()
+        if "-" not in name
+        for r in content["shards"]
+        if len(r) == 3
+    }
 
 
 def language_state(
-    builder: index.AnalyzedBuilder,
-    terms: list[tuple[str, int, list[tuple[int, float]]]],
-    shards: list[list[Any]],
-    texts: list[str],
+    builder: index.AnalyzedBuilder, segments: list[list[Any]], files: dict[str, Any]
 ) -> tuple[LanguageState, dict[int, int]]:
     """What an update of one language needs, from a full build (runs in its worker): the
     state, and each paragraph's length (gathered for all languages by :func:`full_state`)."""
-    by_ref = {int(k.split("/", 1)[1]): v for k, v in builder.field_term_frequencies.items()}
-    names: list[str] = []
-    t_index, counts, refs, term_shard = array("I"), array("I"), array("I"), array("I")
-    tfs: list[int] = []
-    s = 0
-    for term, ti, postings in terms:
-        names.append(term)
-        t_index.append(ti)
-        counts.append(len(postings))
-        for ref, _ in postings:
-            refs.append(ref)
-            tfs.append(by_ref[ref][term])
-        while term > shards[s][1]:
-            s += 1
-        term_shard.append(s)  # a common word: its top piece, which its pieces follow
+    ((name, buckets),) = segments
     lengths = {int(k.split("/", 1)[1]): n for k, n in builder.field_lengths.items()}
+    refs = sorted(lengths)
+    segment = SegmentState(
+        name, buckets, refs[0] if refs else 0, refs[-1] + 1 if refs else 0, pieced_terms(files)
+    )
+    stats = builder.stats()
     state = LanguageState(
-        count=len(lengths),
-        length_sum=sum(lengths.values()),
-        terms=names,
-        t_index=t_index,
-        counts=counts,
-        post_refs=refs,
-        post_tfs=tf_array(tfs),
-        term_shard=term_shard,
+        paragraphs=stats.paragraphs,
+        length_sum=stats.length_sum,
+        term_indexes={t: p["_index"] for t, p in builder.inverted_index.items()},
         next_index=builder.term_index,
-        shards=shards,
-        shard_digests=[digest(t) for t in texts],
+        segments=[segment],
+        next_segment=1,
     )
     return state, lengths
 
@@ -176,16 +189,17 @@ def _header() -> dict[str, Any]:
 
 @dataclass
 class IndexState:
-    """The whole index of one written site: per document and paragraph hashes, per
-    paragraph its length and kind, per language its postings."""
+    """The whole index of one written site: its documents and where their refs are, per ref
+    its length and kind, the refs removed, per language its segments."""
 
     manifest: tuple[bytes, int, int, int, int]  # manifest_stamp() of the site's manifest
-    doc_keys: bytes  # HASH_BYTES per document: document_keys()
-    doc_langs: list[str]  # the index language of each document
-    doc_counts: array[int]  # entries (paragraphs) per document
-    entry_hashes: bytes  # HASH_BYTES per ref: entry_hash()
+    documents: dict[str, DocumentState]  # by document id
+    built: int  # refs of the last full build
+    next_ref: int
+    next_number: int
     lengths: array[int]  # per ref, in terms
-    kinds: str  # per ref, one letter of index.PARAGRAPH_KINDS
+    kinds: bytearray  # per ref, one letter of index.PARAGRAPH_KINDS
+    deleted: list[tuple[int, int]]  # [start, end) ranges of removed refs, in order
     languages: dict[str, LanguageState]
     header: dict[str, Any] = field(default_factory=_header)  # the code that wrote it
 
@@ -219,6 +233,15 @@ class IndexState:
             raise Fallback("index state is not that of the previous site")
         return state
 
+    def live(self) -> int:
+        return sum(lang.paragraphs for lang in self.languages.values())
+
+    def spans(self) -> list[index.Span]:
+        """(facet values, first ref, end ref) of every document, in ref order."""
+        return sorted(
+            ((d.facets, d.first, d.end) for d in self.documents.values()), key=lambda s: s[1]
+        )
+
 
 def full_state(
     docs: list[Document],
@@ -228,22 +251,35 @@ def full_state(
     digests: dict[str, str] | None = None,
 ) -> IndexState:
     """The state of an index just built in full (``languages``: language_state() of each)."""
-    doc_counts = array("I", [0]) * len(docs)
+    keys = document_keys(docs, digests)
+    spans = {d: [0, 0] for d in range(len(docs))}
     for e in all_entries:
-        doc_counts[e.doc] += 1
+        span = spans[e.doc]
+        if span[0] == span[1]:
+            span[0] = e.ref
+        span[1] = e.ref + 1
     lengths = array("I", [0]) * len(all_entries)
     for _, paragraph_lengths in languages.values():
         for ref, n in paragraph_lengths.items():
             lengths[ref] = n
     return IndexState(
         manifest=manifest_stamp(manifest),
-        doc_keys=document_keys(docs, digests),
-        doc_langs=[index.index_language(d.language) for d in docs],
-        doc_counts=doc_counts,
-        entry_hashes=b"".join(
-            entry_hash(e.doc, e.anchor, e.kind, e.language, e.text) for e in all_entries
-        ),
+        documents={
+            doc.id: DocumentState(
+                keys[d * HASH_BYTES : (d + 1) * HASH_BYTES],
+                index.index_language(doc.language),
+                d,
+                spans[d][0],
+                spans[d][1],
+                index.document_facets(doc),
+            )
+            for d, doc in enumerate(docs)
+        },
+        built=len(all_entries),
+        next_ref=len(all_entries),
+        next_number=len(docs),
         lengths=lengths,
-        kinds="".join(e.kind for e in all_entries),
+        kinds=bytearray("".join(e.kind for e in all_entries), "ascii"),
+        deleted=[],
         languages={lang: kept[0] for lang, kept in languages.items()},
     )

@@ -63,11 +63,11 @@ def pages_line(rendered: int, total: int) -> str:
     return f"pages: {rendered} rendered, {total - rendered} unchanged since the last build"
 
 
-def index_line(path: str, changed: int, shards: int, chunks: int, reason: str) -> str:
+def index_line(path: str, added: int, removed: int, files: int, chunks: int, reason: str) -> str:
     if path == "fast":
         return (
-            f"index: updated in place, {changed} paragraphs changed, {shards} shards and "
-            f"{chunks} store chunks rewritten"
+            f"index: updated, {added} documents added and {removed} removed (a changed one is "
+            f"both), {files} index files and {chunks} store chunks written"
         )
     return f"index: built in full ({reason})"
 

@@ -3,7 +3,8 @@
  *
  * - parseQuery: what the user typed -> clauses (one per word: its index term, required or
  *   excluded, exact or prefix) and quoted phrases;
- * - shardsFor: which term shards of site/search/<lang>/ a query needs (manifest ranges);
+ * - bucketOf, load: which files of site/search/<lang>/ a query needs: the buckets of its
+ *   terms (computed from the terms), then the shards their buckets list;
  * - ShardSet: the shards loaded so far, and search(), which scores the clauses over their
  *   postings exactly as lunr.js would over the whole index. A shard holds every index
  *   entry of its terms (inverted index and field-vector entries of a lunr.py index), and
@@ -89,6 +90,37 @@
   }
 
   // ----------------------------------------------------------------- shards
+  // A language's index is one or a few segments (a full build, then the documents added
+  // since), each cut into buckets: a term is in bucket bucketOf(term) of each segment, whose
+  // file ("<segment>/<b>") holds most of its terms inline and lists the ranges of its other
+  // shards ("<segment>/<b>-<k>": common words, crowded prefixes). Nothing lists the
+  // buckets, so what a first search loads does not grow with the archive.
+
+  // FNV-1a (32 bits) of the term's first `key` code points, modulo `buckets` (a power of
+  // two): src/resarchive/index.py, term_bucket. A prefix of `key` letters or more has all
+  // its terms in its own bucket.
+  function bucketOf(term, buckets, key) {
+    var h = 0x811c9dc5;
+    for (var i = 0, n = 0; i < term.length && n < key; n++) {
+      var cp = term.codePointAt(i);
+      h = Math.imul(h ^ cp, 0x01000193);
+      i += cp > 0xffff ? 2 : 1;
+    }
+    return (h >>> 0) & (buckets - 1);
+  }
+
+  // The bucket files a query needs: for each clause term, its bucket in every segment
+  // ("<segment>/<b>"). `layout`: {bucketKey, segments: [[name, buckets], ...]}.
+  function bucketsFor(parsed, layout) {
+    var out = Object.create(null);
+    parsed.clauses.forEach(function (c) {
+      layout.segments.forEach(function (segment) {
+        out[segment[0] + "/" + bucketOf(c.term, segment[1], layout.bucketKey)] = true;
+      });
+    });
+    return Object.keys(out);
+  }
+
   // Index of the shard whose [first, last] range holds `term`, or -1.
   function shardOf(ranges, term) {
     var lo = 0, hi = ranges.length - 1;
@@ -114,44 +146,45 @@
     return out;
   }
 
-  // A manifest entry: [first, last]; for a common word, its top piece [term, term, bound],
-  // then its pieces [term, term, firstRef, lastRef]. Shard n is the file "files" names.
+  // A bucket's shard range: [first, last]; for a common word, its top piece [term, term,
+  // {df, bound}], then its pieces [term, term, firstRef, lastRef] (index.py, shard_ranges).
   function isTop(range) { return range.length === 3; }
   function isPiece(range) { return range.length === 4; }
 
-  function sortedNumbers(keys) {
-    return Object.keys(keys).map(Number).sort(function (a, b) { return a - b; });
-  }
-
-  // Step 1 of loading a query: the shards needed now, the common words' pieces that can
-  // wait until the other terms have narrowed the candidates, and the common words' top
-  // pieces ({now: [n], later: [n], tops: [n]}). `ranges`: the manifest's shard list.
-  function shardsFor(parsed, ranges) {
+  // Step 1 of loading a query, once its buckets are in `set`: the shards needed now, the
+  // common words' pieces that can wait until the other terms have narrowed the candidates,
+  // and the common words' top pieces ({now: [id], later: [id], tops: [id]}).
+  function shardsFor(parsed, layout, set) {
     var now = Object.create(null), later = Object.create(null), tops = Object.create(null);
     parsed.clauses.forEach(function (c) {
-      if (c.prefix) {
-        var end = c.term + "\uffff";
-        for (var k = 0; k < ranges.length; k++) {
-          if (!isTop(ranges[k]) && ranges[k][1] >= c.term && ranges[k][0] <= end) { now[k] = true; }
+      layout.segments.forEach(function (segment) {
+        var bucket = segment[0] + "/" + bucketOf(c.term, segment[1], layout.bucketKey);
+        var ranges = set.ranges[bucket] || [];
+        if (c.prefix) {
+          var end = c.term + "\uffff";
+          for (var k = 0; k < ranges.length; k++) {
+            if (!isTop(ranges[k]) && ranges[k][1] >= c.term && ranges[k][0] <= end) { now[bucket + "-" + k] = true; }
+          }
+          return;
         }
-        return;
-      }
-      termShards(ranges, c.term).forEach(function (n) {
-        if (isTop(ranges[n])) { tops[n] = true; }
-        else if (isPiece(ranges[n])) { later[n] = true; } else { now[n] = true; }
+        termShards(ranges, c.term).forEach(function (k) {
+          var id = bucket + "-" + k;
+          if (isTop(ranges[k])) { tops[id] = true; }
+          else if (isPiece(ranges[k])) { later[id] = true; } else { now[id] = true; }
+        });
       });
     });
-    Object.keys(now).forEach(function (n) { delete later[n]; });
-    return { now: sortedNumbers(now), later: sortedNumbers(later), tops: sortedNumbers(tops) };
+    Object.keys(now).forEach(function (id) { delete later[id]; });
+    return { now: Object.keys(now), later: Object.keys(later), tops: Object.keys(tops) };
   }
 
   // Step 2: which of the `later` pieces the query needs, once `set` holds the `now` shards.
   // The paragraphs that can match all lie among the postings of every required word that is
   // not a common one; a piece of a common word matters only if it covers one of them.
-  function piecesFor(parsed, ranges, later, set) {
+  function piecesFor(parsed, later, set) {
     if (!later.length) { return []; }
     var pieceTerms = Object.create(null);
-    later.forEach(function (n) { pieceTerms[ranges[n][0]] = true; });
+    later.forEach(function (id) { pieceTerms[set.rangeOf(id)[0]] = true; });
     var narrowing = parsed.clauses.filter(function (c) {
       return c.presence === "required" && !c.prefix && !pieceTerms[c.term];
     });
@@ -164,8 +197,8 @@
       refs.forEach(function (r) { keep[r] = true; });
       candidates = candidates.filter(function (r) { return keep[r]; });
     });
-    return later.filter(function (n) {
-      var first = ranges[n][2], last = ranges[n][3];
+    return later.filter(function (id) {
+      var range = set.rangeOf(id), first = range[2], last = range[3];
       // is there a candidate in [first, last]? (candidates are sorted)
       var lo = 0, hi = candidates.length;
       while (lo < hi) {
@@ -181,42 +214,95 @@
   // word is exact (no prefix), every required word is a common one (nothing narrows the
   // candidates, so all their pieces are needed), no excluded word is, and some of those
   // pieces are not loaded yet.
-  function pendingCommonWords(parsed, ranges, plan, set) {
+  function pendingCommonWords(parsed, plan, set) {
     if (!plan.tops.length) { return null; }
     var common = Object.create(null);
-    plan.tops.forEach(function (n) { common[ranges[n][0]] = true; });
+    plan.tops.forEach(function (id) { common[set.rangeOf(id)[0]] = true; });
     var ok = parsed.clauses.every(function (c) {
       return !c.prefix && (c.presence === "required") === !!common[c.term];
     });
     if (!ok) { return null; }
     var pending = Object.create(null), any = false;
-    plan.later.forEach(function (n) {
-      if (!set.has(n)) { pending[ranges[n][0]] = true; any = true; }
+    plan.later.forEach(function (id) {
+      if (!set.has(id)) { pending[set.rangeOf(id)[0]] = true; any = true; }
     });
     return any ? pending : null;
   }
 
-  // Load into `set` every shard `parsed` needs; fetchShard(n) returns a promise of shard n.
-  // With `preview`: a query of common words alone first loads their top pieces and, if those
-  // rank its first results for certain (ShardSet.searchTop), calls preview(hits) with them
-  // and waits for the promise it returns, before loading the pieces.
-  function load(parsed, ranges, set, fetchShard, preview) {
+  // Load into `set` every file `parsed` needs: its buckets, then their shards it needs.
+  // `layout`: {bucketKey, segments} (the manifest's language entry); fetchFile(id) returns a
+  // promise of file `id` ("<segment>/<b>" a bucket, "<segment>/<b>-<k>" its shard k). With `preview`: a query
+  // of common words alone first loads their top pieces and, if those rank its first results
+  // for certain (ShardSet.searchTop), calls preview(hits) with them and waits for the
+  // promise it returns, before loading the pieces.
+  function load(parsed, layout, set, fetchFile, preview) {
     function get(list) {
-      return Promise.all(list.filter(function (n) { return !set.has(n); }).map(function (n) {
-        return fetchShard(n).then(function (shard) { set.add(n, shard); });
+      return Promise.all(list.filter(function (id) { return !set.has(id); }).map(function (id) {
+        return fetchFile(id).then(function (file) { set.add(id, file); });
       }));
     }
-    var plan = shardsFor(parsed, ranges);
-    var pending = preview ? pendingCommonWords(parsed, ranges, plan, set) : null;
-    if (!pending) {
-      return get(plan.now).then(function () {
-        return get(piecesFor(parsed, ranges, plan.later, set));
-      });
+    return get(bucketsFor(parsed, layout)).then(function () {
+      var plan = shardsFor(parsed, layout, set);
+      var pending = preview ? pendingCommonWords(parsed, plan, set) : null;
+      if (!pending) {
+        return get(plan.now).then(function () {
+          return get(piecesFor(parsed, plan.later, set));
+        });
+      }
+      return get(plan.now.concat(plan.tops)).then(function () {
+        var hits = set.searchTop(parsed, pending);
+        return hits.length ? preview(hits) : null;
+      }).then(function () { return get(plan.later); });
+    });
+  }
+
+  // Scores: lunr's BM25 field-vector entries, computed here from each posting's term
+  // frequency and paragraph length, with the language's paragraph count and total length
+  // (the manifest's): what lunr.py's builder stores, to the last bit (index.py, Stats).
+  var K1 = 1.2, B = 0.75;
+
+  function idfOf(df, paragraphs) {
+    return Math.log(1 + Math.abs((paragraphs - df + 0.5) / (df + 0.5)));
+  }
+
+  // Python's round(x, 3) (lunr.py rounds scores so): the nearest number of 3 decimals, an
+  // exact tie to the even one. Math.round(x * 1000) is right unless x * 1000 is within
+  // rounding error of a half; toFixed is exact but slow, and rounds a tie up. A tie is an
+  // odd multiple of 1/2000 that a double holds exactly: j/16 with j odd.
+  function round3(x) {
+    var y = x * 1000, f = y - Math.floor(y);
+    if (Math.abs(f - 0.5) > 1e-7) { return Math.round(y) / 1000; }
+    var sixteenths = x * 16;
+    if (Number.isInteger(sixteenths) && sixteenths % 2 === 1) {
+      var low = Math.floor(y);
+      return (low % 2 === 0 ? low : low + 1) / 1000;
     }
-    return get(plan.now.concat(plan.tops)).then(function () {
-      var hits = set.searchTop(parsed, pending);
-      return hits.length ? preview(hits) : null;
-    }).then(function () { return get(plan.later); });
+    return Number(x.toFixed(3));
+  }
+
+  function bm25(idf, tf, length, average) {
+    return round3(idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average)) + tf));
+  }
+
+  // Sorted starts and ends of delta-encoded [start, length, gap, length...] ranges
+  // (index.py, ranges_flat), and a test of a ref against them.
+  function rangeSet(flat) {
+    var starts = [], ends = [], at = 0;
+    for (var i = 0; i < (flat || []).length; i += 2) {
+      at += flat[i]; starts.push(at);
+      at += flat[i + 1]; ends.push(at);
+    }
+    return {
+      size: starts.length,
+      has: function (ref) {
+        var lo = 0, hi = starts.length - 1, k = -1;
+        while (lo <= hi) {
+          var mid = (lo + hi) >> 1;
+          if (starts[mid] <= ref) { k = mid; lo = mid + 1; } else { hi = mid - 1; }
+        }
+        return k >= 0 && ref < ends[k];
+      }
+    };
   }
 
   // The shards loaded so far for one language, and the search over them.
@@ -231,59 +317,137 @@
   // (tests/test_search_index.py compares with lunr.js on the unsplit index). Building a
   // lunr.Index per query cost 200-400 ms for two common words at 300,000 paragraphs; this
   // costs a few ms, and its work is bounded by the query's own postings.
-  function ShardSet() {
-    this.loaded = Object.create(null);
-    this.terms = Object.create(null); // term -> {index, flats: [[ref delta, score, ...]], postings}
-    this.tops = Object.create(null); // common word -> {index, flats: [flat], postings, bound}
+  //
+  // `stats`: {paragraphs, lengthSum} of the language and `deleted`, the ranges of refs of
+  // removed paragraphs, which are skipped (the manifest's; index_update.py).
+  function ShardSet(stats) {
+    stats = stats || {};
+    this.paragraphs = stats.paragraphs || 0;
+    this.average = this.paragraphs ? stats.lengthSum / this.paragraphs : 1;
+    this.deleted = rangeSet(stats.deleted);
+    this.loaded = Object.create(null); // file id -> true
+    this.ranges = Object.create(null); // bucket -> the ranges of its shards
+    // term -> {index, flats: [{flat: [ref delta, tf, length, ...], piece}], postings}
+    this.terms = Object.create(null);
+    this.tops = Object.create(null); // common word -> {index, flats: [flat], frontiers: [pairs]}
+    this.piecedDf = Object.create(null); // term -> its paragraphs in segments that cut it
     this.sorted = null; // the loaded terms, sorted (for prefixes)
     this.mark = new Int32Array(0); // per ref: the generation that last marked it
     this.generation = 0;
   }
 
-  ShardSet.prototype.has = function (n) { return !!this.loaded[n]; };
+  ShardSet.prototype.has = function (id) { return !!this.loaded[id]; };
 
-  ShardSet.prototype.add = function (n, shard) {
-    if (this.loaded[n]) { return; }
-    this.loaded[n] = true;
-    if (typeof shard.top === "number") { // a top piece: kept apart, the pieces hold it all
+  // The range of shard "<bucket>-<k>", from its bucket's list.
+  ShardSet.prototype.rangeOf = function (id) {
+    var dash = id.lastIndexOf("-");
+    return this.ranges[id.slice(0, dash)][Number(id.slice(dash + 1))];
+  };
+
+  ShardSet.prototype.add = function (id, shard) {
+    if (this.loaded[id]) { return; }
+    this.loaded[id] = true;
+    var piece = false;
+    if (Array.isArray(shard.shards)) { // a bucket: its shards' ranges, common words' counts
+      this.ranges[id] = shard.shards;
+      shard.shards.forEach(function (range) {
+        if (isTop(range)) { this.piecedDf[range[0]] = (this.piecedDf[range[0]] || 0) + range[2].df; }
+      }, this);
+    } else {
+      piece = isPiece(this.rangeOf(id));
+    }
+    if (shard.top) { // a top piece: kept apart, the pieces hold it all
       var t = shard.terms[0];
-      this.tops[t[0]] = { index: t[1], flats: [t[2]], postings: null, bound: shard.top };
+      var top = this.tops[t[0]];
+      if (!top) { top = this.tops[t[0]] = { index: t[1], flats: [], frontiers: [] }; }
+      top.flats.push(t[2]);
+      top.frontiers.push(shard.top.bound);
       return;
     }
     shard.terms.forEach(function (t) {
       var known = this.terms[t[0]];
       if (!known) { known = this.terms[t[0]] = { index: t[1], flats: [], postings: null }; }
-      known.flats.push(t[2]); // a common word arrives in several pieces
+      known.flats.push({ flat: t[2], piece: piece }); // a common word arrives in pieces
       known.postings = null;
     }, this);
     this.sorted = null;
   };
 
-  // The loaded postings of `term`, decoded once: {refs: Int32Array, weights: Float64Array},
-  // sorted by ref (the pieces of a common word cover disjoint ref ranges).
-  ShardSet.prototype.postings = function (term) {
-    return decoded(this.terms[term]);
+  // The number of live paragraphs that hold `term` (lunr's idf needs it): its count in
+  // the segments that cut it into pieces, and its postings in the others (all loaded).
+  ShardSet.prototype.df = function (term) {
+    var n = this.piecedDf[term] || 0, known = this.terms[term];
+    if (!known) { return n; }
+    var deleted = this.deleted;
+    known.flats.forEach(function (f) {
+      if (f.piece) { return; }
+      if (!deleted.size) { n += f.flat.length / 3; return; }
+      for (var i = 0, ref = 0; i < f.flat.length; i += 3) {
+        ref += f.flat[i];
+        if (!deleted.has(ref)) { n++; }
+      }
+    });
+    return n;
   };
 
-  function decoded(known) {
-    if (!known) { return { refs: new Int32Array(0), weights: new Float64Array(0) }; }
-    if (known.postings) { return known.postings; }
-    var flats = known.flats.slice().sort(function (a, b) { return a[0] - b[0]; });
+  // Postings decoded and scored: {refs: Int32Array, weights: Float64Array}, sorted by ref,
+  // removed paragraphs left out. `flats` may overlap (a top piece and pieces): a ref is
+  // kept once.
+  ShardSet.prototype.decode = function (flats, df) {
+    var idf = idfOf(df, this.paragraphs), average = this.average, deleted = this.deleted;
+    flats = flats.slice().sort(function (a, b) { return a[0] - b[0]; });
     var size = 0;
-    flats.forEach(function (flat) { size += flat.length / 2; });
-    var refs = new Int32Array(size), weights = new Float64Array(size), k = 0;
+    flats.forEach(function (flat) { size += flat.length / 3; });
+    var refs = new Int32Array(size), weights = new Float64Array(size), k = 0, sorted = true;
     flats.forEach(function (flat) {
       var ref = 0;
-      for (var i = 0; i < flat.length; i += 2) {
+      for (var i = 0; i < flat.length; i += 3) {
         ref += flat[i];
+        if (deleted.size && deleted.has(ref)) { continue; }
+        if (k && ref <= refs[k - 1]) { sorted = false; }
         refs[k] = ref;
-        weights[k] = flat[i + 1];
+        weights[k] = bm25(idf, flat[i + 1], flat[i + 2], average);
         k++;
       }
     });
-    known.postings = { refs: refs, weights: weights };
+    if (!sorted) {
+      var order = [];
+      for (var o = 0; o < k; o++) { order.push(o); }
+      order.sort(function (a, b) { return refs[a] - refs[b]; });
+      var r2 = new Int32Array(k), w2 = new Float64Array(k), n = 0;
+      order.forEach(function (o) {
+        if (n && r2[n - 1] === refs[o]) { return; }
+        r2[n] = refs[o]; w2[n] = weights[o]; n++;
+      });
+      return { refs: r2.subarray(0, n), weights: w2.subarray(0, n) };
+    }
+    return { refs: refs.subarray(0, k), weights: weights.subarray(0, k) };
+  };
+
+  // The loaded postings of `term`, decoded once (the pieces of a common word cover
+  // disjoint ref ranges, and so do segments).
+  ShardSet.prototype.postings = function (term) {
+    var known = this.terms[term];
+    if (!known) { return { refs: new Int32Array(0), weights: new Float64Array(0) }; }
+    if (!known.postings) {
+      known.postings = this.decode(known.flats.map(function (f) { return f.flat; }), this.df(term));
+    }
     return known.postings;
-  }
+  };
+
+  // A common word's best postings known so far: its top pieces and whatever else of it is
+  // loaded; and `bound`, the best score any other of its postings can have (the best of
+  // its top pieces' frontiers).
+  ShardSet.prototype.topPostings = function (term) {
+    var top = this.tops[term], known = this.terms[term];
+    var df = this.df(term), idf = idfOf(df, this.paragraphs), average = this.average;
+    var flats = top.flats.concat(known ? known.flats.map(function (f) { return f.flat; }) : []);
+    var bound = 0;
+    top.frontiers.forEach(function (pairs) {
+      pairs.forEach(function (pair) { bound = Math.max(bound, bm25(idf, pair[0], pair[1], average)); });
+    });
+    return { index: top.index, postings: this.decode(flats, df), bound: bound };
+  };
 
   // Refs (sorted numbers) of the loaded postings of `term`.
   ShardSet.prototype.refsOf = function (term) {
@@ -424,7 +588,7 @@
   // full postings of the other words; maybe fewer than all, maybe none, never a wrong one.
   //
   // A top piece holds a word's highest scores; no paragraph outside it has more than its
-  // `bound`. A paragraph in the top piece of every pending word (and in the postings of every
+  // `bound` (topPostings). A paragraph in the top piece of every pending word (and in the postings of every
   // other required word) is a hit whose score is known exactly. Any other paragraph scores
   // at most its known products plus, for each pending word whose top piece lacks it, the
   // query weight times that word's bound: that sum, added in the same order as the scores,
@@ -442,10 +606,11 @@
         if (this.terms[term]) { negative.push(term); }
         continue;
       }
-      var known = pending[term] ? this.tops[term] : this.terms[term];
-      if (!known) { return []; } // a required word no paragraph has
+      if (!pending[term] && !this.terms[term]) { return []; } // a required word no paragraph has
+      var known = pending[term] ? this.topPostings(term)
+        : { index: this.terms[term].index, postings: this.postings(term), bound: null };
       vector[known.index] = (vector[known.index] || 0) + 1;
-      source[known.index] = { postings: decoded(known), bound: pending[term] ? known.bound : null };
+      source[known.index] = known;
     }
     var indexes = Object.keys(vector).map(Number).sort(function (a, b) { return a - b; });
     if (!indexes.length) { return []; }
@@ -586,6 +751,8 @@
   return {
     FIELD: FIELD,
     parseQuery: parseQuery,
+    bucketOf: bucketOf,
+    round3: round3,
     shardOf: shardOf,
     shardsFor: shardsFor,
     piecesFor: piecesFor,

@@ -37,7 +37,7 @@ var core = resarchiveSearchCore;
 var SNIPPET = 240;
 // phrase candidates checked once the rows are full; past that the count is "at least"
 var PHRASE_CHECK_MAX = 256;
-var state = null; // {base, manifest, sets: {lang: ShardSet}, facets}
+var state = null; // {base, manifest, sets: {lang: ShardSet}}
 var ready = null; // the promise of state
 var fetches = Object.create(null);
 var latest = 0;
@@ -71,15 +71,17 @@ function stemmersFor(manifest, m) {
 function init(manifestUrl) {
   return Promise.all([getJSON(manifestUrl), snowball]).then(function (loaded) {
     var manifest = loaded[0];
-    if (manifest.format !== 2) { throw new Error("unsupported search index format " + manifest.format); }
+    if (manifest.format !== 3) { throw new Error("unsupported search index format " + manifest.format); }
     resarchiveTextpipe.useStemmers(stemmersFor(manifest, loaded[1]));
     var sets = Object.create(null);
     Object.keys(manifest.languages).forEach(function (lang) {
       var info = manifest.languages[lang];
       resarchiveTextpipe.load(lang, info.textpipe);
-      sets[lang] = new core.ShardSet();
+      sets[lang] = new core.ShardSet({
+        paragraphs: info.paragraphs, lengthSum: info.lengthSum, deleted: manifest.deleted
+      });
     });
-    state = { base: new URL(".", manifestUrl).href, manifest: manifest, sets: sets, facets: null };
+    state = { base: new URL(".", manifestUrl).href, manifest: manifest, sets: sets };
     return state;
   });
 }
@@ -93,44 +95,46 @@ function searchLanguage(lang, q, typing, preview) {
   var info = state.manifest.languages[lang];
   var parsed = core.parseQuery(q, lang, typing);
   var set = state.sets[lang];
-  return core.load(parsed, info.shards, set, function (n) {
-    return getJSON(url(info.files.replace("{n}", String(n))));
-  }, function (hits) { return preview(parsed, hits); }).then(function () {
+  return core.load(parsed, info, set, function (id) {
+    return getJSON(url(info.files.replace("{id}", id)));
+  }, preview && function (hits) { return preview(parsed, hits); }).then(function () {
     return { parsed: parsed, lang: lang, hits: set.search(parsed) };
   });
 }
 
-function needsFacets(filters) {
-  return !!(filters.body || filters.year || filters.kind || filters.paragraph);
+var FACETS = ["body", "year", "kind", "paragraph"];
+
+// Is `ref` in one of the ranges of a facet file? (index.py, _ranges: delta-encoded
+// start, length, gap, length, ...; decoded once into sorted starts and ends)
+function rangeTest(flat) {
+  var starts = [], ends = [], at = 0;
+  for (var i = 0; i < flat.length; i += 2) {
+    at += flat[i]; starts.push(at);
+    at += flat[i + 1]; ends.push(at);
+  }
+  return function (ref) {
+    var lo = 0, hi = starts.length - 1, k = -1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (starts[mid] <= ref) { k = mid; lo = mid + 1; } else { hi = mid - 1; }
+    }
+    return k >= 0 && ref < ends[k];
+  };
 }
 
+// A test of refs against the filters beyond the language (null: none is set). Each filter
+// value has its own file of ref ranges (facets/<facet>/<n>.json, n its place in the
+// manifest's filter values), so a filter loads what it needs and nothing of the others.
 function facetFilter(filters) {
-  if (!needsFacets(filters)) { return Promise.resolve(null); }
-  var load = state.facets ? Promise.resolve(state.facets) : getJSON(url(state.manifest.facets));
-  return load.then(function (facets) {
-    state.facets = facets;
-    var firsts = facets.docs.map(function (d) { return d[3]; });
-    var kinds = state.manifest.paragraphKinds;
-    return function (ref) {
-      // the document holding `ref`: the last one whose first ref is <= ref
-      var lo = 0, hi = firsts.length - 1, doc = -1;
-      while (lo <= hi) {
-        var mid = (lo + hi) >> 1;
-        if (firsts[mid] >= 0 && firsts[mid] <= ref) { doc = mid; lo = mid + 1; }
-        else if (firsts[mid] < 0) {
-          // documents without a searchable paragraph: step over them
-          var k = mid; while (k <= hi && firsts[k] < 0) { k++; }
-          if (k > hi || firsts[k] > ref) { hi = mid - 1; } else { doc = k; lo = k + 1; }
-        } else { hi = mid - 1; }
-      }
-      if (doc < 0) { return false; }
-      var d = facets.docs[doc];
-      if (filters.body && facets.bodies[d[0]] !== filters.body) { return false; }
-      if (filters.year && d[1] !== filters.year) { return false; }
-      if (filters.kind && facets.kinds[d[2]] !== filters.kind) { return false; }
-      if (filters.paragraph && kinds[facets.paragraphKinds.charAt(ref)] !== filters.paragraph) { return false; }
-      return true;
-    };
+  var wanted = FACETS.filter(function (facet) { return !!filters[facet]; });
+  if (!wanted.length) { return Promise.resolve(null); }
+  return Promise.all(wanted.map(function (facet) {
+    var n = (state.manifest.filters[facet] || []).indexOf(filters[facet]);
+    if (n < 0) { return function () { return false; }; }
+    var name = state.manifest.facets.replace("{facet}", facet).replace("{n}", String(n));
+    return getJSON(url(name)).then(function (file) { return rangeTest(file.ranges); });
+  })).then(function (tests) {
+    return function (ref) { return tests.every(function (test) { return test(ref); }); };
   });
 }
 
@@ -177,27 +181,37 @@ function languageOrder(filters, prefer) {
   });
 }
 
-// One language after the other, best first within each: the first rows need only the
-// first language's shards and one store chunk, so they come early and cheaply.
+// The reader's language first: its shards alone are loaded until they are all in, so its
+// first rows come early and cheaply; then every other language is searched at once, while
+// the first language's rows are built. Rows come language by language, best first in each.
 function search(msg) {
   var filters = msg.filters || {};
   var out = {
     msg: msg, limit: Math.max(1, Math.min(msg.limit || 20, 500)),
     rows: [], sent: 0, total: 0, exact: true
   };
-  var chain = facetFilter(filters);
-  languageOrder(filters, msg.prefer).forEach(function (lang) {
-    chain = chain.then(function (keep) {
-      if (msg.id !== latest) { return keep; }
-      function kept(hits) { return keep ? hits.filter(function (h) { return keep(h.ref); }) : hits; }
-      return searchLanguage(lang, msg.q, msg.typing, function (parsed, first) {
-        return preview(out, kept(first), parsed, lang);
-      }).then(function (r) {
-        return emit(out, kept(r.hits), r.parsed, lang);
-      }).then(function () { return keep; });
+  var languages = languageOrder(filters, msg.prefer);
+  return facetFilter(filters).then(function (keep) {
+    function kept(hits) { return keep ? hits.filter(function (h) { return keep(h.ref); }) : hits; }
+    if (!languages.length || msg.id !== latest) { return null; }
+    var first = searchLanguage(languages[0], msg.q, msg.typing, function (parsed, hits) {
+      return preview(out, kept(hits), parsed, languages[0]);
     });
-  });
-  return chain.then(function () { post(out, true); });
+    var others = first.then(function () {
+      return languages.slice(1).map(function (lang) {
+        return searchLanguage(lang, msg.q, msg.typing, null);
+      });
+    });
+    var chain = first.then(function (r) { return emit(out, kept(r.hits), r.parsed, r.lang); });
+    return Promise.all([chain, others]).then(function (done) {
+      return done[1].reduce(function (previous, pending) {
+        return previous.then(function () {
+          if (msg.id !== latest) { return null; }
+          return pending.then(function (r) { return emit(out, kept(r.hits), r.parsed, r.lang); });
+        });
+      }, Promise.resolve());
+    });
+  }).then(function () { post(out, true); });
 }
 
 // Post the rows not sent yet (after a preview, rows are built again from its first one:

@@ -12,10 +12,11 @@
  *   node tests/js/search_node.js REQUEST.json RESPONSE.json
  *
  * REQUEST: {"lang": "fr", "textpipe": browser_data, "pipeline": [labels],
- *           "whole": SERIALIZED, "ranges": the manifest's shard list, "shards": [SHARD, ...],
- *           "queries": [[q, typing], ...]}
- * RESPONSE: {"results": [{"whole": [[ref, score], ...], "sharded": [...], "shards": [n, ...],
- *            "clauses": [...], "preview": null or {"hits": [...], "shards": [n, ...]},
+ *           "whole": SERIALIZED, "layout": {bucketKey, segments} as the manifest has them,
+ *           "stats": {paragraphs, lengthSum, deleted}, "files": {"<segment>/<b>.json" or
+ *           "<segment>/<b>-<k>.json": content}, "queries": [[q, typing], ...]}
+ * RESPONSE: {"results": [{"whole": [[ref, score], ...], "sharded": [...], "shards": [id, ...],
+ *            "clauses": [...], "preview": null or {"hits": [...], "shards": [id, ...]},
  *            "previewed": [...] (ShardSet.search after the previewed load)}, ...]}
  */
 "use strict";
@@ -55,25 +56,29 @@ async function main() {
   const results = [];
   for (const [q, typing] of req.queries) {
     const parsed = core.parseQuery(q, req.lang, typing);
-    const set = new core.ShardSet();
+    const set = new core.ShardSet(req.stats);
     const fetched = [];
-    await core.load(parsed, req.ranges, set, (n) => {
-      fetched.push(n);
-      return Promise.resolve(req.shards[n]);
+    const file = (id) => {
+      if (!(id + ".json" in req.files)) { throw new Error("no file " + id); }
+      return Promise.resolve(req.files[id + ".json"]);
+    };
+    await core.load(parsed, req.layout, set, (id) => {
+      fetched.push(id);
+      return file(id);
     });
-    const second = new core.ShardSet();
+    const second = new core.ShardSet(req.stats);
     const fetchedSecond = [];
     let preview = null;
-    await core.load(parsed, req.ranges, second, (n) => {
-      fetchedSecond.push(n);
-      return Promise.resolve(req.shards[n]);
+    await core.load(parsed, req.layout, second, (id) => {
+      fetchedSecond.push(id);
+      return file(id);
     }, (hits) => {
-      preview = { hits: pairs(hits), shards: fetchedSecond.slice().sort((a, b) => a - b) };
+      preview = { hits: pairs(hits), shards: fetchedSecond.slice().sort() };
       return Promise.resolve();
     });
     results.push({
       clauses: parsed.clauses,
-      shards: fetched.sort((a, b) => a - b),
+      shards: fetched.sort(),
       whole: pairs(lunrQuery(whole, parsed)),
       sharded: pairs(set.search(parsed)),
       preview: preview,

@@ -24,7 +24,8 @@
  *   {"op": "search",   "lang": "fr", "index": SERIALIZED, "queries": [q, ...]}
  *        -> [[{"ref": r, "score": s, "terms": [matched term, ...]}, ...], ...]:
  *           lunr.Index.load + search, all hits, in lunr's order
- *   {"op": "worker",   "lang": "fr", "shards": [SHARD, ...], "queries": [q, ...]}
+ *   {"op": "worker",   "lang": "fr", "shards": {"stats": {...}, "files": {id: FILE}},
+ *                      "queries": [q, ...]}
  *        -> {"globals": {...}, "results": [...], "node": [...]}: textpipe.js and
  *           search-core.js evaluated as the search worker's importScripts does, in a fresh
  *           global scope that has `self` and nothing of Node or of a page (no module,
@@ -128,8 +129,9 @@ function run(task, data) {
 
 // Each query parsed and searched over all of `shards` with `core` (search-core.js).
 function searchShards(core, lang, shards, queries) {
-  const set = new core.ShardSet();
-  shards.forEach((shard, n) => set.add(n, shard));
+  const set = new core.ShardSet(shards.stats);
+  const ids = Object.keys(shards.files).sort((a, b) => (a.includes("-") - b.includes("-")) || (a < b ? -1 : 1));
+  ids.forEach((id) => set.add(id, shards.files[id])); // buckets first: they list the shards
   return queries.map((q) => {
     const parsed = core.parseQuery(q, lang, false);
     return { clauses: parsed.clauses, hits: set.search(parsed) };
