@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -47,9 +49,13 @@ class Build:
     jobs: int
     stages: dict[str, float] = field(default_factory=dict)  # seconds
     index: str = ""  # the build's "index: ..." line: updated (and how much) or built in full
+    peak_mb: float = 0.0  # peak resident memory of the build's largest process (MiB)
 
     def per_paragraph_ms(self, seconds: float) -> float:
         return 1000 * seconds / max(self.paragraphs, 1)
+
+    def peak_kib_per_paragraph(self) -> float:
+        return 1024 * self.peak_mb / max(self.paragraphs, 1)
 
 
 def run_build(content: Path, out: Path, cache: Path, work: Path) -> Build:
@@ -67,14 +73,24 @@ def run_build(content: Path, out: Path, cache: Path, work: Path) -> Build:
         str(stats),
     ]
     t = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    wall = time.perf_counter() - t
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        proc = subprocess.Popen(
+            cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL
+        )
+        # wait4, not wait: it also gives the process's peak memory (ru_maxrss, KiB), the
+        # largest of the build and of its worker processes
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - t
+        err.seek(0)
+        stderr = err.read()
     if proc.returncode != 0:
-        raise BenchError(f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stderr[-4000:]}")
+        raise BenchError(f"{' '.join(cmd)} exited {proc.returncode}:\n{stderr[-4000:]}")
     data = json.loads(stats.read_text(encoding="utf-8"))
-    said = [line for line in proc.stderr.splitlines() if line.startswith("index:")]
+    said = [line for line in stderr.splitlines() if line.startswith("index:")]
     return Build(
         index=said[-1] if said else "",
+        peak_mb=usage.ru_maxrss / 1024,
         wall=wall,
         documents=data["documents"],
         paragraphs=data["paragraphs"],

@@ -21,6 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.corpus]
 
 FIGURES = [
     "full build",
+    "peak memory",
     "stage parse",
     "stage render",
     "stage index",
@@ -82,17 +83,17 @@ def test_bench_quick_small(repo_root: Path, shared_dir: Path, tmp_path: Path) ->
     assert proc.returncode == 0, f"bench/run.py exited {proc.returncode}:\n{proc.stderr[-4000:]}"
     text = proc.stdout
 
-    assert "ms/paragraph (target 1.0)" in text
+    assert "ms/paragraph (target 0.4)" in text and "KiB/paragraph)" in text
     assert "rebuild, one file changed" in text and "from cache" in text
     assert "Heaps' law" in text
     table = text[text.index("figure") :]
     for name in ("corpus", "scaled"):
-        for figure in FIGURES[:11]:
+        for figure in FIGURES[:12]:
             assert any(line.startswith(name) and figure in line for line in table.splitlines()), (
                 name,
                 figure,
             )
-    for figure in FIGURES[11:]:  # quick: Chromium on the scaled set
+    for figure in FIGURES[12:]:  # quick: Chromium on the scaled set
         line = next(ln for ln in table.splitlines() if ln.startswith("scaled") and figure in ln)
         assert len(line.split()) >= 5, line
 
@@ -109,6 +110,8 @@ def test_bench_quick_small(repo_root: Path, shared_dir: Path, tmp_path: Path) ->
     rows = {(r["set"], r["figure"].strip()): r for r in results["table"]}
     assert rows[("scaled", "index size gzipped")]["ratio"] > 0
     assert rows[("scaled", "full build")]["met"] in (True, False)
+    # the build's processes hold at least the text they index (a few hundred bytes each)
+    assert 0.2 < rows[("scaled", "peak memory")]["ours"] < 1000, rows[("scaled", "peak memory")]
     for system in ("ours", "pagefind"):
         for profile in ("localhost", "throttled"):
             summary = scaled["browser"][system]["profiles"][profile]

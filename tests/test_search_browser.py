@@ -196,6 +196,37 @@ def test_query_with_markup_is_shown_as_text(watched: Page, site_url: str) -> Non
     assert watched.evaluate("() => document.title").startswith(q.strip())
 
 
+def test_snowball_is_loaded_only_for_a_word_the_archive_never_printed(
+    watched: Page, site_url: str, repo_root: Path
+) -> None:
+    """The worker makes the terms of a query's words from the stem forms of the buckets it
+    loads; Snowball's WebAssembly (376 kB) is fetched only for a word no page holds, whose
+    stem may still be the term of words that are printed."""
+    from resarchive import index, textpipe
+    from resarchive.load import load_documents
+
+    entries = index.entries(load_documents(repo_root / "content").documents)
+    forms = {w for e in entries for w in textpipe.stem_forms(e.text, "fr")}
+    terms = {t for e in entries for t in textpipe.analyze(e.text, "fr")}
+    # a word of the French corpus that the seeds do not print, but whose term they have
+    unseen = next(
+        w
+        for w in ("enfantement", "sécurisés", "violentes", "terrorismes", "développées")
+        if textpipe._stemmer_input(textpipe.fold(w), "fr") not in forms
+        and textpipe.analyze(w, "fr")[0] in terms
+    )
+    asked: list[str] = []
+    watched.on("request", lambda r: asked.append(r.url))
+    search(watched, site_url, "enfants sécurité")
+    assert result_count(watched) > 0 and marks(watched)
+    assert not [u for u in asked if "multilingual-stemmer" in u], (
+        "Snowball loaded for printed words"
+    )
+    search(watched, site_url, unseen)
+    assert [u for u in asked if u.endswith(".wasm")], f"no Snowball for {unseen!r}"
+    assert result_count(watched) > 0, f"{unseen!r} finds nothing: its stem was not used"
+
+
 def test_results_appear_as_you_type_and_url_follows(watched: Page, site_url: str) -> None:
     watched.goto(f"{site_url}search.html")
     watched.wait_for_selector(DONE)

@@ -98,10 +98,17 @@ Segment = tuple[str, dict, dict]  # name, its numbers (paragraphs, lengthSum, bu
 
 
 def node_request(
-    lang: str, whole: dict, segments: list[Segment], queries: list, deleted: list[int] = ()
+    lang: str,
+    whole: dict,
+    segments: list[Segment],
+    queries: list,
+    deleted: list[int] = (),
+    texts: dict[int, str] | None = None,
 ) -> dict:
-    """What tests/js/search_node.js takes: the whole lunr index and our segments' files."""
+    """What tests/js/search_node.js takes: the whole lunr index and our segments' files
+    (and paragraph texts, whose highlights it compares)."""
     return {
+        "texts": texts or {},
         "lang": lang,
         "textpipe": textpipe.browser_data(lang),
         "pipeline": [textpipe.label(lang, s) for s in textpipe.STAGES],
@@ -134,8 +141,11 @@ def compare_sharded_to_whole(
     whole = index.build_lunr(entries, lang)
     numbers, files = index.split_entries(entries, lang, budget)
     assert len(files) >= 20, f"only {len(files)} files: the test would not cross boundaries"
+    texts = {e.ref: e.text for e in entries}
     results = run_node(
-        repo_root, tmp_path, node_request(lang, whole, [("s0", numbers, files)], QUERIES[lang])
+        repo_root,
+        tmp_path,
+        node_request(lang, whole, [("s0", numbers, files)], QUERIES[lang], texts=texts),
     )
     for (q, _), r in zip(QUERIES[lang], results, strict=True):
         # lunr.js leaves equal scores in the order it met the paragraphs (for a prefix, term
@@ -153,6 +163,14 @@ def compare_sharded_to_whole(
             assert early == whole[: len(early)], f"{lang} {q!r}: preview is not the top"
             fetched = [range_of(files, n.removeprefix("s0/")) for n in r["preview"]["shards"]]
             assert not [f for f in fetched if len(f) == 4], f"{q!r}: pieces before the preview"
+        # the worker's way first: the terms of the words from the index's stem forms, without
+        # Snowball: the same clauses, hits and highlights
+        if r["forms"]:
+            assert r["forms"]["clauses"] == r["clauses"], f"{lang} {q!r}: clauses differ"
+            assert r["forms"]["hits"] == r["sharded"], f"{lang} {q!r}: hits differ"
+            assert r["forms"]["spans"] == r["forms"]["snowballSpans"], f"{lang} {q!r}: marks"
+    without = [q for (q, _), r in zip(QUERIES[lang], results, strict=True) if r["forms"]]
+    assert len(without) == len(QUERIES[lang]), f"queries that need Snowball: {without}"
     empty = [q for (q, _), r in zip(QUERIES[lang], results, strict=True) if not r["whole"]]
     # most queries find something, so the equality above is not equality of empty lists
     assert len(empty) <= len(QUERIES[lang]) // 4, f"queries without results: {empty}"

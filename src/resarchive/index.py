@@ -176,6 +176,7 @@ class AnalyzedBuilder(Builder):  # type: ignore[misc]  # lunr.py has no type inf
         self.field(FIELD)
         self.known = term_indexes or {}
         self.term_index = next_index
+        self.forms: dict[str, str] = {}  # stemmer input -> term, of every word added
 
     def add_text(self, ref: str, text: str) -> None:
         self._documents[ref] = {}
@@ -187,6 +188,7 @@ class AnalyzedBuilder(Builder):  # type: ignore[misc]  # lunr.py has no type inf
             frequencies[term] = frequencies.get(term, 0) + 1
         self.field_term_frequencies[field_ref] = frequencies
         self.field_lengths[field_ref] = len(terms)
+        self.forms.update(textpipe.stem_forms(text, self.lang))
         for term in frequencies:
             posting = self.inverted_index.get(term)
             if posting is None:
@@ -451,7 +453,13 @@ def bucket_count(inline_bytes: int, budget: int) -> int:
     return buckets
 
 
-def bucket_files(b: int, terms: list[Term], budget: int, stats: Stats) -> dict[str, dict[str, Any]]:
+def bucket_files(
+    b: int,
+    terms: list[Term],
+    budget: int,
+    stats: Stats,
+    forms: Mapping[str, str] | None = None,
+) -> dict[str, dict[str, Any]]:
     """The files of bucket ``b`` (``terms`` sorted): ``<b>.json`` holds its terms inline and
     the ranges of its other shards (``shard_ranges``), which are ``<b>-<k>.json``. Common
     words (over the budget) always have shards of their own (a top piece, then pieces);
@@ -469,7 +477,15 @@ def bucket_files(b: int, terms: list[Term], budget: int, stats: Stats) -> dict[s
         ]
     else:
         inline, shards = [], plan_shards(terms, budget, stats)
-    out = {f"{b}.json": {"format": FORMAT, "terms": inline, "shards": shard_ranges(shards)}}
+    out: dict[str, dict[str, Any]] = {
+        f"{b}.json": {
+            "format": FORMAT,
+            "terms": inline,
+            "shards": shard_ranges(shards),
+            # stemmer input -> term ("": the same), for search-core.js's stemmer (forms_of)
+            "forms": {w: "" if t == w else t for w, t in sorted((forms or {}).items())},
+        }
+    }
     for k, shard in enumerate(shards):
         out[f"{b}-{k}.json"] = shard_file(shard)
     return out
@@ -483,15 +499,28 @@ def bucket_terms(terms: list[Term], buckets: int) -> dict[int, list[Term]]:
     return out
 
 
+def bucket_forms(forms: Mapping[str, str], buckets: int) -> dict[int, dict[str, str]]:
+    """The stem forms of each bucket: a word's form is in the bucket of the word (where a
+    query for it looks) and in the bucket of its term (so that a loaded term's bucket holds
+    every form of it: search-core.js tells a word that is not one of them by its absence)."""
+    out: dict[int, dict[str, str]] = {}
+    for word, term in forms.items():
+        out.setdefault(term_bucket(word, buckets), {})[word] = term
+        out.setdefault(term_bucket(term, buckets), {})[word] = term
+    return out
+
+
 def plan_buckets(
-    terms: list[Term], budget: int, stats: Stats
+    terms: list[Term], budget: int, stats: Stats, forms: Mapping[str, str] | None = None
 ) -> tuple[int, dict[str, dict[str, Any]]]:
-    """(bucket count, {file name: content}) of one segment's sorted terms."""
+    """(bucket count, {file name: content}) of one segment's sorted terms, and the stem
+    forms of its words."""
     inline_bytes = sum(n for t in terms if (n := _size(encode_term(*t))) <= budget)
     buckets = bucket_count(inline_bytes, budget)
+    by_bucket = bucket_forms(forms or {}, buckets)
     files: dict[str, dict[str, Any]] = {}
     for b, mine in bucket_terms(terms, buckets).items():
-        files.update(bucket_files(b, mine, budget, stats))
+        files.update(bucket_files(b, mine, budget, stats, by_bucket.get(b)))
     return buckets, files
 
 
@@ -502,7 +531,7 @@ def split_entries(
     lengthSum, buckets; {file name: content})."""
     builder = analyzed(entries_, lang)
     stats = builder.stats()
-    buckets, files = plan_buckets(builder.postings(), budget, stats)
+    buckets, files = plan_buckets(builder.postings(), budget, stats, builder.forms)
     numbers = {"paragraphs": stats.paragraphs, "lengthSum": stats.length_sum, "buckets": buckets}
     return numbers, files
 
@@ -656,11 +685,17 @@ def language_entry(lang: str, stats: Stats, segments: list[list[Any]]) -> dict[s
 
 
 def write_segment(
-    lang: str, name: str, terms: list[Term], stats: Stats, search: Path, budget: int
+    lang: str,
+    name: str,
+    terms: list[Term],
+    stats: Stats,
+    search: Path,
+    budget: int,
+    forms: Mapping[str, str],
 ) -> tuple[int, dict[str, dict[str, Any]]]:
     """Write one segment of a language's index into ``search/<lang>/<name>/``; its bucket
     count and files."""
-    buckets, files = plan_buckets(terms, budget, stats)
+    buckets, files = plan_buckets(terms, budget, stats, forms)
     folder = search / lang / name
     folder.mkdir(parents=True)
     for file, content in files.items():
@@ -682,7 +717,9 @@ def write_language(
     builder = analyzed(mine, lang)
     stats = builder.stats()
     terms = builder.postings()
-    buckets, files = write_segment(lang, FIRST_SEGMENT, terms, stats, search, budget or SHARD_BYTES)
+    buckets, files = write_segment(
+        lang, FIRST_SEGMENT, terms, stats, search, budget or SHARD_BYTES, builder.forms
+    )
     segments: list[list[Any]] = [[FIRST_SEGMENT, buckets]]
     kept = keep(builder, segments, files) if keep is not None else None
     return language_entry(lang, stats, segments), kept

@@ -279,18 +279,26 @@ class Update:
             added_stats = builder.stats()
             lang.paragraphs += added_stats.paragraphs
             lang.length_sum += added_stats.length_sum
-            self.new_segment(lang_name, lang, builder.postings(), mine[0].ref, mine[-1].ref + 1)
+            self.new_segment(
+                lang_name, lang, builder.postings(), builder.forms, mine[0].ref, mine[-1].ref + 1
+            )
         state.lengths.extend(lengths)
         state.kinds += "".join(e.kind for e in fresh).encode("ascii")
         self.run_info.changed_paragraphs += len(fresh)
         return fresh
 
     def new_segment(
-        self, lang_name: str, lang: LanguageState, terms: list[index.Term], first: int, end: int
+        self,
+        lang_name: str,
+        lang: LanguageState,
+        terms: list[index.Term],
+        forms: dict[str, str],
+        first: int,
+        end: int,
     ) -> None:
         name = f"s{lang.next_segment}"
         lang.next_segment += 1
-        buckets, files = index.plan_buckets(terms, index.SHARD_BYTES, lang.stats())
+        buckets, files = index.plan_buckets(terms, index.SHARD_BYTES, lang.stats(), forms)
         for file, content in files.items():
             self.written[f"{lang_name}/{name}/{file}"] = index._dump(content)
         lang.segments.append(SegmentState(name, buckets, first, end, pieced_terms(files)))
@@ -301,8 +309,11 @@ class Update:
         lang = self.state.languages[lang_name]
         tail = lang.segments[1:]
         postings: dict[str, tuple[int, dict[int, tuple[int, int, int]]]] = {}
+        forms: dict[str, str] = {}
         for segment in tail:
-            for item in self.segment_items(lang_name, segment):
+            items, found_forms = self.segment_items(lang_name, segment)
+            forms.update(found_forms)
+            for item in items:
                 term, t_index, found = index.decode_term(item)
                 held = postings.setdefault(term, (t_index, {}))[1]
                 for p in found:
@@ -318,25 +329,29 @@ class Update:
             if held
         ]
         lang.segments = lang.segments[:1]
-        self.new_segment(lang_name, lang, terms, tail[0].first, tail[-1].end)
+        self.new_segment(lang_name, lang, terms, forms, tail[0].first, tail[-1].end)
         self.run_info.merged.append(lang_name)
 
-    def segment_items(self, lang_name: str, segment: SegmentState) -> list[list[Any]]:
+    def segment_items(
+        self, lang_name: str, segment: SegmentState
+    ) -> tuple[list[list[Any]], dict[str, str]]:
         """Every term item of a segment's buckets and shards (top pieces aside: the pieces
-        hold their postings)."""
+        hold their postings), and its stem forms."""
 
         def read(name: str) -> Any:
             key = f"{lang_name}/{segment.name}/{name}"
             return json.loads(self.written[key]) if key in self.written else _read(self.old / key)
 
         items: list[list[Any]] = []
+        forms: dict[str, str] = {}
         for b in range(segment.buckets):
             bucket = read(f"{b}.json")
             items += bucket["terms"]
+            forms.update({w: t or w for w, t in bucket["forms"].items()})
             for k, r in enumerate(bucket["shards"]):
                 if len(r) != 3:
                     items += read(f"{b}-{k}.json")["terms"]
-        return items
+        return items, forms
 
     def is_deleted(self, ref: int) -> bool:
         return any(a <= ref < b for a, b in self.state.deleted)

@@ -399,6 +399,29 @@ def _raw_term(raw: str, lang: str) -> str | None:
     return term(_normalize(raw), lang)
 
 
+def stem_forms(text: str, lang: str) -> dict[str, str]:
+    """What the stemmer is handed for each word of ``text`` that gets a term, and that
+    term: ``{stemmer input: term}``. The index ships them (index.py, bucket_files) so that
+    the browser can make the terms of words the archive holds without the stemmer."""
+    _known(lang)
+    out: dict[str, str] = {}
+    for chunk in text.lower().split():
+        out.update(_chunk_forms(chunk, lang))
+    return out
+
+
+@lru_cache(maxsize=1 << 18)
+def _chunk_forms(chunk: str, lang: str) -> tuple[tuple[str, str], ...]:
+    out = []
+    for raw in _regexes()[0].findall(chunk):
+        t = fold(_elide(_normalize(raw), lang))
+        if t and not _is_stopword(t, lang):
+            made = _stem_stage(t, lang)
+            if made:
+                out.append((_stemmer_input(t, lang), made))
+    return tuple(out)
+
+
 def analyze_query_term(query_term: str, lang: str) -> list[str]:
     """Terms for one query term as lunr's search pipeline makes them.
 

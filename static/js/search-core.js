@@ -78,6 +78,8 @@
         var folded = tp.fold(raw.toLowerCase());
         terms.forEach(function (t, i) {
           var p = (i === terms.length - 1) ? (folded.indexOf(t) === 0 || !star ? t : folded) : t;
+          // a prefix the archive never printed as a word: matched as typed, without a stem
+          if (i === terms.length - 1 && t === tp.UNKNOWN) { p = folded; }
           var isPrefix = i === terms.length - 1 && p.length >= MIN_PREFIX;
           add(p, presence, isPrefix);
         });
@@ -119,6 +121,33 @@
       });
     });
     return Object.keys(out);
+  }
+
+  // The bucket files holding the stem forms of `words` (stemmer inputs: textpipe.js
+  // stemInputs), in every segment: where the worker finds the terms of a query's words
+  // without Snowball (index.py, bucket_forms).
+  function formBuckets(words, layout) {
+    var out = Object.create(null);
+    words.forEach(function (w) {
+      layout.segments.forEach(function (segment) {
+        out[segment[0] + "/" + bucketOf(w, segment[1], layout.bucketKey)] = true;
+      });
+    });
+    return Object.keys(out);
+  }
+
+  // Whether a parsed query has a word whose term is not known without Snowball.
+  function hasUnknown(parsed) {
+    var unknown = textpipe().UNKNOWN;
+    return parsed.clauses.some(function (c) { return c.term === unknown; }) ||
+      parsed.phrases.some(function (p) { return p.indexOf(unknown) >= 0; });
+  }
+
+  // Files `ids` fetched (fetchFile(id): a promise of file id) into `set`, unless there.
+  function fetchInto(set, ids, fetchFile) {
+    return Promise.all(ids.filter(function (id) { return !set.has(id); }).map(function (id) {
+      return fetchFile(id).then(function (file) { set.add(id, file); });
+    }));
   }
 
   // Index of the shard whose [first, last] range holds `term`, or -1.
@@ -236,11 +265,7 @@
   // for certain (ShardSet.searchTop), calls preview(hits) with them and waits for the
   // promise it returns, before loading the pieces.
   function load(parsed, layout, set, fetchFile, preview) {
-    function get(list) {
-      return Promise.all(list.filter(function (id) { return !set.has(id); }).map(function (id) {
-        return fetchFile(id).then(function (file) { set.add(id, file); });
-      }));
-    }
+    function get(list) { return fetchInto(set, list, fetchFile); }
     return get(bucketsFor(parsed, layout)).then(function () {
       var plan = shardsFor(parsed, layout, set);
       var pending = preview ? pendingCommonWords(parsed, plan, set) : null;
@@ -331,12 +356,22 @@
     this.terms = Object.create(null);
     this.tops = Object.create(null); // common word -> {index, flats: [flat], frontiers: [pairs]}
     this.piecedDf = Object.create(null); // term -> its paragraphs in segments that cut it
+    this.forms = new Map(); // stemmer input -> term, from the buckets loaded (stemFromForms)
     this.sorted = null; // the loaded terms, sorted (for prefixes)
     this.mark = new Int32Array(0); // per ref: the generation that last marked it
     this.generation = 0;
   }
 
   ShardSet.prototype.has = function (id) { return !!this.loaded[id]; };
+
+  // The term Snowball gives `word` (a stemmer input), from the stem forms of the buckets
+  // loaded, or null. A bucket holds the form of every word whose own bucket or whose
+  // term's bucket it is, so with a term's buckets loaded, a word missing from the forms
+  // does not have that term: highlighting and phrases need no stemmer for the query's terms.
+  ShardSet.prototype.stemFromForms = function (word) {
+    var term = this.forms.get(word);
+    return term === undefined ? null : term;
+  };
 
   // The range of shard "<bucket>-<k>", from its bucket's list.
   ShardSet.prototype.rangeOf = function (id) {
@@ -350,6 +385,8 @@
     var piece = false;
     if (Array.isArray(shard.shards)) { // a bucket: its shards' ranges, common words' counts
       this.ranges[id] = shard.shards;
+      var forms = shard.forms || {};
+      Object.keys(forms).forEach(function (w) { this.forms.set(w, forms[w] || w); }, this);
       shard.shards.forEach(function (range) {
         if (isTop(range)) { this.piecedDf[range[0]] = (this.piecedDf[range[0]] || 0) + range[2].df; }
       }, this);
@@ -752,6 +789,10 @@
     FIELD: FIELD,
     parseQuery: parseQuery,
     bucketOf: bucketOf,
+    formBuckets: formBuckets,
+    hasUnknown: hasUnknown,
+    fetchInto: fetchInto,
+    rangeSet: rangeSet,
     round3: round3,
     shardOf: shardOf,
     shardsFor: shardsFor,

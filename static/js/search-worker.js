@@ -24,12 +24,12 @@
 var MANIFEST = new URL("../../search/manifest.json", self.location.href).href;
 var early = fetch(MANIFEST);
 // The Snowball stemmers (multilingual-stemmer: Snowball 3.1.1 compiled to WebAssembly,
-// copied from node_modules by the build), loaded while the manifest is on its way. This is
-// a module worker (search.js, search-boot.js start it with type "module").
+// copied from node_modules by the build: 376 kB) are loaded only when a query needs them:
+// the terms of words the archive holds come with the index (stem forms, in the buckets a
+// query loads anyway). This is a module worker (search.js, search-boot.js start it with
+// type "module").
 var STEMMERS = new URL("../vendor/multilingual-stemmer/index.js", self.location.href).href;
-var snowball = import(STEMMERS).then(function (m) {
-  return m.default().then(function () { return m; });
-});
+var snowball = null; // the promise of the module, once asked for
 
 importScripts("textpipe.js", "search-core.js");
 
@@ -55,24 +55,45 @@ function getJSON(url) {
   return fetches[url];
 }
 
-// {"french": word -> stem, ...} for the algorithms the manifest's languages name.
-function stemmersFor(manifest, m) {
+// {"french": word -> stem, ...} for the algorithms the manifest's languages name: from the
+// stem forms loaded (ShardSet.stemFromForms), else Snowball's when `m` (the module) is given,
+// else null (a word whose term is not known yet: textpipe.js's UNKNOWN).
+function stemmersFor(manifest, sets, m) {
   var out = {};
   Object.keys(manifest.languages).forEach(function (lang) {
     var name = manifest.languages[lang].textpipe.stemmer;
-    var key = name.charAt(0).toUpperCase() + name.slice(1);
-    if (m.Languages[key] === undefined) { throw new Error("no Snowball stemmer " + name); }
-    var stemmer = new m.Stemmer(m.Languages[key]);
-    out[name] = function (word) { return stemmer.stem(word); };
+    var snowballStem = null;
+    if (m) {
+      var key = name.charAt(0).toUpperCase() + name.slice(1);
+      if (m.Languages[key] === undefined) { throw new Error("no Snowball stemmer " + name); }
+      var stemmer = new m.Stemmer(m.Languages[key]);
+      snowballStem = function (word) { return stemmer.stem(word); };
+    }
+    out[name] = function (word) {
+      var known = sets[lang].stemFromForms(word);
+      return known !== null || !snowballStem ? known : snowballStem(word);
+    };
   });
   return out;
 }
 
+// Snowball for every language, loaded once, when a query has a word the index has no stem
+// form for (a word the archive never printed).
+function useSnowball() {
+  if (!snowball) {
+    snowball = import(STEMMERS).then(function (m) {
+      return m.default().then(function () {
+        resarchiveTextpipe.useStemmers(stemmersFor(state.manifest, state.sets, m));
+      });
+    });
+    snowball.catch(function () { snowball = null; });
+  }
+  return snowball;
+}
+
 function init(manifestUrl) {
-  return Promise.all([getJSON(manifestUrl), snowball]).then(function (loaded) {
-    var manifest = loaded[0];
+  return getJSON(manifestUrl).then(function (manifest) {
     if (manifest.format !== 3) { throw new Error("unsupported search index format " + manifest.format); }
-    resarchiveTextpipe.useStemmers(stemmersFor(manifest, loaded[1]));
     var sets = Object.create(null);
     Object.keys(manifest.languages).forEach(function (lang) {
       var info = manifest.languages[lang];
@@ -81,6 +102,7 @@ function init(manifestUrl) {
         paragraphs: info.paragraphs, lengthSum: info.lengthSum, deleted: manifest.deleted
       });
     });
+    resarchiveTextpipe.useStemmers(stemmersFor(manifest, sets, null));
     state = { base: new URL(".", manifestUrl).href, manifest: manifest, sets: sets };
     return state;
   });
@@ -93,34 +115,24 @@ function url(rel) { return new URL(rel, state.base).href; }
 // before the rest is loaded (search-core.js, load).
 function searchLanguage(lang, q, typing, preview) {
   var info = state.manifest.languages[lang];
-  var parsed = core.parseQuery(q, lang, typing);
   var set = state.sets[lang];
-  return core.load(parsed, info, set, function (id) {
-    return getJSON(url(info.files.replace("{id}", id)));
-  }, preview && function (hits) { return preview(parsed, hits); }).then(function () {
-    return { parsed: parsed, lang: lang, hits: set.search(parsed) };
+  function fetchFile(id) { return getJSON(url(info.files.replace("{id}", id))); }
+  // the buckets of the query's words first: they hold the words' stem forms
+  var words = resarchiveTextpipe.stemInputs(q, lang);
+  return core.fetchInto(set, core.formBuckets(words, info), fetchFile).then(function () {
+    var parsed = core.parseQuery(q, lang, typing);
+    if (!core.hasUnknown(parsed)) { return parsed; }
+    return useSnowball().then(function () { return core.parseQuery(q, lang, typing); });
+  }).then(function (parsed) {
+    return core.load(parsed, info, set, fetchFile, preview && function (hits) {
+      return preview(parsed, hits);
+    }).then(function () {
+      return { parsed: parsed, lang: lang, hits: set.search(parsed) };
+    });
   });
 }
 
 var FACETS = ["body", "year", "kind", "paragraph"];
-
-// Is `ref` in one of the ranges of a facet file? (index.py, _ranges: delta-encoded
-// start, length, gap, length, ...; decoded once into sorted starts and ends)
-function rangeTest(flat) {
-  var starts = [], ends = [], at = 0;
-  for (var i = 0; i < flat.length; i += 2) {
-    at += flat[i]; starts.push(at);
-    at += flat[i + 1]; ends.push(at);
-  }
-  return function (ref) {
-    var lo = 0, hi = starts.length - 1, k = -1;
-    while (lo <= hi) {
-      var mid = (lo + hi) >> 1;
-      if (starts[mid] <= ref) { k = mid; lo = mid + 1; } else { hi = mid - 1; }
-    }
-    return k >= 0 && ref < ends[k];
-  };
-}
 
 // A test of refs against the filters beyond the language (null: none is set). Each filter
 // value has its own file of ref ranges (facets/<facet>/<n>.json, n its place in the
@@ -132,7 +144,10 @@ function facetFilter(filters) {
     var n = (state.manifest.filters[facet] || []).indexOf(filters[facet]);
     if (n < 0) { return function () { return false; }; }
     var name = state.manifest.facets.replace("{facet}", facet).replace("{n}", String(n));
-    return getJSON(url(name)).then(function (file) { return rangeTest(file.ranges); });
+    return getJSON(url(name)).then(function (file) {
+      var ranges = core.rangeSet(file.ranges);
+      return function (ref) { return ranges.has(ref); };
+    });
   })).then(function (tests) {
     return function (ref) { return tests.every(function (test) { return test(ref); }); };
   });

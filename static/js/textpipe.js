@@ -64,18 +64,25 @@
     return new RegExp(TOKEN_SOURCE, "gu");
   }
 
-  function makeCache(fn) {
+  // `fn` with its results kept, but for `transient` ones (a term not known yet).
+  function makeCache(fn, transient) {
     var cache = new Map();
     return function (s) {
       var v = cache.get(s);
       if (v === undefined) {
         v = fn(s);
+        if (v === transient && transient !== undefined) { return v; }
         if (cache.size > 300000) { cache.clear(); }
         cache.set(s, v);
       }
       return v;
     };
   }
+
+  // The term of a word whose stem is not known yet: a stemmer may answer null, for a word
+  // it has no stem for at hand (the search worker's, from the index's stem forms, until it
+  // loads Snowball). The term matches no term of the index.
+  var UNKNOWN = "\u0000?";
 
   // NFKC, lowercase, typographic apostrophes -> '. Pure ASCII skips NFKC.
   var normalize = makeCache(function (token) {
@@ -130,7 +137,7 @@
   var stemmers = Object.create(null);
 
   function useStemmers(byName) {
-    Object.keys(byName).forEach(function (name) { stemmers[name] = makeCache(byName[name]); });
+    Object.keys(byName).forEach(function (name) { stemmers[name] = makeCache(byName[name], null); });
   }
 
   function stemmer(name) {
@@ -166,8 +173,8 @@
         rewrite: (data.rewrite || []).map(function (p) { return [p[0], p[1]]; }),
         irregular: irregular
       };
-      L.stem = makeCache(function (token) { return stemStage(L, token); });
-      L.term = makeCache(function (token) { return termOf(L, token); });
+      L.stem = makeCache(function (token) { return stemStage(L, token); }, UNKNOWN);
+      L.term = makeCache(function (token) { return termOf(L, token); }, UNKNOWN);
       languages[lang] = L;
     }
     if (!languages[lang]) {
@@ -202,7 +209,23 @@
 
   // The stem stage (textpipe._stem_stage): stemmer input, Snowball, fold again.
   function stemStage(L, token) {
-    return fold(stemmer(L.stemmer)(stemmerInput(L, token)));
+    var stem = stemmer(L.stemmer)(stemmerInput(L, token));
+    return stem === null ? UNKNOWN : fold(stem);
+  }
+
+  // What the stemmer is handed for each word of `text` that gets a term
+  // (textpipe.stem_forms): the words whose stems a search needs.
+  function stemInputs(text, lang, data) {
+    var L = lang_(lang, data);
+    var re = tokenRe();
+    var out = [];
+    var lower = String(text).toLowerCase();
+    var m;
+    while ((m = re.exec(lower)) !== null) {
+      var t = fold(elide(L, normalize(m[0])));
+      if (t && !L.stopwords.has(t)) { out.push(stemmerInput(L, t)); }
+    }
+    return out;
   }
 
   function termOf(L, token) {
@@ -328,6 +351,7 @@
 
   return {
     PIPELINE_VERSION: PIPELINE_VERSION,
+    UNKNOWN: UNKNOWN,
     STAGES: STAGES.slice(),
     TOKEN_SOURCE: TOKEN_SOURCE,
     label: label,
@@ -338,6 +362,7 @@
     stem: function (token, lang, data) { return lang_(lang, data).stem(token); },
     term: function (token, lang, data) { return lang_(lang, data).term(token); },
     analyze: analyze,
+    stemInputs: stemInputs,
     analyzeQueryTerm: analyzeQueryTerm,
     highlightSpans: highlightSpans,
     register: register,

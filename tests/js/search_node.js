@@ -8,6 +8,10 @@
  *   "preview": load again, as the worker does, with a preview: for a query of common words
  *              alone, the first hits ranked from their top pieces (ShardSet.searchTop)
  *              before their pieces are fetched, and the shards fetched by then
+ *   "forms":   as the worker does it first, without Snowball: the terms of the query's
+ *              words from the stem forms of the buckets it loads; null if a word has none
+ *              (the worker then loads Snowball); else its clauses, hits and the highlights
+ *              of the texts given (REQUEST "texts": {ref: text}) of its first 20 hits
  *
  *   node tests/js/search_node.js REQUEST.json RESPONSE.json
  *
@@ -76,6 +80,22 @@ async function main() {
       preview = { hits: pairs(hits), shards: fetchedSecond.slice().sort() };
       return Promise.resolve();
     });
+    // the worker's first way: stems from the index's stem forms only, no Snowball
+    const formsSet = new core.ShardSet(req.stats);
+    tp.useStemmers({ [req.textpipe.stemmer]: (w) => formsSet.stemFromForms(w) });
+    await core.fetchInto(formsSet, core.formBuckets(tp.stemInputs(q, req.lang), req.layout), file);
+    const formsParsed = core.parseQuery(q, req.lang, typing);
+    let forms = null;
+    if (!core.hasUnknown(formsParsed)) {
+      await core.load(formsParsed, req.layout, formsSet, file);
+      const hits = pairs(formsSet.search(formsParsed));
+      const spans = (parsedNow) => hits.slice(0, 20).filter(([ref]) => req.texts && ref in req.texts)
+        .map(([ref]) => core.highlightSpans(req.texts[ref], req.lang, parsedNow));
+      forms = { clauses: formsParsed.clauses, hits: hits, spans: spans(formsParsed) };
+      tp.useStemmers(snowballStemmers);
+      forms.snowballSpans = spans(parsed);
+    }
+    tp.useStemmers(snowballStemmers);
     results.push({
       clauses: parsed.clauses,
       shards: fetched.sort(),
@@ -83,12 +103,15 @@ async function main() {
       sharded: pairs(set.search(parsed)),
       preview: preview,
       previewed: pairs(second.search(parsed)),
+      forms: forms,
     });
   }
   fs.writeFileSync(resPath, JSON.stringify({ results }));
 }
 
+let snowballStemmers = null;
 require("./stemmers.js").load().then((stemmers) => {
+  snowballStemmers = stemmers;
   tp.useStemmers(stemmers);
   tp.register(lunr, req.lang, req.textpipe);
   whole = lunr.Index.load(req.whole);
