@@ -5,15 +5,16 @@ gzip -6 for text types as a static host would, ``Cache-Control: max-age=3600``).
 response (arrival time, path, bytes written including headers), which is how bytes are counted:
 worker and wasm fetches included, whatever the browser reports.
 
-Per query, cold: a new browser context (empty HTTP cache) opens ``search.html?q=...`` (ours) or
-``pagefind-bench-<lang>.html?q=...`` (Pagefind), ``runs`` times, on each profile of
-``PROFILES`` (localhost as it is; throttled by Chromium's own network and CPU emulation). Time
-to first result = the page's ``performance.mark("...:first-result")`` (ms since navigation
-start); bytes before the first result = bytes of the responses to requests that arrived before
-that moment; bytes until all rows = every response until the page says it is done. Each query
-is summed up by its median and maximum over the runs.
+Per query, cold: a new browser context (empty HTTP cache) opens ``search.html?q=...`` (ours;
+``search.en.html`` for an English query) or ``pagefind-bench-<lang>.html?q=...`` (Pagefind),
+``runs`` times, on each profile of ``PROFILES`` (localhost as it is; throttled by Chromium's
+own network and CPU emulation). Time to first result = the page's
+``performance.mark("...:first-result")`` (ms since navigation start); bytes before the first
+result = bytes of the responses to requests that arrived before that moment; bytes until all
+rows = every response until the page says it is done. Each query is summed up by its median
+and maximum over the runs.
 
-Warm: in one page per system (Pagefind: per language), every query once to load what it needs,
+Warm: in one page per system and language, every query once to load what it needs,
 then ``rounds`` rounds of all queries; each time is from submitting the query (the search form,
 so the typing debounce is not counted; Pagefind: a call of ``pagefind.search``) to its first
 result row in the page.
@@ -317,7 +318,10 @@ class System:
     mark: str
 
     def url(self, base: str, lang: str, q: str, filters: dict[str, str] | None = None) -> str:
-        page = "search.html" if self.name == "ours" else f"pagefind-bench-{lang}.html"
+        # each query on a page of its language: ours searches the reader's language first
+        page = f"search.{lang}.html" if self.name == "ours" else f"pagefind-bench-{lang}.html"
+        if page == "search.fr.html":  # the site's first language (build.SITE)
+            page = "search.html"
         query = urllib.parse.urlencode({"q": q, **(filters or {})}, quote_via=urllib.parse.quote)
         return f"{base}{self.prefix.lstrip('/')}{page}?{query}"
 
@@ -536,19 +540,18 @@ def warm_session(
 ) -> Warm:
     """(warm times by query, queries without a result, long tasks); with ``trace``, traced.
 
-    Ours: one results page for all queries. Pagefind loads the index of its page's language,
-    so it gets one harness page per language, each query run on the page of its language."""
+    Each query runs on a page of its language, one page per language and system: ours
+    searches the page's language first, Pagefind loads the index of its page's language."""
     context = browser.new_context()
     pages: dict[str, object] = {}
 
     def page_for(lang: str, q: str):
-        key = lang if system is PAGEFIND else "any"
-        if key not in pages:
-            page = pages[key] = context.new_page()
+        if lang not in pages:
+            page = pages[lang] = context.new_page()
             page.add_init_script(INIT_SCRIPT)
             page.goto(system.url(server.base, lang, q), wait_until="commit", timeout=TIMEOUT_MS)
             page.wait_for_function(DONE_JS, arg=[system.status, q], timeout=TIMEOUT_MS)
-        return pages[key]
+        return pages[lang]
 
     try:
         if trace:
