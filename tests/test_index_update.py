@@ -221,7 +221,8 @@ def test_one_word_changed_on_the_seeds(
     assert run.changed_paragraphs == 2 * paragraphs
     new = manifest(tmp_path / "b" / "search")
     assert [s[0] for s in new["languages"]["fr"]["segments"]] == ["s0", "s1"]
-    assert new["deleted"] and run.chunks_rewritten <= 2
+    # the store chunks of the new rows only (the first one holds older rows too)
+    assert new["deleted"] and run.chunks_rewritten <= paragraphs // index.STORE_CHUNK + 2
     assert_answers_as_full_build(repo_root, tmp_path, edited, tmp_path / "b", {"fr": FR_QUERIES})
     # and the saved state carries on: a second edit, from the updated site
     again, _ = edit_word(edited, "femmes", "enfants")

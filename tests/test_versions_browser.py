@@ -45,6 +45,10 @@ def watched(page: Page, site_url: str) -> Iterator[Page]:
     assert not problems, problems
 
 
+def result_languages(page: Page) -> list[str]:
+    return page.eval_on_selector_all("#search-results a.result-link", "els => els.map(e => e.lang)")
+
+
 def highlighted(page: Page) -> list[str]:
     return page.eval_on_selector_all(".is-target", "els => els.map(e => e.id)")
 
@@ -183,3 +187,23 @@ def test_search_shows_the_other_languages_paragraph(
     watched.wait_for_selector(DONE)
     assert watched.locator(".result-other").count() == 0
     assert "other=1" not in watched.url
+
+
+def test_other_languages_are_searched_without_snowball(watched: Page, site_url: str) -> None:
+    """The reader's language first, then the others, each by the forms it printed: a French
+    word that no English text prints finds the French paragraphs and nothing in English,
+    without fetching Snowball's WebAssembly to stem it for English; an English word on the
+    French page, which no French text prints, loads Snowball for French (the reader's
+    language is searched exactly) and still finds the English paragraphs."""
+    asked: list[str] = []
+    watched.on("request", lambda r: asked.append(r.url))
+    watched.goto(f"{site_url}search.html?q=Soudan")
+    watched.wait_for_selector(DONE)
+    langs = result_languages(watched)
+    assert langs and set(langs) == {"fr"}, langs
+    assert not [u for u in asked if "multilingual-stemmer" in u], "Snowball for another language"
+    watched.goto(f"{site_url}search.html?q=Sudan")
+    watched.wait_for_selector(DONE)
+    langs = result_languages(watched)
+    assert "en" in langs, langs
+    assert [u for u in asked if u.endswith(".wasm")], "no Snowball for the reader's language"

@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cache
 from pathlib import Path
+
+from jinja2 import Environment
 
 from . import (
     agreed,
@@ -30,6 +33,7 @@ from . import (
     anchors,
     assets,
     export,
+    forked,
     index_update,
     relations,
     render,
@@ -61,6 +65,9 @@ DEFAULT_CACHE = REPO / ".cache" / "resarchive"
 # in each (index.html in the first, index.en.html ...); what each says is in data/<lang>.yaml.
 SITE = {"name": "resarchive", "languages": ("fr", "en", "es")}
 REPORT = "build-report.json"
+# Pages and data files are written by one process per CPU (forked.fork_map) from this many
+# files to write: fewer are written before the processes would have started.
+FORK_FROM = 64
 AGREED = "agreed.pickle"  # in the state folder: the near wordings, for the next build
 
 
@@ -101,7 +108,9 @@ def build_site(
         else None
     )
     with written_aside(out) as site:
-        timings, reused = write_site(docs, site, log, previous, state, loaded.digests)
+        timings, reused = write_site(
+            docs, site, log, previous, state, loaded.digests, jobs or forked.cpu_count()
+        )
         with clock.stage("swap"):
             swap(site, out, background=len(docs) >= BACKGROUND_REMOVAL_FROM)
     clock.timings = {"parse": clock.timings["parse"], **timings, "swap": clock.timings["swap"]}
@@ -127,6 +136,7 @@ def write_site(
     previous: Path | None = None,
     state: Path | None = None,
     digests: dict[str, str] | None = None,
+    jobs: int = 1,
 ) -> tuple[dict[str, float], int]:
     """Write the whole site into ``out`` (an empty or missing folder): render, export,
     assets, index. Returns seconds per stage and the number of documents whose page and
@@ -136,6 +146,7 @@ def write_site(
     the same site) unchanged documents are linked, not written, and the search index is
     updated rather than rebuilt; the files are the same either way. ``digests``: document
     id -> digest (load.Loaded.digests); a document missing from it is digested here.
+    ``jobs``: processes that write pages and data files.
     """
     clock = StageClock()
     (out / "doc").mkdir(parents=True)
@@ -169,8 +180,10 @@ def write_site(
             [((anchors.compare_url(d.id),), f"{own[d.id]}+{own[p.id]}") for d, p in series],
             out, previous, reusable, record,
         )  # fmt: skip
-        alignments = write_pages(docs, fresh, out, rels, fresh_pairs)
-        write_comparisons([c for c, done in zip(series, compared, strict=True) if not done], out)
+        alignments = write_pages(docs, fresh, out, rels, fresh_pairs, jobs)
+        write_comparisons(
+            [c for c, done in zip(series, compared, strict=True) if not done], out, jobs
+        )
         before = _previous_report(previous)
         for a, b in pairs:  # a linked page the previous report lacks: aligned again
             url = render.parallel_url(a, relations.link(b), SITE)
@@ -184,7 +197,7 @@ def write_site(
     if log:
         log(pages_line(len(fresh), len(docs)))
     with clock.stage("export"):
-        write_data(docs, fresh, out, rels)
+        write_data(docs, fresh, out, rels, jobs)
         report = relations.report(docs, rels, alignments)
         (out / REPORT).write_text(export.dumps(report), encoding="utf-8")
     if log:
@@ -246,38 +259,57 @@ def _previous_report(previous: Path | None) -> dict[str, list[str]]:
         return {}
 
 
+@cache
+def page_env() -> Environment:
+    """The templates' environment, one per process."""
+    return render.make_env(TEMPLATES)
+
+
 def write_pages(
     docs: list[Document],
     fresh: list[Document],
     out: Path,
     rels: dict[str, Relations],
     pairs: list[tuple[Document, Document]],
+    jobs: int = 1,
 ) -> dict[str, list[str]]:
-    """The render stage: a page per fresh document and per fresh pair of versions, then the
-    home and search pages in each interface language. Returns each written side-by-side
-    page's misaligned anchors."""
-    env = render.make_env(TEMPLATES)
+    """The render stage: a page per fresh document and per fresh pair of versions (over
+    ``jobs`` processes), then the home and search pages in each interface language. Returns
+    each written side-by-side page's misaligned anchors."""
     todo = {doc.id: doc for doc in fresh}  # pages still to write
-    alignments = {}
-    for a, b in pairs:  # a pair's pages together: their texts are rendered once for both
+    # a pair's pages together (their texts are rendered once for both): each document's page
+    # is written with the first pair it is in, or alone
+    units: list[tuple[tuple[Document, Document] | None, list[Document]]] = []
+    for a, b in pairs:
+        units.append(((a, b), [d for d in (todo.pop(a.id, None), todo.pop(b.id, None)) if d]))
+    units += [(None, [doc]) for doc in todo.values()]
+
+    def write_unit(
+        unit: tuple[tuple[Document, Document] | None, list[Document]],
+    ) -> tuple[str, list[str]] | None:
+        pair, mine = unit
         linkers: dict[str, render.RefLinker] = {}
-        left, right = todo.get(a.id) or materialize(a), todo.get(b.id) or materialize(b)
-        for doc in (left, right):
-            if todo.pop(doc.id, None) is not None:
-                (out / anchors.page_url(doc.id)).write_text(
-                    render.render_document(env, doc, SITE, rels[doc.id], linkers),
-                    encoding="utf-8",
-                )
+        for doc in mine:
+            (out / anchors.page_url(doc.id)).write_text(
+                render.render_document(page_env(), doc, SITE, rels[doc.id], linkers),
+                encoding="utf-8",
+            )
+        if pair is None:
+            return None
+        own = {d.id: d for d in mine}
+        left, right = (own.get(d.id) or materialize(d) for d in pair)
         url = render.parallel_url(left, relations.link(right), SITE)
         (out / url).write_text(
-            render.render_parallel(env, left, right, SITE, (rels[a.id], rels[b.id]), linkers),
+            render.render_parallel(
+                page_env(), left, right, SITE, (rels[left.id], rels[right.id]), linkers
+            ),
             encoding="utf-8",
         )
-        alignments[url] = align.misaligned(align.align(left, right))
-    for doc in todo.values():
-        (out / anchors.page_url(doc.id)).write_text(
-            render.render_document(env, doc, SITE, rels[doc.id]), encoding="utf-8"
-        )
+        return url, align.misaligned(align.align(left, right))
+
+    written = forked.fork_map(write_unit, units, _jobs(jobs, len(units)))
+    alignments = dict(r for r in written if r is not None)
+    env = page_env()
     default = SITE["languages"][0]
     for code in SITE["languages"]:
         (out / anchors.ui_page_url("index", code, default)).write_text(
@@ -289,24 +321,39 @@ def write_pages(
     return alignments
 
 
-def write_comparisons(series: list[tuple[Document, Document]], out: Path) -> None:
+def write_comparisons(series: list[tuple[Document, Document]], out: Path, jobs: int = 1) -> None:
     """The render stage, recurring resolutions: each against its previous version."""
-    env = render.make_env(TEMPLATES)
-    for doc, before in series:
+
+    def write_one(pair: tuple[Document, Document]) -> None:
+        doc, before = pair
         (out / anchors.compare_url(doc.id)).write_text(
-            render.render_comparison(env, materialize(doc), materialize(before), SITE),
+            render.render_comparison(page_env(), materialize(doc), materialize(before), SITE),
             encoding="utf-8",
         )
 
+    forked.fork_map(write_one, series, _jobs(jobs, len(series)))
+
 
 def write_data(
-    docs: list[Document], fresh: list[Document], out: Path, rels: dict[str, Relations]
+    docs: list[Document],
+    fresh: list[Document],
+    out: Path,
+    rels: dict[str, Relations],
+    jobs: int = 1,
 ) -> None:
-    """The export stage: a JSON file and an Akoma Ntoso file per fresh document, then the
-    catalog of all."""
-    for doc in fresh:
+    """The export stage: a JSON file and an Akoma Ntoso file per fresh document (over
+    ``jobs`` processes), then the catalog of all."""
+
+    def write_one(doc: Document) -> None:
         (out / anchors.data_url(doc.id)).write_text(
             export.dumps(export.document_record(doc, rels[doc.id])), encoding="utf-8"
         )
         (out / anchors.akn_url(doc.id)).write_text(akn_write.dumps(doc), encoding="utf-8")
+
+    forked.fork_map(write_one, fresh, _jobs(jobs, len(fresh)))
     (out / "catalog.json").write_text(export.dumps(export.catalog(docs)), encoding="utf-8")
+
+
+def _jobs(jobs: int, files: int) -> int:
+    """Processes for writing ``files`` files: one below FORK_FROM."""
+    return jobs if files >= FORK_FROM else 1

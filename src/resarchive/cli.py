@@ -55,7 +55,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=None,
         metavar="N",
-        help="processes that parse files (default: one per CPU)",
+        help="processes that parse files and write pages (default: one per CPU)",
     )
     ap.add_argument(
         "--stats",

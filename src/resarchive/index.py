@@ -9,20 +9,22 @@ integer ref, in document order, so that everything else about it is found by pos
 Written into ``site/search/``:
 
 ``manifest.json``   read first by the search worker: per language the lunr pipeline labels,
-                    the textpipe data and its bucket count; the filter values; where the
-                    store and facets are. Its size does not grow with the archive.
-``<lang>/<b>.json`` bucket b of a language: the terms whose first BUCKET_KEY letters hash
+                    the textpipe data, its paragraph count and total length, and its
+                    segments (name, bucket count); the filter values; the refs of removed
+                    paragraphs; where the store and facets are. Its size does not grow with
+                    the archive.
+``<lang>/<seg>/<b>.json`` bucket b of a segment (``s0`` from a full build, one more per
+                    update: index_update.py): the terms whose first BUCKET_KEY letters hash
                     to b (``term_bucket``; search-core.js computes the same), each with its
-                    global lunr term index and its postings as ``[ref, score, ref, score...]``
-                    (refs delta-encoded), and the ranges of the bucket's other shards,
-                    ``<lang>/<b>-<k>.json`` (common words, crowded prefixes). That is all of
-                    the lunr index for those terms: the inverted index entry (term -> refs)
-                    and the field-vector entries (ref -> (term index, score)). The worker
-                    scores the shards a query needs as lunr.js scores a whole index
-                    (search-core.js, ShardSet.search): the query vector's magnitude and the
-                    dot product over the query's own terms only, so the right shards score
-                    exactly as the whole index does (tests/test_search_index.py). The bucket
-                    count doubles with the index, so a bucket stays about half SHARD_BYTES.
+                    lunr term index and its postings as ``[ref, tf, length, ...]`` (refs
+                    delta-encoded); the ranges of the bucket's other shards,
+                    ``<lang>/<seg>/<b>-<k>.json`` (common words, crowded prefixes); the stem
+                    forms of its words (stemmer input -> term). The worker scores with
+                    lunr's BM25 from tf, length and the manifest's two numbers, as lunr.js
+                    scores a whole index (search-core.js, ShardSet.search; equal to the last
+                    bit: tests/test_search_index.py), so an update changes no stored score.
+                    The bucket count doubles with the index, so a bucket stays about half
+                    SHARD_BYTES.
 ``store/<n>.json``  what a result row shows, ``STORE_CHUNK`` refs per file:
                     ``{"docs": {doc#: {...}}, "rows": [[doc#, anchor, kind, text], ...]}``.
 ``facets/<facet>/<n>.json`` the refs having the n-th value of a filter (body, year, kind,
@@ -54,7 +56,7 @@ from . import anchors, textpipe
 from .models import Document, Item, Paragraph
 
 FORMAT = 3  # 3: terms found in buckets by a hash of their first letters; facets per value
-STORE_CHUNK = 64
+STORE_CHUNK = 16  # refs per store file: a result row fetches the text of 15 others (was 64)
 BUCKET_KEY = 3  # code points of a term that choose its bucket (search-core.js MIN_PREFIX)
 SHARD_BYTES = 48_000  # raw JSON budget of one term shard (about 12-16 kB gzipped)
 FIELD = "text"

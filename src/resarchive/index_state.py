@@ -3,10 +3,10 @@
 Stage: index. May import: models, index, textpipe, cache.
 
 A full build of the index (index.build_full) hands, per language, its builder and segment to
-:func:`language_state`; ``write_search`` (index_update.py) keeps them with hashes of
-every document and paragraph as an :class:`IndexState` in the build's state folder, and the
-next build loads it to update the index in place. The state is trusted only if this code
-wrote it for the very site in place (the manifest's hash, inode and time).
+:func:`language_state`; ``write_search`` (index_update.py) keeps them with a hash of every
+document as an :class:`IndexState` in the build's state folder, and the next build loads it
+to write what changed as a new segment. The state is trusted only if this code wrote it for
+the very site in place (the manifest's hash, inode and time).
 """
 
 from __future__ import annotations
@@ -58,11 +58,6 @@ def code_fingerprint() -> str:
 
 def digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=HASH_BYTES).digest()
-
-
-def entry_hash(doc: int, anchor: str, kind: str, language: str, text: str) -> bytes:
-    """Everything a paragraph contributes to the index and to its store row."""
-    return digest(f"{doc}\x1f{anchor}\x1f{kind}\x1f{language}\x1f{text}")
 
 
 def document_key(doc: Document) -> bytes:

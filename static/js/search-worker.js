@@ -36,7 +36,7 @@ importScripts("textpipe.js", "search-core.js");
 var core = resarchiveSearchCore;
 var SNIPPET = 240;
 // phrase candidates checked once the rows are full; past that the count is "at least"
-var PHRASE_CHECK_MAX = 256;
+var PHRASE_CHECK_MAX = 64;
 var state = null; // {base, manifest, sets: {lang: ShardSet}}
 var ready = null; // the promise of state
 var fetches = Object.create(null);
@@ -112,8 +112,11 @@ function url(rel) { return new URL(rel, state.base).href; }
 
 // Results of one language: {parsed, lang, hits: [{ref, score}]}, best first, phrases not yet
 // checked. A query of common words alone may call preview(parsed, hits) with its first hits
-// before the rest is loaded (search-core.js, load).
-function searchLanguage(lang, q, typing, preview) {
+// before the rest is loaded (search-core.js, load). In the reader's language (`exact`) a word
+// the archive never printed gets its term from Snowball, loaded for it; in the others a word
+// is matched by the forms printed in that language only: a French word is seldom printed in
+// English texts, and Snowball's 376 kB would be fetched for nothing on most queries.
+function searchLanguage(lang, q, typing, preview, exact) {
   var info = state.manifest.languages[lang];
   var set = state.sets[lang];
   function fetchFile(id) { return getJSON(url(info.files.replace("{id}", id))); }
@@ -121,7 +124,7 @@ function searchLanguage(lang, q, typing, preview) {
   var words = resarchiveTextpipe.stemInputs(q, lang);
   return core.fetchInto(set, core.formBuckets(words, info), fetchFile).then(function () {
     var parsed = core.parseQuery(q, lang, typing);
-    if (!core.hasUnknown(parsed)) { return parsed; }
+    if (!core.hasUnknown(parsed) || !exact) { return parsed; }
     return useSnowball().then(function () { return core.parseQuery(q, lang, typing); });
   }).then(function (parsed) {
     return core.load(parsed, info, set, fetchFile, preview && function (hits) {
@@ -211,10 +214,10 @@ function search(msg) {
     if (!languages.length || msg.id !== latest) { return null; }
     var first = searchLanguage(languages[0], msg.q, msg.typing, function (parsed, hits) {
       return preview(out, kept(hits), parsed, languages[0]);
-    });
+    }, true);
     var others = first.then(function () {
       return languages.slice(1).map(function (lang) {
-        return searchLanguage(lang, msg.q, msg.typing, null);
+        return searchLanguage(lang, msg.q, msg.typing, null, false);
       });
     });
     var chain = first.then(function (r) { return emit(out, kept(r.hits), r.parsed, r.lang); });
