@@ -94,6 +94,10 @@ FILTERED = [
     ("fr", "enfants", {"year": "2021"}),
     ("en", "children", {"year": "2021"}),
 ]
+# The browser's language for each query's: our pages follow the reader's language (lang.js
+# sends an English-speaking browser from search.html to search.en.html), so a French query
+# is asked by a French-speaking reader, an English one by an English-speaking reader.
+LOCALES = {"fr": "fr-FR", "en": "en-US"}
 # Network and CPU as Chromium's DevTools emulate them (CDP): 150 ms round trip, 1.6 Mbit/s
 # down, 750 kbit/s up, the CPU 4 times slower. None: the machine as it is, on localhost.
 PROFILES = {
@@ -492,7 +496,7 @@ def cold_query(
     filters: dict[str, str] | None = None,
     profile: str = "localhost",
 ) -> tuple[Cold, list]:
-    context = browser.new_context()
+    context = browser.new_context(locale=LOCALES[lang])
     try:
         page = context.new_page()
         page.add_init_script(INIT_SCRIPT)
@@ -507,6 +511,8 @@ def cold_query(
             timeout = f"no answer in {TIMEOUT_MS // 1000} s"
         seen = page.evaluate(COLD_JS, [system.mark])
         end = time.time()
+        if page.url.split("?")[0] != url.split("?")[0]:  # the query on another page
+            timeout = f"{url} went to {page.url}"
         before = (
             []
             if seen["first"] is None
@@ -542,11 +548,12 @@ def warm_session(
 
     Each query runs on a page of its language, one page per language and system: ours
     searches the page's language first, Pagefind loads the index of its page's language."""
-    context = browser.new_context()
+    contexts: dict[str, object] = {}
     pages: dict[str, object] = {}
 
     def page_for(lang: str, q: str):
         if lang not in pages:
+            context = contexts[lang] = browser.new_context(locale=LOCALES[lang])
             page = pages[lang] = context.new_page()
             page.add_init_script(INIT_SCRIPT)
             page.goto(system.url(server.base, lang, q), wait_until="commit", timeout=TIMEOUT_MS)
@@ -576,7 +583,8 @@ def warm_session(
             browser.stop_tracing()
         return times, sorted(set(missing)), longtasks
     finally:
-        context.close()
+        for context in contexts.values():
+            context.close()
 
 
 def longest_traced_task(trace: Path, base: str) -> float:
