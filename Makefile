@@ -74,7 +74,7 @@ accuracy: system-deps $(PY_DEV) ## Parser accuracy: corpus clean and PDF-like, r
 	$(PY) bench/realpdf.py
 	$(PY) bench/roundtrip.py
 
-bench: $(PY_DEV) $(NODE_DEV) ## Full benchmark vs Pagefind (../shared/corpus, ~12 min; bench/README.md)
+bench: $(PY_DEV) $(NODE_DEV) ## Full benchmark vs Pagefind (../shared/corpus, ~37 min; bench/README.md)
 	$(PY) bench/run.py
 
 bench-quick: $(PY_DEV) $(NODE_DEV) ## Short benchmark (a corpus sample, < 2 min)
