@@ -34,6 +34,7 @@ live paragraphs); only the refs differ, and with them the order of equal scores.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from array import array
 from collections import Counter
@@ -385,15 +386,18 @@ class Update:
         search, old = self.search, self.old
         rewritten = set(self.written) | {"manifest.json"}
         linked = 0
-        for folder in sorted(p for p in old.rglob("*") if p.is_dir()):
-            rel = folder.relative_to(old).as_posix()
-            if rel == "facets" or rel.startswith("facets/") or self.is_dropped(rel):
+        # os.walk, not rglob and is_dir: the directory entries say what is a folder, where a
+        # stat of each of the index's files cost 1.5 s at 300,000 paragraphs
+        for top, folders, files in os.walk(old):
+            folders.sort()
+            rel = Path(top).relative_to(old).as_posix()
+            if rel == "." or rel == "facets" or rel.startswith("facets/") or self.is_dropped(rel):
                 continue
             (search / rel).mkdir(parents=True, exist_ok=True)
-            for path in folder.iterdir():
-                name = f"{rel}/{path.name}"
-                if path.is_file() and name not in rewritten:
-                    _link(path, search / name)
+            for file in sorted(files):
+                name = f"{rel}/{file}"
+                if name not in rewritten:
+                    _link(Path(top) / file, search / name)
                     linked += 1
         for name, text in self.written.items():
             target = search / name
