@@ -111,21 +111,10 @@
     return (h >>> 0) & (buckets - 1);
   }
 
-  // The bucket files a query needs: for each clause term, its bucket in every segment
-  // ("<segment>/<b>"). `layout`: {bucketKey, segments: [[name, buckets], ...]}.
-  function bucketsFor(parsed, layout) {
-    var out = Object.create(null);
-    parsed.clauses.forEach(function (c) {
-      layout.segments.forEach(function (segment) {
-        out[segment[0] + "/" + bucketOf(c.term, segment[1], layout.bucketKey)] = true;
-      });
-    });
-    return Object.keys(out);
-  }
-
-  // The bucket files holding the stem forms of `words` (stemmer inputs: textpipe.js
-  // stemInputs), in every segment: where the worker finds the terms of a query's words
-  // without Snowball (index.py, bucket_forms).
+  // The bucket files of `words` in every segment ("<segment>/<b>"), once each. `layout`:
+  // {bucketKey, segments: [[name, buckets], ...]}. For stemmer inputs (textpipe.js
+  // stemInputs), the buckets holding their stem forms: where the worker finds the terms of a
+  // query's words without Snowball (index.py, bucket_forms).
   function formBuckets(words, layout) {
     var out = Object.create(null);
     words.forEach(function (w) {
@@ -134,6 +123,11 @@
       });
     });
     return Object.keys(out);
+  }
+
+  // The bucket files a query needs: each clause term's, in every segment.
+  function bucketsFor(parsed, layout) {
+    return formBuckets(parsed.clauses.map(function (c) { return c.term; }), layout);
   }
 
   // Whether a parsed query has a word whose term is not known without Snowball.
