@@ -342,7 +342,7 @@ def test_every_term_is_in_its_bucket(corpus_entries) -> None:
     terms = [t for t, _, _ in index.analyzed(corpus_entries["en"], "en").postings()]
     numbers, files = index.split_entries(corpus_entries["en"], "en", SMALL_SHARD)
     buckets = numbers["buckets"]
-    assert buckets >= 16 and buckets & (buckets - 1) == 0
+    assert buckets >= 16
     assert {f"{b}.json" for b in range(buckets)} <= set(files)
     found: dict[str, int] = {}
     for name, content in files.items():
@@ -351,8 +351,11 @@ def test_every_term_is_in_its_bucket(corpus_entries) -> None:
             assert index.term_bucket(term, buckets) == b, f"{term!r} is in bucket {b}"
             found.setdefault(term, b)
     assert sorted(found) == terms
-    inline = [len(json.dumps(files[f"{b}.json"]["terms"])) for b in range(buckets)]
-    assert sum(inline) / buckets < SMALL_SHARD, "buckets larger than the budget on average"
+    # the terms that may be inline (under the budget) make a third of the budget per bucket
+    # on average, whatever the index's size (index.bucket_count), to a bucket's rounding
+    postings = index.analyzed(corpus_entries["en"], "en").postings()
+    sizes = [n for t in postings if (n := index._size(index.encode_term(*t))) <= SMALL_SHARD]
+    assert SMALL_SHARD / 3 - SMALL_SHARD / buckets < sum(sizes) / buckets <= SMALL_SHARD / 3
 
 
 def test_bucket_hash_is_the_same_in_the_browser(repo_root: Path) -> None:
@@ -360,13 +363,14 @@ def test_bucket_hash_is_the_same_in_the_browser(repo_root: Path) -> None:
     script = (
         "const c = require('./static/js/search-core.js');"
         "const t = JSON.parse(process.argv[1]);"
-        "console.log(JSON.stringify([8, 1024, 1 << 20].map(b => t.map(w => c.bucketOf(w, b, 3)))));"
+        "const counts = [8, 1000, 1 << 20, 4294967291];"
+        "console.log(JSON.stringify(counts.map(b => t.map(w => c.bucketOf(w, b, 3)))));"
     )
     done = subprocess.run(
         ["node", "-e", script, json.dumps(terms)], cwd=repo_root, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    expected = [[index.term_bucket(t, b) for t in terms] for b in (8, 1024, 1 << 20)]
+    expected = [[index.term_bucket(t, b) for t in terms] for b in (8, 1000, 1 << 20, 4294967291)]
     assert json.loads(done.stdout) == expected
     assert len(set(expected[2])) == len(terms)  # at 2**20 buckets, no two of these collide
 

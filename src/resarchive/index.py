@@ -437,22 +437,25 @@ def shard_file(shard: dict[str, Any]) -> dict[str, Any]:
 
 def term_bucket(term: str, buckets: int) -> int:
     """The bucket of ``term``: FNV-1a (32 bits) of its first BUCKET_KEY code points, modulo
-    ``buckets`` (a power of two). search-core.js computes the same, so no list of shards is
-    needed to find a term, and a prefix of BUCKET_KEY letters or more finds all its terms in
-    one bucket."""
+    ``buckets``. search-core.js computes the same, so no list of shards is needed to find a
+    term, and a prefix of BUCKET_KEY letters or more finds all its terms in one bucket."""
     h = 0x811C9DC5
     for c in term[:BUCKET_KEY]:
         h = ((h ^ ord(c)) * 0x01000193) & 0xFFFFFFFF
-    return h & (buckets - 1)
+    return h % buckets
+
+
+BUCKET_SHARE = 3  # an average bucket holds a third of the budget inline
 
 
 def bucket_count(inline_bytes: int, budget: int) -> int:
-    """The power of two that makes an average bucket half the budget: most buckets then fit
-    in one file, and the count grows with the index, so a bucket's size does not."""
-    buckets = 1
-    while buckets * budget // 2 < inline_bytes:
-        buckets *= 2
-    return buckets
+    """The count that makes an average bucket a third of the budget, at any index size: most
+    buckets then fit in one file, and what a query downloads stays the same as the archive
+    grows. (A power of two, as until 2026-12, made the average swing between a quarter and
+    a half of the budget with the index's size: 87 kB before the first result at the corpus,
+    71 kB at 3 times it.) Any count works: a power of two, as older indexes have, gives
+    the same buckets as a bit mask."""
+    return max(1, -(-inline_bytes * BUCKET_SHARE // budget))
 
 
 def bucket_files(

@@ -21,7 +21,16 @@
   var worker = new Worker(new URL("search-worker.js", here).href, { type: "module" });
   var boot = { worker: worker, kept: [], sent: null };
   worker.onmessage = function (event) { boot.kept.push(event.data); };
-  worker.postMessage({ type: "init", manifest: new URL("../../search/manifest.json", here).href });
+  // The manifest, preloaded by search.html, is fetched here and sent to the worker while
+  // its script downloads: one request (a fetch in the worker would not take the preload,
+  // and might ask the server again), no round trip after the worker has started.
+  var manifest = new URL("../../search/manifest.json", here).href;
+  worker.postMessage({ type: "init", manifest: manifest, sent: true });
+  fetch(manifest).then(function (response) {
+    return response.ok ? response.text() : null;
+  }).catch(function () { return null; }).then(function (text) {
+    worker.postMessage({ type: "manifest", text: text });
+  });
 
   var params = new URLSearchParams(location.search);
   var q = (params.get("q") || "").trim();

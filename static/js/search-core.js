@@ -98,9 +98,9 @@
   // shards ("<segment>/<b>-<k>": common words, crowded prefixes). Nothing lists the
   // buckets, so what a first search loads does not grow with the archive.
 
-  // FNV-1a (32 bits) of the term's first `key` code points, modulo `buckets` (a power of
-  // two): src/resarchive/index.py, term_bucket. A prefix of `key` letters or more has all
-  // its terms in its own bucket.
+  // FNV-1a (32 bits) of the term's first `key` code points, modulo `buckets`:
+  // src/resarchive/index.py, term_bucket. A prefix of `key` letters or more has all its
+  // terms in its own bucket.
   function bucketOf(term, buckets, key) {
     var h = 0x811c9dc5;
     for (var i = 0, n = 0; i < term.length && n < key; n++) {
@@ -108,7 +108,7 @@
       h = Math.imul(h ^ cp, 0x01000193);
       i += cp > 0xffff ? 2 : 1;
     }
-    return (h >>> 0) & (buckets - 1);
+    return (h >>> 0) % buckets;
   }
 
   // The bucket files of `words` in every segment ("<segment>/<b>"), once each. `layout`:

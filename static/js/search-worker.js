@@ -5,7 +5,9 @@
  * needs (search-core.js: shardsFor), scores them as lunr.js would (ShardSet.search),
  * filters, and fetches the store chunks of the rows it shows. Messages:
  *
- *   page -> worker  {type: "search", id, q, typing, prefer (a language searched first),
+ *   page -> worker  {type: "init", manifest (its URL), sent (the page sends its text)}
+ *                   {type: "manifest", text} (after an init with sent; null: fetch it)
+ *                   {type: "search", id, q, typing, prefer (a language searched first),
  *                    filters: {language, body, year, kind, paragraph}, limit}
  *   worker -> page  {type: "results", id, q, total, exact, rows: [...], done}
  *                   (sent as rows arrive, in rank order; done: true last)
@@ -19,10 +21,10 @@
 /* global importScripts, resarchiveTextpipe, resarchiveSearchCore */
 "use strict";
 
-// The manifest is at a known place beside this script: ask for it before loading the
-// scripts, so that the two overlap (the page's "init" names the same URL).
-var MANIFEST = new URL("../../search/manifest.json", self.location.href).href;
-var early = fetch(MANIFEST);
+// The manifest comes from the page (search-boot.js fetches it, preloaded by search.html,
+// while this script downloads: {type: "init", sent: true}, then {type: "manifest", text}),
+// or is fetched here ("init" without `sent`: search.js started the worker).
+var sentManifest = null; // while the page's manifest is awaited: the resolve of its text
 // The Snowball stemmers (multilingual-stemmer: Snowball 3.1.1 compiled to WebAssembly,
 // copied from node_modules by the build: 376 kB) are loaded only when a query needs them:
 // the terms of words the archive holds come with the index (stem forms, in the buckets a
@@ -44,9 +46,7 @@ var latest = 0;
 
 function getJSON(url) {
   if (!fetches[url]) {
-    var pending = url === MANIFEST && early ? early : fetch(url);
-    if (url === MANIFEST) { early = null; }
-    fetches[url] = pending.then(function (response) {
+    fetches[url] = fetch(url).then(function (response) {
       if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
       return response.json();
     });
@@ -91,8 +91,17 @@ function useSnowball() {
   return snowball;
 }
 
-function init(manifestUrl) {
-  return getJSON(manifestUrl).then(function (manifest) {
+// The manifest: the page's text if it sends one (null: its fetch failed), else fetched.
+function manifestOf(msg) {
+  if (!msg.sent) { return getJSON(msg.manifest); }
+  return new Promise(function (resolve) { sentManifest = resolve; }).then(function (text) {
+    return text === null ? getJSON(msg.manifest) : JSON.parse(text);
+  });
+}
+
+function init(msg) {
+  var manifestUrl = msg.manifest;
+  return manifestOf(msg).then(function (manifest) {
     if (manifest.format !== 3) { throw new Error("unsupported search index format " + manifest.format); }
     var sets = Object.create(null);
     Object.keys(manifest.languages).forEach(function (lang) {
@@ -199,15 +208,18 @@ function languageOrder(filters, prefer) {
   });
 }
 
-// The reader's language first: its shards alone are loaded until they are all in, so its
-// first rows come early and cheaply; then every other language is searched at once, while
-// the first language's rows are built. Rows come language by language, best first in each.
+// The reader's language first: its shards alone are loaded until its first row is out (or
+// it has none), so that row comes early and cheaply (on a slow line the other languages'
+// buckets would share the bandwidth with its store file); then every other language is
+// searched at once, while the first language's other rows are built. Rows come language
+// by language, best first in each.
 function search(msg) {
   var filters = msg.filters || {};
   var out = {
     msg: msg, limit: Math.max(1, Math.min(msg.limit || 20, 500)),
-    rows: [], sent: 0, total: 0, exact: true
+    rows: [], sent: 0, total: 0, exact: true, shown: null
   };
+  var firstRow = new Promise(function (resolve) { out.shown = resolve; });
   var languages = languageOrder(filters, msg.prefer);
   return facetFilter(filters).then(function (keep) {
     function kept(hits) { return keep ? hits.filter(function (h) { return keep(h.ref); }) : hits; }
@@ -215,12 +227,12 @@ function search(msg) {
     var first = searchLanguage(languages[0], msg.q, msg.typing, function (parsed, hits) {
       return preview(out, kept(hits), parsed, languages[0]);
     }, true);
-    var others = first.then(function () {
+    var chain = first.then(function (r) { return emit(out, kept(r.hits), r.parsed, r.lang); });
+    var others = Promise.race([firstRow, chain]).then(function () {
       return languages.slice(1).map(function (lang) {
         return searchLanguage(lang, msg.q, msg.typing, null, false);
       });
     });
-    var chain = first.then(function (r) { return emit(out, kept(r.hits), r.parsed, r.lang); });
     return Promise.all([chain, others]).then(function (done) {
       return done[1].reduce(function (previous, pending) {
         return previous.then(function () {
@@ -239,6 +251,7 @@ function post(out, done) {
   self.postMessage({ type: "results", id: out.msg.id, q: out.msg.q, total: out.total,
     exact: out.exact, rows: out.rows.slice(out.sent), done: done });
   out.sent = Math.max(out.sent, out.rows.length);
+  if (out.sent > 0) { out.shown(); }
 }
 
 // Show the first rows of a language while the rest of its index loads: `hits` are its
@@ -315,8 +328,12 @@ function addRows(out, hits, parsed, lang, counted) {
 
 self.onmessage = function (event) {
   var msg = event.data || {};
+  if (msg.type === "manifest") {
+    if (sentManifest) { sentManifest(msg.text); sentManifest = null; }
+    return;
+  }
   if (msg.type === "init") {
-    ready = init(msg.manifest);
+    ready = init(msg);
     ready.then(function (s) {
       self.postMessage({ type: "ready", filters: s.manifest.filters, paragraphs: s.manifest.paragraphs });
     }, function (error) {
