@@ -40,6 +40,8 @@ QUERIES = {
         ("nations unies", False),
         ("nations unies terrorisme", False),
         ("organisation internationale", False),
+        ("dével*", False),  # a prefix starting a common word: all its pieces are loaded
+        ("nation", True),
     ],
     "en": [
         ("children", False),
@@ -55,6 +57,8 @@ QUERIES = {
         ("decides", False),
         ("united nations", False),
         ("united nations peacekeeping", False),
+        ("develop*", False),
+        ("stat", True),
     ],
 }
 SMALL_SHARD = 6_000  # bytes: forces dozens of shards, so queries cross shard boundaries
