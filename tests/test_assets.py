@@ -20,13 +20,13 @@ def test_built_worker_is_one_file(built_site: Path, repo_root: Path) -> None:
     at = [
         built.index(code)
         for code in (
-            "var early = fetch(MANIFEST);",
+            "var sentManifest = null;",
             (repo_root / "static" / "js" / "textpipe.js").read_text(encoding="utf-8").rstrip(),
             (repo_root / "static" / "js" / "search-core.js").read_text(encoding="utf-8").rstrip(),
             "var core = resarchiveSearchCore;",
         )
     ]
-    # the manifest is asked for first, then the libraries, in import order, then the worker
+    # the worker's own lines, then the libraries in import order, then the rest of the worker
     assert at == sorted(at)
     # nothing else loads the libraries: the site does not carry them on their own
     pages = [
