@@ -303,12 +303,13 @@ def result_links(page: Page) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("query", ["enfants", "Etats membres", '"Etats membres"'])
+@pytest.mark.parametrize("query", ["enfants", "Etats membres", '"Etats membres"', "enfan*"])
 def test_common_words_show_first_rows_from_top_pieces(
     page: Page, site_url: str, tiny_shard_site: Path, nginx_server, query: str
 ) -> None:
-    """A query of common words alone shows its first rows from the words' top pieces. Here
-    their other pieces are refused: the first rows still appear, and they are the first rows
+    """A query of common words alone shows its first rows from the words' top pieces, a
+    prefix starting a common word (enfan*) from its prefix piece. Here the words' other
+    pieces are refused: the first rows still appear, and they are the first rows
     of the normal site; with the pieces, the whole list and count are the normal site's.
     (Two servers, so not the `watched` page; script errors still fail the test.)"""
     errors: list[str] = []

@@ -184,6 +184,8 @@ def compare_sharded_to_whole(
 def range_of(files: dict, name: str) -> list:
     """A file's range in its bucket's list ([] for a bucket file itself)."""
     bucket, _, k = name.partition("-")
+    if k.startswith("p"):  # a prefix piece: no range
+        return []
     return files[f"{bucket}.json"]["shards"][int(k)] if k else []
 
 
@@ -202,12 +204,16 @@ def test_sharded_equals_whole_on_the_corpus(
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("budget", [SMALL_SHARD, 1_000])
 def test_segments_answer_as_one_index(
-    repo_root: Path, tmp_path: Path, corpus_entries, lang: str
+    repo_root: Path, tmp_path: Path, corpus_entries, lang: str, budget: int
 ) -> None:
     """An index written as three segments (a full build, then two additions, each keeping
     the term indexes it knows and scored by the worker with the whole language's numbers)
-    ranks every query exactly as lunr.js on one index of all the paragraphs."""
+    ranks every query exactly as lunr.js on one index of all the paragraphs. With shards
+    this small, a prefix may show first hits from prefix pieces bounded by their frontiers
+    (the numbers stored with a piece hold for one segment only, and the frontiers' sum is
+    looser: fewer hits are certain)."""
     entries = corpus_entries[lang]
     cuts = [0, len(entries) * 3 // 4, len(entries) * 7 // 8, len(entries)]
     known: dict[str, int] = {}
@@ -220,7 +226,7 @@ def test_segments_answer_as_one_index(
         terms = builder.postings()
         known.update({t: i for t, i, _ in terms})
         next_index = builder.term_index
-        buckets, files = index.plan_buckets(terms, SMALL_SHARD, whole_stats)
+        buckets, files = index.plan_buckets(terms, budget, whole_stats)
         stats = builder.stats()
         numbers = {"paragraphs": stats.paragraphs, "lengthSum": stats.length_sum}
         segments.append((f"s{n}", {**numbers, "buckets": buckets}, files))
@@ -234,6 +240,22 @@ def test_segments_answer_as_one_index(
         early = r["preview"]["hits"] if r["preview"] else []
         assert early == expected[: len(early)], f"{lang} {q!r}: the preview is not the top"
     assert sum(bool(r["whole"]) for r in results) >= len(results) * 3 // 4
+    if budget == 1_000:
+        early = prefix_previews(QUERIES[lang], results)
+        assert early, "no prefix preview: the frontiers' bound is not tested"
+
+
+def prefix_previews(queries: list, results: list[dict]) -> dict[str, int]:
+    """Query -> hits shown from prefix pieces, for the queries of one prefix alone that
+    showed some."""
+    return {
+        q: len(r["preview"]["hits"])
+        for (q, _), r in zip(queries, results, strict=True)
+        if r["preview"]
+        and len(r["clauses"]) == 1
+        and r["clauses"][0]["prefix"]
+        and any("-p" in name for name in r["preview"]["shards"])
+    }
 
 
 def test_scores_round_as_lunr_py_rounds(repo_root: Path) -> None:
@@ -452,3 +474,19 @@ def test_common_words_show_first_hits_from_top_pieces(
     }
     assert len(early) >= 5, f"too few queries ranked from top pieces: {early}"
     assert sum(n >= 20 for n in early.values()) >= 3, f"too few full first pages: {early}"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_prefixes_show_first_hits_from_prefix_pieces(
+    repo_root: Path, tmp_path: Path, corpus_entries, lang: str
+) -> None:
+    """A word being typed ("nation", "stat") or a prefix (dével*) that starts common words
+    ranks its first hits from its prefix piece, before any of those words' pieces (which
+    hold most of its postings) arrive; compare_sharded_to_whole checks they are lunr.js's
+    first hits. A first page each, for every such query of the list."""
+    results = compare_sharded_to_whole(
+        repo_root, tmp_path, corpus_entries[lang], lang, budget=1_000
+    )
+    early = prefix_previews(QUERIES[lang], results)
+    assert len(early) >= 3, f"too few prefixes ranked from prefix pieces: {early}"
+    assert min(early.values()) >= 20, f"a prefix without a first page: {early}"

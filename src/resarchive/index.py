@@ -23,8 +23,11 @@ Written into ``site/search/``:
                     lunr's BM25 from tf, length and the manifest's two numbers, as lunr.js
                     scores a whole index (search-core.js, ShardSet.search; equal to the last
                     bit: tests/test_search_index.py), so an update changes no stored score.
-                    The bucket count doubles with the index, so a bucket stays about half
-                    SHARD_BYTES.
+                    The bucket count grows with the index, so a bucket stays about a third
+                    of SHARD_BYTES. A bucket holding common words also maps each prefix
+                    that starts one to its prefix piece, ``<lang>/<seg>/<b>-p<n>.json``:
+                    the paragraphs likely to rank first for the prefix alone, with their
+                    postings of those common words (``prefix_pieces``).
 ``store/<n>.json``  what a result row shows, ``STORE_CHUNK`` refs per file:
                     ``{"docs": {doc#: {...}}, "rows": [[doc#, anchor, kind, text], ...]}``.
 ``facets/<facet>/<n>.json`` the refs having the n-th value of a filter (body, year, kind,
@@ -33,14 +36,17 @@ Written into ``site/search/``:
 Common words: a term whose postings alone exceed the shard budget gets shards of its own,
 so it never weighs on queries that do not use it: pieces by ref range, and a top piece of its
 highest scores, from which a query of common words alone ranks its first results before the
-pieces arrive (see ``plan_shards`` and ``common_word_shards``).
+pieces arrive (see ``plan_shards`` and ``common_word_shards``); a word being typed that starts
+common words ranks its first results from its prefix piece likewise (``prefix_pieces``).
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import os
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -375,6 +381,90 @@ def common_word_shards(
     return shards
 
 
+PREFIX_CANDIDATES = 100  # paragraphs of a prefix piece: a first page of results, and some
+
+
+def prefix_pieces(
+    terms: list[Term], is_common: set[str], stats: Stats, candidates: int = PREFIX_CANDIDATES
+) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """The prefix pieces of a bucket (``terms`` sorted; ``is_common``: those over the shard
+    budget, cut into pieces): for every prefix of BUCKET_KEY
+    letters or more that starts a common word, the paragraphs most likely to rank first for
+    it, so that a query of that prefix alone (search as you type: "develo", "nation") shows
+    its first results before the common words' pieces arrive, at the same cost at any index
+    size. Returns ({prefix: piece number}, pieces); prefixes that match the same terms share
+    a piece.
+
+    A piece holds the ``candidates`` paragraphs of highest summed score over the terms the
+    prefix matches (``refs``), every posting of those paragraphs for each common word among
+    them (``terms``), and for each such word the ``frontier`` of its other postings
+    (``bounds``). The other terms are inline or in shards a prefix query loads anyway, so a
+    candidate's score is known exactly, and no other paragraph can score more than its loaded
+    terms plus the frontiers' best (search-core.js, ShardSet.searchPrefixTop, shows only
+    hits above that bound), or, while the index is as built, more than ``outside``. Which
+    paragraphs are candidates only decides how many hits are certain, never which: a later
+    change of counts or lengths leaves the frontiers' bound true."""
+    if not is_common:
+        return {}, []
+    names = [t[0] for t in terms]
+    spans: dict[str, tuple[int, int]] = {}
+    for word in sorted(is_common):
+        for n in range(BUCKET_KEY, len(word) + 1):
+            prefix = word[:n]
+            if prefix not in spans:
+                lo = bisect_left(names, prefix)
+                hi = bisect_left(names, prefix + "\U0010ffff", lo)
+                spans[prefix] = (lo, hi)
+    scored: dict[str, list[float]] = {}  # term -> its postings' scores, for every prefix
+    numbers: dict[tuple[int, int], int] = {}
+    pieces: list[dict[str, Any]] = []
+    out: dict[str, int] = {}
+    for prefix, span in sorted(spans.items()):
+        if span not in numbers:
+            numbers[span] = len(pieces)
+            matched = terms[span[0] : span[1]]
+            pieces.append(_prefix_piece(matched, is_common, scored, stats, candidates))
+        out[prefix] = numbers[span]
+    return out, pieces
+
+
+def _prefix_piece(
+    matched: list[Term],
+    is_common: set[str],
+    scored: dict[str, list[float]],
+    stats: Stats,
+    candidates: int,
+) -> dict[str, Any]:
+    summed: dict[int, float] = {}
+    get = summed.get
+    for term, _, postings in matched:
+        if term not in scored:
+            idf = stats.idf(len(postings))
+            scored[term] = [stats.score(idf, tf, length) for _, tf, length in postings]
+        for (ref, _, _), score in zip(postings, scored[term], strict=True):
+            summed[ref] = get(ref, 0.0) + score
+    best = sorted(heapq.nsmallest(candidates, summed, key=lambda r: (-summed[r], r)))
+    chosen = set(best)
+    piece_terms, bounds = [], []
+    for term, t_index, postings in matched:
+        if term not in is_common:
+            continue
+        piece_terms.append(encode_term(term, t_index, [p for p in postings if p[0] in chosen]))
+        bounds.append(frontier(p for p in postings if p[0] not in chosen))
+    refs = [r - q for r, q in zip(best, [0, *best], strict=False)]
+    outside = max((v for r, v in summed.items() if r not in chosen), default=0.0)
+    return {
+        "format": FORMAT,
+        "refs": refs,
+        "terms": piece_terms,
+        "bounds": bounds,
+        # the best sum outside the candidates, true while the index is as built: these
+        # numbers, one segment, nothing removed (tighter than the frontiers summed)
+        "outside": outside,
+        "stats": [stats.paragraphs, stats.length_sum],
+    }
+
+
 def plan_shards(terms: list[Term], budget: int, stats: Stats) -> list[dict[str, Any]]:
     """Cut the sorted term list into shards of about ``budget`` bytes of JSON.
 
@@ -482,6 +572,8 @@ def bucket_files(
         ]
     else:
         inline, shards = [], plan_shards(terms, budget, stats)
+    common = {t[0] for t, n in zip(terms, sizes, strict=True) if n > budget}
+    prefixes, pieces = prefix_pieces(terms, common, stats)
     out: dict[str, dict[str, Any]] = {
         f"{b}.json": {
             "format": FORMAT,
@@ -493,6 +585,10 @@ def bucket_files(
     }
     for k, shard in enumerate(shards):
         out[f"{b}-{k}.json"] = shard_file(shard)
+    if prefixes:  # prefix -> its prefix piece, <b>-p<n>.json (prefix_pieces)
+        out[f"{b}.json"]["prefixes"] = prefixes
+    for n, piece in enumerate(pieces):
+        out[f"{b}-p{n}.json"] = piece
     return out
 
 

@@ -252,16 +252,51 @@
     return any ? pending : null;
   }
 
+  // For a query of one prefix alone, whose shards include pieces of common words not all
+  // loaded: {now: the shards it needs but those pieces, pieces: the prefix pieces of every
+  // segment that has such pieces ("<segment>/<b>-p<n>")}; else null (also when a segment
+  // lacks the prefix piece, as an index written before them does).
+  function prefixPieceIds(parsed, layout, plan, set) {
+    var clause = parsed.clauses[0];
+    if (parsed.clauses.length !== 1 || !clause.prefix || clause.presence !== "required") { return null; }
+    var now = [], buckets = Object.create(null);
+    plan.now.forEach(function (id) {
+      if (isPiece(set.rangeOf(id)) && !set.has(id)) {
+        buckets[id.slice(0, id.lastIndexOf("-"))] = true;
+      } else {
+        now.push(id);
+      }
+    });
+    var names = Object.keys(buckets);
+    if (!names.length) { return null; }
+    var pieces = [];
+    for (var b = 0; b < names.length; b++) {
+      var n = (set.prefixMaps[names[b]] || {})[clause.term];
+      if (n === undefined) { return null; }
+      pieces.push(names[b] + "-p" + n);
+    }
+    return { now: now, pieces: pieces };
+  }
+
   // Load into `set` every file `parsed` needs: its buckets, then their shards it needs.
   // `layout`: {bucketKey, segments} (the manifest's language entry); fetchFile(id) returns a
   // promise of file `id` ("<segment>/<b>" a bucket, "<segment>/<b>-<k>" its shard k). With `preview`: a query
   // of common words alone first loads their top pieces and, if those rank its first results
   // for certain (ShardSet.searchTop), calls preview(hits) with them and waits for the
   // promise it returns, before loading the pieces.
+  // A query of one prefix alone (a word being typed) likewise first loads the prefix pieces
+  // (ShardSet.searchPrefixTop) instead of the pieces of the common words it starts.
   function load(parsed, layout, set, fetchFile, preview) {
     function get(list) { return fetchInto(set, list, fetchFile); }
     return get(bucketsFor(parsed, layout)).then(function () {
       var plan = shardsFor(parsed, layout, set);
+      var prefixPlan = preview ? prefixPieceIds(parsed, layout, plan, set) : null;
+      if (prefixPlan) {
+        return get(prefixPlan.now.concat(prefixPlan.pieces)).then(function () {
+          var hits = set.searchPrefixTop(parsed.clauses[0], prefixPlan.pieces, layout.segments.length === 1);
+          return hits.length ? preview(hits) : null;
+        }).then(function () { return get(plan.now); });
+      }
       var pending = preview ? pendingCommonWords(parsed, plan, set) : null;
       if (!pending) {
         return get(plan.now).then(function () {
@@ -342,6 +377,7 @@
   function ShardSet(stats) {
     stats = stats || {};
     this.paragraphs = stats.paragraphs || 0;
+    this.lengthSum = stats.lengthSum || 0;
     this.average = this.paragraphs ? stats.lengthSum / this.paragraphs : 1;
     this.deleted = rangeSet(stats.deleted);
     this.loaded = Object.create(null); // file id -> true
@@ -350,6 +386,8 @@
     this.terms = Object.create(null);
     this.tops = Object.create(null); // common word -> {index, flats: [flat], frontiers: [pairs]}
     this.piecedDf = Object.create(null); // term -> its paragraphs in segments that cut it
+    this.prefixMaps = Object.create(null); // bucket -> {prefix: n} of its prefix pieces
+    this.prefixPieces = Object.create(null); // "<bucket>-p<n>" -> that prefix piece
     this.forms = new Map(); // stemmer input -> term, from the buckets loaded (stemFromForms)
     this.sorted = null; // the loaded terms, sorted (for prefixes)
     this.mark = new Int32Array(0); // per ref: the generation that last marked it
@@ -377,8 +415,13 @@
     if (this.loaded[id]) { return; }
     this.loaded[id] = true;
     var piece = false;
+    if (Array.isArray(shard.bounds)) { // a prefix piece: kept apart, as a top piece is
+      this.prefixPieces[id] = shard;
+      return;
+    }
     if (Array.isArray(shard.shards)) { // a bucket: its shards' ranges, common words' counts
       this.ranges[id] = shard.shards;
+      this.prefixMaps[id] = shard.prefixes || {};
       var forms = shard.forms || {};
       Object.keys(forms).forEach(function (w) { this.forms.set(w, forms[w] || w); }, this);
       shard.shards.forEach(function (range) {
@@ -677,6 +720,70 @@
       else { hits.push({ ref: candidates[h], score: score }); }
     }
     return hits.filter(function (hit) { return hit.score > ceiling; })
+      .sort(function (p, q) { return q.score - p.score || p.ref - q.ref; });
+  };
+
+  // [{ref, score}] of the first results of one prefix `clause`, exactly as search() ranks
+  // them, from the prefix pieces `ids` (index.py, prefix_pieces) of the segments whose
+  // common words it starts, before those words' pieces are loaded; maybe fewer than all,
+  // maybe none, never a wrong one.
+  //
+  // Every term the prefix starts has a weight of 1 in the query. A paragraph among a piece's
+  // candidates has all its postings known: the common words' from the piece, the other
+  // terms' from their shards (all loaded); its score is exact. Any other paragraph lies in
+  // one segment, and scores at most its loaded postings plus, for each common word of that
+  // segment's piece, the best score of the word's frontier there. Hits scoring above every
+  // such bound (with a margin for rounding: an upper bound summed in another order) are the
+  // first results, in search()'s order. With `single` (the language has one segment), an
+  // index as built (nothing removed, the piece's numbers) has a tighter bound: the best
+  // summed score outside the candidates, stored with the piece.
+  ShardSet.prototype.searchPrefixTop = function (clause, ids, single) {
+    var self = this, deleted = this.deleted, asBuilt = null;
+    var pending = Object.create(null); // common word -> {index, flats}
+    var exact = [], worst = 0;
+    ids.forEach(function (id) {
+      var piece = self.prefixPieces[id], bound = 0;
+      for (var i = 0, ref = 0; i < piece.refs.length; i++) {
+        ref += piece.refs[i];
+        if (!deleted.has(ref)) { exact.push(ref); }
+      }
+      piece.terms.forEach(function (t, k) {
+        var entry = pending[t[0]] || (pending[t[0]] = { index: t[1], flats: [] });
+        entry.flats.push(t[2]);
+        var idf = idfOf(self.df(t[0]), self.paragraphs), best = 0;
+        piece.bounds[k].forEach(function (pair) {
+          best = Math.max(best, bm25(idf, pair[0], pair[1], self.average));
+        });
+        bound += best;
+      });
+      worst = Math.max(worst, bound);
+      if (single && !deleted.size && piece.stats[0] === self.paragraphs && piece.stats[1] === self.lengthSum) {
+        asBuilt = piece.outside;
+      }
+    });
+    if (asBuilt !== null) { worst = Math.min(worst, asBuilt); }
+    var terms = this.expand(clause);
+    Object.keys(pending).forEach(function (t) { if (!self.terms[t]) { terms.push(t); } });
+    var sources = terms.map(function (t) {
+      var known = self.terms[t], flats = known ? known.flats.map(function (f) { return f.flat; }) : [];
+      var index = known ? known.index : pending[t].index;
+      return { index: index, postings: self.decode(flats.concat(pending[t] ? pending[t].flats : []), self.df(t)) };
+    }).sort(function (a, b) { return a.index - b.index; });
+    var candidates = unionOf(sources.map(function (src) { return src.postings.refs; }));
+    var n = candidates.length, dots = new Float64Array(n);
+    for (var k = 0; k < sources.length; k++) {
+      addProducts(candidates, sources[k].postings.refs, sources[k].postings.weights, 1, dots);
+    }
+    var magnitude = Math.sqrt(sources.length);
+    var known = new Set(exact);
+    var ceiling = worst / magnitude, hits = [];
+    for (var h = 0; h < n; h++) {
+      var score = dots[h] / magnitude || 0;
+      if (known.has(candidates[h])) { hits.push({ ref: candidates[h], score: score }); }
+      else if (asBuilt === null && (dots[h] + worst) / magnitude > ceiling) { ceiling = (dots[h] + worst) / magnitude; }
+    }
+    var margin = ceiling * (1 + 1e-9) + 1e-12;
+    return hits.filter(function (hit) { return hit.score > margin; })
       .sort(function (p, q) { return q.score - p.score || p.ref - q.ref; });
   };
 
