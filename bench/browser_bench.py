@@ -409,6 +409,7 @@ class SystemResult:
     warm_by_query: dict[str, list[float]] = field(default_factory=dict)
     warm_missing: list[str] = field(default_factory=list)  # queries without a result
     longtasks: list[float] = field(default_factory=list)  # >= 50 ms, every page
+    longtask_pages: list[str] = field(default_factory=list)  # where each was seen
     traced_longest_ms: float | None = None
 
     def summary(self, profile: str = "localhost") -> dict:
@@ -428,6 +429,7 @@ class SystemResult:
             return out
 
         longest = max(self.longtasks + [self.traced_longest_ms or 0.0])
+        seen = sorted(zip(self.longtasks, self.longtask_pages, strict=False), reverse=True)
         return {
             "queries": len(by_query),
             "runs": max((len(r) for r in by_query.values()), default=0),
@@ -443,6 +445,8 @@ class SystemResult:
             "warm_ms_p95": p95(self.warm_ms),
             "longest_task_ms": longest,
             "long_tasks": len(self.longtasks),
+            # the pages of the five longest tasks the observer saw, to find their cause
+            "longest_tasks_where": [f"{ms:.0f} ms: {where}" for ms, where in seen[:5]],
             "queries_without_result": sorted(
                 {label(c.query, c.filters) for c in self.cold if c.ms is None}
                 | set(self.warm_missing)
@@ -646,15 +650,20 @@ def measure(
                             results[system.name].cold.append(got)
                             if profile == "localhost":
                                 results[system.name].longtasks.extend(longtasks)
+                                results[system.name].longtask_pages.extend(
+                                    [f"cold {label(q, filters)!r}"] * len(longtasks)
+                                )
             for system in systems:
                 times, missing, longtasks = warm_session(browser, server, system, queries, rounds)
                 res = results[system.name]
                 res.warm_by_query, res.warm_missing = times, missing
                 res.warm_ms = [t for q in times for t in times[q]]
                 res.longtasks.extend(longtasks)
+                res.longtask_pages.extend(["warm session"] * len(longtasks))
                 trace = work / f"trace-{system.name}.json"
                 _, _, longtasks = warm_session(browser, server, system, queries, 0, trace=trace)
                 res.longtasks.extend(longtasks)
+                res.longtask_pages.extend(["traced session"] * len(longtasks))
                 res.traced_longest_ms = longest_traced_task(trace, server.base)
                 log(
                     f"    {system.name}: {len(res.cold)} cold loads ({len(cold)} queries x "

@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -50,12 +51,73 @@ class Build:
     stages: dict[str, float] = field(default_factory=dict)  # seconds
     index: str = ""  # the build's "index: ..." line: updated (and how much) or built in full
     peak_mb: float = 0.0  # peak resident memory of the build's largest process (MiB)
+    # peak of the memory all the build's processes held at once (MiB): their proportional
+    # set sizes summed (a page shared by n processes counts 1/n in each), sampled
+    total_peak_mb: float = 0.0
 
     def per_paragraph_ms(self, seconds: float) -> float:
         return 1000 * seconds / max(self.paragraphs, 1)
 
     def peak_kib_per_paragraph(self) -> float:
         return 1024 * self.peak_mb / max(self.paragraphs, 1)
+
+    def total_peak_kib_per_paragraph(self) -> float:
+        return 1024 * self.total_peak_mb / max(self.paragraphs, 1)
+
+
+class TreeMemory:
+    """The most memory a process and its descendants held at once (MiB), sampled every
+    ``every`` seconds in a thread: the sum of their proportional set sizes (Linux:
+    /proc/<pid>/smaps_rollup). ru_maxrss gives only the largest process, and a worker forked
+    from the build shares most of its pages with it: neither the largest process nor the
+    sum of resident sizes is what the machine must hold."""
+
+    def __init__(self, pid: int, every: float = 0.1):
+        self.pid, self.every, self.peak_kib = pid, every, 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        while not self.done.wait(self.every):
+            total = sum(_pss_kib(p) for p in _tree(self.pid))
+            self.peak_kib = max(self.peak_kib, total)
+
+    def stop(self) -> float:
+        self.done.set()
+        self.thread.join()
+        return self.peak_kib / 1024
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants, from /proc/<pid>/stat's parent pids."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+        children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += children.get(pid, [])
+    return out
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass  # gone meanwhile
+    return 0
 
 
 def run_build(content: Path, out: Path, cache: Path, work: Path) -> Build:
@@ -77,9 +139,11 @@ def run_build(content: Path, out: Path, cache: Path, work: Path) -> Build:
         proc = subprocess.Popen(
             cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL
         )
+        memory = TreeMemory(proc.pid)
         # wait4, not wait: it also gives the process's peak memory (ru_maxrss, KiB), the
         # largest of the build and of its worker processes
         _, status, usage = os.wait4(proc.pid, 0)
+        total_peak = memory.stop()
         proc.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - t
         err.seek(0)
@@ -91,6 +155,7 @@ def run_build(content: Path, out: Path, cache: Path, work: Path) -> Build:
     return Build(
         index=said[-1] if said else "",
         peak_mb=usage.ru_maxrss / 1024,
+        total_peak_mb=total_peak,
         wall=wall,
         documents=data["documents"],
         paragraphs=data["paragraphs"],

@@ -288,7 +288,9 @@ def show_build(what: str, b: build_bench.Build) -> None:
         f" = {b.per_paragraph_ms(b.wall):.3f} ms/paragraph "
         f"(target {TARGETS['build_ms_per_paragraph']}); "
         f"{b.cached} files from cache, {b.jobs} parse processes, "
-        f"peak memory {b.peak_mb:,.0f} MiB ({b.peak_kib_per_paragraph():.1f} KiB/paragraph)"
+        f"peak memory {b.peak_mb:,.0f} MiB ({b.peak_kib_per_paragraph():.1f} KiB/paragraph) "
+        f"in its largest process, {b.total_peak_mb:,.0f} MiB "
+        f"({b.total_peak_kib_per_paragraph():.1f} KiB/paragraph) in all at once"
     )
     print(f"    stages, s (ms/paragraph): {stages}")
     if b.index:
@@ -377,14 +379,17 @@ def table(results: dict) -> list[dict]:
             "ms/paragraph",
         )
         peak = 1024 * s["build"]["peak_mb"] / n
+        row(name, "  peak memory, largest process", peak, unit="KiB/paragraph")
+        # what the machine must hold: every process of the build at once (PSS summed)
+        total = 1024 * s["build"].get("total_peak_mb", 0.0) / n
         row(
             name,
-            "  peak memory",
-            peak,
+            "  peak memory, all processes",
+            total,
             TARGETS["peak_kib_per_paragraph"],
             "target",
             "<= 4 GiB at 5M paragraphs",
-            peak <= TARGETS["peak_kib_per_paragraph"],
+            total <= TARGETS["peak_kib_per_paragraph"],
             "KiB/paragraph",
         )
         for stage, seconds in s["build"]["stages"].items():
@@ -465,6 +470,8 @@ def table(results: dict) -> list[dict]:
             unit="ms",
         )
         for who, summary in (("ours", o), ("Pagefind", p)):
+            if summary.get("longest_tasks_where"):
+                print(f"  [{name}] {who}: longest tasks: {summary['longest_tasks_where']}")
             if summary["queries_without_result"]:
                 print(f"  [{name}] {who}: no result for {summary['queries_without_result']}")
             for error in summary["errors"]:

@@ -110,8 +110,12 @@ def test_bench_quick_small(repo_root: Path, shared_dir: Path, tmp_path: Path) ->
     rows = {(r["set"], r["figure"].strip()): r for r in results["table"]}
     assert rows[("scaled", "index size gzipped")]["ratio"] > 0
     assert rows[("scaled", "full build")]["met"] in (True, False)
-    # the build's processes hold at least the text they index (a few hundred bytes each)
-    assert 0.2 < rows[("scaled", "peak memory")]["ours"] < 1000, rows[("scaled", "peak memory")]
+    # the build's processes hold at least the text they index (a few hundred bytes each);
+    # all of them at once (sampled) about as much as the largest, or more
+    largest = rows[("scaled", "peak memory, largest process")]["ours"]
+    together = rows[("scaled", "peak memory, all processes")]
+    assert 0.2 < largest < 1000 and 0.2 < together["ours"] < 1000, (largest, together)
+    assert together["ours"] > largest / 2 and together["met"] in (True, False), together
     for system in ("ours", "pagefind"):
         for profile in ("localhost", "throttled"):
             summary = scaled["browser"][system]["profiles"][profile]
