@@ -1,4 +1,5 @@
-"""The site's static assets: the search worker is one file, its libraries inlined."""
+"""The site's static assets: the search worker is one file, its libraries inlined; our
+scripts and style sheets minified."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import rcssmin
+import rjsmin
 
 from resarchive import assets
 
@@ -17,8 +20,13 @@ def test_built_worker_is_one_file(built_site: Path, repo_root: Path) -> None:
     built = (built_site / "static" / "js" / "search-worker.js").read_text(encoding="utf-8")
     assert assets.IMPORT.search(source), "the source worker no longer imports its libraries"
     assert not re.search(r"^\s*importScripts\(", built, re.MULTILINE)
+    whole, inlined = assets.inline_imports(source, repo_root / "static" / "js")
+    assert inlined == ["textpipe.js", "search-core.js"]
+    # served minified: comments and spaces out, nothing renamed
+    assert built == rjsmin.jsmin(whole)
+    assert len(built) < 0.6 * len(whole) and "function bucketOf(term,buckets,key)" in built
     at = [
-        built.index(code)
+        whole.index(code)
         for code in (
             "var sentManifest = null;",
             (repo_root / "static" / "js" / "textpipe.js").read_text(encoding="utf-8").rstrip(),
@@ -63,3 +71,19 @@ def test_inline_imports_keeps_other_lines(tmp_path: Path) -> None:
         "var b = 2;",
         '// importScripts("c.js") in a comment',
     ]
+
+
+def test_scripts_and_style_sheets_are_minified(built_site: Path, repo_root: Path) -> None:
+    """Every script and style sheet of ours is served as rjsmin/rcssmin make it from its
+    source (the worker: test above); the vendor libraries as their packages ship them."""
+    for folder, minifier in (("js", rjsmin.jsmin), ("css", rcssmin.cssmin)):
+        sources = sorted((repo_root / "static" / folder).glob(f"*.{folder}"))
+        assert len(sources) >= 2
+        for source in sources:
+            if source.name in ("search-worker.js", "textpipe.js", "search-core.js"):
+                continue
+            served = (built_site / "static" / folder / source.name).read_text(encoding="utf-8")
+            assert served == minifier(source.read_text(encoding="utf-8")), source.name
+    vendor = built_site / "static" / "vendor" / "multilingual-stemmer" / "index.js"
+    shipped = repo_root / "node_modules" / "multilingual-stemmer" / "dist" / "browser" / "index.js"
+    assert vendor.read_bytes() == shipped.read_bytes()
