@@ -45,6 +45,7 @@ QUERIES = {
     ],
     "en": [
         ("children", False),
+        ("human rights", False),
         ("security council", False),
         ("sustainable development", False),
         ("recalling", False),
@@ -476,6 +477,24 @@ def test_common_words_show_first_hits_from_top_pieces(
     assert sum(n >= 20 for n in early.values()) >= 3, f"too few full first pages: {early}"
 
 
+def test_narrowing_words_show_first_hits_from_top_pieces(
+    repo_root: Path, tmp_path: Path, corpus_entries
+) -> None:
+    """A query whose rarer words narrow it, but not enough to spare most pieces of its common
+    words ("human rights": "human" is in most ranges of "right"), also ranks its first hits
+    from the top pieces before those pieces (compare_sharded_to_whole checks they are
+    lunr.js's first hits, and that no piece came first)."""
+    results = compare_sharded_to_whole(
+        repo_root, tmp_path, corpus_entries["en"], "en", budget=1_000
+    )
+    narrowed = {
+        q: len(r["preview"]["hits"])
+        for (q, _), r in zip(QUERIES["en"], results, strict=True)
+        if r["preview"] and q in ("human rights", "human rights defenders", "security council")
+    }
+    assert narrowed and max(narrowed.values()) >= 20, narrowed
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_prefixes_show_first_hits_from_prefix_pieces(
     repo_root: Path, tmp_path: Path, corpus_entries, lang: str
@@ -490,3 +509,65 @@ def test_prefixes_show_first_hits_from_prefix_pieces(
     early = prefix_previews(QUERIES[lang], results)
     assert len(early) >= 3, f"too few prefixes ranked from prefix pieces: {early}"
     assert min(early.values()) >= 20, f"a prefix without a first page: {early}"
+
+
+def naive_prefix_pieces(
+    terms: list, is_common: set[str], stats: index.Stats, candidates: int
+) -> tuple[dict[str, int], list[dict]]:
+    """index.prefix_pieces as its docstring says it, without its shortcuts (sums shared by
+    nested prefixes, lengths kept per term frequency)."""
+    out: dict[str, int] = {}
+    pieces: list[dict] = []
+    seen: dict[tuple[str, ...], int] = {}
+    prefixes = {w[:n] for w in is_common for n in range(index.BUCKET_KEY, len(w) + 1)}
+    for prefix in sorted(prefixes):
+        matched = [t for t in terms if t[0].startswith(prefix)]
+        key = tuple(t[0] for t in matched)
+        if key not in seen:
+            summed: dict[int, float] = {}
+            for _, _, postings in matched:
+                idf = stats.idf(len(postings))
+                for ref, tf, length in postings:
+                    summed[ref] = summed.get(ref, 0.0) + stats.score(idf, tf, length)
+            best = sorted(sorted(summed, key=lambda r: (-summed[r], r))[:candidates])
+            chosen = set(best)
+            common = [t for t in matched if t[0] in is_common]
+            seen[key] = len(pieces)
+            pieces.append(
+                {
+                    "refs": [r - q for r, q in zip(best, [0, *best], strict=False)],
+                    "terms": [
+                        index.encode_term(t, i, [p for p in ps if p[0] in chosen])
+                        for t, i, ps in common
+                    ],
+                    "bounds": [
+                        index.frontier(p for p in ps if p[0] not in chosen) for *_, ps in common
+                    ],
+                    "outside": max((v for r, v in summed.items() if r not in chosen), default=0.0),
+                }
+            )
+        out[prefix] = seen[key]
+    return out, pieces
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_prefix_pieces_are_what_they_say(corpus_entries, lang: str) -> None:
+    """The prefix pieces of every bucket equal a plain computation of what they are meant to
+    hold: the same prefixes, candidates, postings and frontiers, and the same best sum
+    outside the candidates (to rounding: the sums are added in another order)."""
+    builder = index.analyzed(corpus_entries[lang], lang)
+    terms, stats = builder.postings(), builder.stats()
+    budget, candidates = 1_000, 20
+    sizes = {t[0]: index._size(index.encode_term(*t)) for t in terms}
+    buckets = index.bucket_count(sum(n for n in sizes.values() if n <= budget), budget)
+    compared = 0
+    for mine in index.bucket_terms(terms, buckets).values():
+        common = {t[0] for t in mine if sizes[t[0]] > budget}
+        got = index.prefix_pieces(mine, common, stats, candidates)
+        want = naive_prefix_pieces(mine, common, stats, candidates)
+        assert got[0] == want[0]
+        for piece, expected in zip(got[1], want[1], strict=True):
+            assert piece["outside"] == pytest.approx(expected.pop("outside"), rel=1e-12)
+            assert {k: piece[k] for k in expected} == expected
+            compared += 1
+    assert compared >= 50, compared

@@ -278,6 +278,24 @@
     return { now: now, pieces: pieces };
   }
 
+  // When rarer words narrow a query but still need more pieces of its common words than
+  // those words have top pieces ("human rights": "human" is in most ranges of "right"), the
+  // top pieces come first, as for common words alone: {pending: {term: true}, tops: [id]};
+  // else null. Only for exact words; `pieces`: the pieces the query needs (piecesFor).
+  function narrowedCommonWords(parsed, plan, pieces, set) {
+    if (parsed.clauses.some(function (c) { return c.prefix; })) { return null; }
+    var pending = Object.create(null), missing = 0;
+    pieces.forEach(function (id) {
+      if (!set.has(id)) { pending[set.rangeOf(id)[0]] = true; missing++; }
+    });
+    if (parsed.clauses.some(function (c) { return c.presence === "prohibited" && pending[c.term]; })) {
+      return null; // an excluded common word: searchTop needs its paragraphs all known
+    }
+    var tops = plan.tops.filter(function (id) { return pending[set.rangeOf(id)[0]]; });
+    var fetch = tops.filter(function (id) { return !set.has(id); });
+    return missing > fetch.length ? { pending: pending, tops: fetch } : null;
+  }
+
   // Load into `set` every file `parsed` needs: its buckets, then their shards it needs.
   // `layout`: {bucketKey, segments} (the manifest's language entry); fetchFile(id) returns a
   // promise of file `id` ("<segment>/<b>" a bucket, "<segment>/<b>-<k>" its shard k). With `preview`: a query
@@ -300,7 +318,13 @@
       var pending = preview ? pendingCommonWords(parsed, plan, set) : null;
       if (!pending) {
         return get(plan.now).then(function () {
-          return get(piecesFor(parsed, plan.later, set));
+          var pieces = piecesFor(parsed, plan.later, set);
+          var early = preview ? narrowedCommonWords(parsed, plan, pieces, set) : null;
+          if (!early) { return get(pieces); }
+          return get(early.tops).then(function () {
+            var hits = set.searchTop(parsed, early.pending);
+            return hits && hits.length ? preview(hits) : null;
+          }).then(function () { return get(pieces); });
         });
       }
       return get(plan.now.concat(plan.tops)).then(function () {
