@@ -293,6 +293,15 @@ class Stats:
         average = self.length_sum / self.paragraphs
         return round(idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average)) + tf), 3)
 
+    def scores(self, postings: list[Posting]) -> list[tuple[int, float]]:
+        """(ref, ``score``) of each of a term's ``postings``: the same arithmetic, without a
+        call per posting (most of the time of scoring a common word's postings)."""
+        idf, average = self.idf(len(postings)), self.length_sum / self.paragraphs
+        return [
+            (ref, round(idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average)) + tf), 3))
+            for ref, tf, length in postings
+        ]
+
 
 def encode_term(term: str, t_index: int, postings: list[Posting]) -> list[Any]:
     """[term, lunr term index, [ref delta, tf, length, ref delta, tf, length, ...]]."""
@@ -442,7 +451,7 @@ def prefix_pieces(
             for ref, score in known.scores(terms[i]):
                 summed[ref] = get(ref, 0.0) + score
         sums[span] = summed
-        built[span] = _prefix_piece(terms[span[0] : span[1]], is_common, summed, known, stats)
+        built[span] = _prefix_piece(terms[span[0] : span[1]], is_common, summed, known)
     numbers: dict[tuple[int, int], int] = {}  # in the order of the prefixes
     for _, span in sorted(spans.items()):
         numbers.setdefault(span, len(numbers))
@@ -465,18 +474,7 @@ class _TermFacts:
     def scores(self, term: Term) -> list[tuple[int, float]]:
         name, _, postings = term
         if name not in self._scores:
-            # Stats.score inline (a call per posting is most of the time)
-            idf, average = (
-                self.stats.idf(len(postings)),
-                self.stats.length_sum / self.stats.paragraphs,
-            )
-            self._scores[name] = [
-                (
-                    ref,
-                    round(idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average)) + tf), 3),
-                )
-                for ref, tf, length in postings
-            ]
+            self._scores[name] = self.stats.scores(postings)
         return self._scores[name]
 
     def postings_of(self, term: Term, refs: list[int]) -> list[Posting]:
@@ -511,7 +509,6 @@ def _prefix_piece(
     is_common: set[str],
     summed: dict[int, float],
     known: _TermFacts,
-    stats: Stats,
 ) -> dict[str, Any]:
     # the best candidates + 1: the candidates, and the best sum outside them
     ranked = heapq.nsmallest(known.candidates + 1, [(-v, r) for r, v in summed.items()])
@@ -533,7 +530,7 @@ def _prefix_piece(
         # the best sum outside the candidates, true while the index is as built: these
         # numbers, one segment, nothing removed (tighter than the frontiers summed)
         "outside": outside,
-        "stats": [stats.paragraphs, stats.length_sum],
+        "stats": [known.stats.paragraphs, known.stats.length_sum],
     }
 
 
