@@ -115,6 +115,14 @@ def _relate_language(
     def newest_first(u: int) -> tuple[str, str, int]:
         return (*newest[units[u][0]], u)
 
+    identical_entries: dict[int, Related] = {}  # unit -> its entry in others' lists (shared)
+
+    def identical_entry(u: int) -> Related:
+        found = identical_entries.get(u)
+        if found is None:
+            found = identical_entries[u] = _related(docs, units, u, 1.0)
+        return found
+
     for key, members in groups.items():
         close = index.near.get(key, {})
         if len(members) == 1 and not close:
@@ -127,6 +135,7 @@ def _relate_language(
         )
         in_doc = Counter(units[u][0] for u in members)
         near_in_doc = Counter(units[u][0] for u, _ in near_units)
+
         # the identical ones a list shows: the newest of each year first (so that a wording
         # repeated in 80 documents of one session still lists the session before), then the
         # newest; enough to leave LIMIT once a member's own document is set aside
@@ -138,7 +147,7 @@ def _relate_language(
             if not identical and not near_here:
                 continue
             entries = [
-                _related(docs, units, v, 1.0)
+                identical_entry(v)
                 for v in sorted(
                     islice((v for v in shown if units[v][0] != d), LIMIT), key=newest_first
                 )
@@ -151,7 +160,7 @@ def _relate_language(
             ]
             first = None
             if units[earliest][0] != d and dates[units[earliest][0]] < dates[d]:
-                first = _related(docs, units, earliest, 1.0)
+                first = identical_entry(earliest)
             out[docs[d].id][w.anchor] = Agreed(identical, near_here, first, entries)
 
 

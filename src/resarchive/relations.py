@@ -152,17 +152,25 @@ def relate(
     wordings = relate_wordings(docs, wording_state)
     series = lineage(docs, wordings)
     by_id = {doc.id: doc for doc in docs}
+    links: dict[str, Link] = {}  # document id -> its plain link, made once (Link is frozen)
+
+    def plain(doc_id: str) -> Link:
+        found = links.get(doc_id)
+        if found is None:
+            found = links[doc_id] = link(by_id[doc_id])
+        return found
+
     out = {doc.id: Relations() for doc in docs}
     for doc in docs:
         rel = out[doc.id]
-        rel.translations = [link(other) for other in paired.get(doc.id, [])]
+        rel.translations = [plain(other.id) for other in paired.get(doc.id, [])]
         rel.agreed = wordings.get(doc.id, {})
         line = series[doc.id]
-        rel.previous = link(by_id[line.previous]) if line.previous else None
-        rel.next = link(by_id[line.next]) if line.next else None
+        rel.previous = plain(line.previous) if line.previous else None
+        rel.next = plain(line.next) if line.next else None
         named = {r.document for a in rel.agreed.values() for r in a.entries}
         named |= {a.first.document for a in rel.agreed.values() if a.first}
-        rel.others = {d: link(by_id[d]) for d in sorted(named)}
+        rel.others = {d: plain(d) for d in sorted(named)}
         cited: set[tuple[str, str, str]] = set()
         for citation in doc.citations:
             versions = by_symbol.get(normalize_symbol(citation.symbol), {})
