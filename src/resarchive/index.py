@@ -33,7 +33,8 @@ Written into ``site/search/``:
 ``facets/<facet>/<n>.json`` the refs having the n-th value of a filter (body, year, kind,
                     paragraph kind), as ranges. Loaded only when that filter is set.
 
-Common words: a term whose postings alone exceed the shard budget gets shards of its own,
+Common words: a term whose postings alone exceed a third of the shard budget (an average
+bucket, ``COMMON_SHARE``) gets shards of its own,
 so it never weighs on queries that do not use it: pieces by ref range, and a top piece of its
 highest scores, from which a query of common words alone ranks its first results before the
 pieces arrive (see ``plan_shards`` and ``common_word_shards``); a word being typed that starts
@@ -65,7 +66,16 @@ from .models import Document, Item, Paragraph
 FORMAT = 3  # 3: terms found in buckets by a hash of their first letters; facets per value
 STORE_CHUNK = 16  # refs per store file: a result row fetches the text of 15 others (was 64)
 BUCKET_KEY = 3  # code points of a term that choose its bucket (search-core.js MIN_PREFIX)
-SHARD_BYTES = 48_000  # raw JSON budget of one term shard (about 12-16 kB gzipped)
+# Raw JSON budget of one term shard (about 6-8 kB gzipped). A query word costs its bucket or
+# the shard it is in: half the 48 kB of 2025-2026 took the median download before a first
+# result from 53 to 42 kB at a quarter of the corpus, 40 kB at 4 and 39 kB at 16 times it.
+SHARD_BYTES = 24_000
+# A term is a common word (shards of its own: a top piece, then pieces) once its JSON is over
+# this share of the budget, the size of an average bucket: then no word a query loads costs
+# more than a bucket or a top piece, at any index size. (Over the whole budget, as until
+# 2026-12, a mid-sized word was loaded whole, with the terms around it, at a small index
+# where a large one gave it a top piece.)
+COMMON_SHARE = 3
 FIELD = "text"
 PARALLEL_FROM = 20_000  # entries; below that a process pool costs more than it saves
 #: What to keep of a language's full build for later updates: called with the builder, its
@@ -328,6 +338,11 @@ def _size(item: list[Any]) -> int:
     return len(json.dumps(item, separators=(",", ":"), ensure_ascii=False))
 
 
+def common_bytes(budget: int) -> int:
+    """The size over which a term is a common word (COMMON_SHARE)."""
+    return budget // COMMON_SHARE
+
+
 def _split_postings(
     term: str, t_index: int, postings: list[Posting], budget: int
 ) -> list[list[Any]]:
@@ -372,6 +387,7 @@ def top_postings(
 # for certain in 4 of 6 cases (14 to 103 hits; with a whole piece, 5 of 6: 14 to 914), single
 # common words 622 and 730; a top piece is then 2 kB gzipped instead of 7 to 13.
 TOP_POSTINGS = 1_000
+TOP_SHARE = 2  # at most half of a word's postings
 
 
 def common_word_shards(
@@ -380,14 +396,16 @@ def common_word_shards(
     """The shards of a common word: its top piece, then its pieces by ref range.
 
     The pieces hold every posting; the top piece holds again the highest-scored ones
-    (TOP_POSTINGS, or as many as a piece if that is fewer), and ``top``: the word's
+    (TOP_POSTINGS, or as many as a piece or half the word (TOP_SHARE) if fewer: a
+    word of one piece has a top piece smaller than it), and ``top``: the word's
     paragraph count (``df``, which the worker's idf needs before it has every piece) and
     the ``bound`` pairs (``top_postings``). A query
     made of common words alone can rank its first results from the top pieces
     (search-core.js, searchTop) before its dozen pieces arrive.
     """
     pieces = _split_postings(term, t_index, postings, budget)
-    top, bound = top_postings(postings, min(TOP_POSTINGS, len(pieces[0][2]) // 3), stats)
+    count = min(TOP_POSTINGS, len(pieces[0][2]) // 3, len(postings) // TOP_SHARE)
+    top, bound = top_postings(postings, count, stats)
     shards: list[dict[str, Any]] = [
         {
             "terms": [encode_term(term, t_index, top)],
@@ -537,7 +555,7 @@ def _prefix_piece(
 def plan_shards(terms: list[Term], budget: int, stats: Stats) -> list[dict[str, Any]]:
     """Cut the sorted term list into shards of about ``budget`` bytes of JSON.
 
-    Common words: a term bigger than the budget is cut by ref range into pieces of its own
+    Common words: a term bigger than ``common_bytes`` is cut by ref range into pieces of its own
     (``refs``: [first, last] ref of a piece), after a top piece (``top``: see
     ``common_word_shards``). A query for a rare word never downloads them; a query joining a
     rare and a common word downloads only the pieces of the common word that hold the rare
@@ -551,7 +569,7 @@ def plan_shards(terms: list[Term], budget: int, stats: Stats) -> list[dict[str, 
     for term, t_index, postings in terms:
         item = encode_term(term, t_index, postings)
         n = _size(item)
-        if n > budget:
+        if n > common_bytes(budget):
             if current:
                 shards.append({"terms": current})
             current, size = [], 0
@@ -626,22 +644,23 @@ def bucket_files(
 ) -> dict[str, dict[str, Any]]:
     """The files of bucket ``b`` (``terms`` sorted): ``<b>.json`` holds its terms inline and
     the ranges of its other shards (``shard_ranges``), which are ``<b>-<k>.json``. Common
-    words (over the budget) always have shards of their own (a top piece, then pieces);
+    words (over ``common_bytes``) always have shards of their own (a top piece, then pieces);
     the other terms are inline unless together they exceed the budget, when they are cut
     into shards too (a bucket of many terms of one prefix, such as "dev")."""
     sizes = [_size(encode_term(*t)) for t in terms]
-    small = [t for t, n in zip(terms, sizes, strict=True) if n <= budget]
-    if sum(n for n in sizes if n <= budget) <= budget:
+    limit = common_bytes(budget)
+    small = [t for t, n in zip(terms, sizes, strict=True) if n <= limit]
+    if sum(n for n in sizes if n <= limit) <= budget:
         inline = [encode_term(*t) for t in small]
         shards = [
             s
             for t, n in zip(terms, sizes, strict=True)
-            if n > budget
+            if n > limit
             for s in common_word_shards(*t, budget, stats)
         ]
     else:
         inline, shards = [], plan_shards(terms, budget, stats)
-    common = {t[0] for t, n in zip(terms, sizes, strict=True) if n > budget}
+    common = {t[0] for t, n in zip(terms, sizes, strict=True) if n > limit}
     prefixes, pieces = prefix_pieces(terms, common, stats)
     out: dict[str, dict[str, Any]] = {
         f"{b}.json": {
@@ -685,7 +704,8 @@ def plan_buckets(
 ) -> tuple[int, dict[str, dict[str, Any]]]:
     """(bucket count, {file name: content}) of one segment's sorted terms, and the stem
     forms of its words."""
-    inline_bytes = sum(n for t in terms if (n := _size(encode_term(*t))) <= budget)
+    limit = common_bytes(budget)
+    inline_bytes = sum(n for t in terms if (n := _size(encode_term(*t))) <= limit)
     buckets = bucket_count(inline_bytes, budget)
     by_bucket = bucket_forms(forms or {}, buckets)
     files: dict[str, dict[str, Any]] = {}
