@@ -342,7 +342,10 @@ def _overlapping(doc: Document, found: Iterable[Agreed], by_id: dict[str, Docume
             continue
         shared.update({r.document for r in agreed.entries if r.similarity == 1.0})
     units = len(doc.wordings)
-    for other, n in shared.most_common():
+    # most shared first; on a tie the newest, then by id (a set's order of strings changes
+    # from one run to the next: ties were broken by chance, and builds differed)
+    ranked = sorted(shared.items(), key=lambda x: (-x[1], _neg(by_id[x[0]].date or ""), x[0]))
+    for other, n in ranked:
         o = by_id[other]
         if n < SERIES_OVERLAP * units:
             break
