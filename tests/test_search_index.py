@@ -337,9 +337,15 @@ def test_common_words_are_cut_into_pieces(corpus_entries) -> None:
     # before its pieces, each common word has a top piece: as many postings as its first
     # piece or half the word if fewer, the highest scored, its paragraph count and the
     # frontier of the others, whose best score no other posting exceeds
-    stats = index.analyzed(corpus_entries["fr"], "fr").stats()
+    builder = index.analyzed(corpus_entries["fr"], "fr")
+    stats = builder.stats()
     tops = [(bucket, n) for bucket in buckets for n, (r, _) in enumerate(bucket) if len(r) == 3]
     assert sorted(bucket[n][0][0] for bucket, n in tops) == sorted(postings)
+    # the common words are exactly the terms larger than an average bucket (a third of the
+    # budget): no query word costs more than its bucket or its top piece, at any index size
+    limit = SMALL_SHARD // 3
+    larger = {t[0] for t in builder.postings() if index._size(index.encode_term(*t)) > limit}
+    assert set(postings) == larger
     for bucket, n in tops:
         r, shard = bucket[n]
         ((term, _, flat),) = shard["terms"]
