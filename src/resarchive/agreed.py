@@ -135,7 +135,6 @@ def _relate_language(
         )
         in_doc = Counter(units[u][0] for u in members)
         near_in_doc = Counter(units[u][0] for u, _ in near_units)
-
         # the identical ones a list shows: the newest of each year first (so that a wording
         # repeated in 80 documents of one session still lists the session before), then the
         # newest; enough to leave LIMIT once a member's own document is set aside

@@ -67,7 +67,7 @@ FORMAT = 3  # 3: terms found in buckets by a hash of their first letters; facets
 STORE_CHUNK = 16  # refs per store file: a result row fetches the text of 15 others (was 64)
 BUCKET_KEY = 3  # code points of a term that choose its bucket (search-core.js MIN_PREFIX)
 # Raw JSON budget of one term shard (about 6-8 kB gzipped). A query word costs its bucket or
-# the shard it is in: half the 48 kB of 2025-2026 took the median download before a first
+# the shard it is in: half the former 48 kB took the median download before a first
 # result from 53 to 42 kB at a quarter of the corpus, 40 kB at 4 and 39 kB at 16 times it.
 SHARD_BYTES = 24_000
 # A term is a common word (shards of its own: a top piece, then pieces) once its JSON is over
