@@ -32,6 +32,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import islice
 from pathlib import Path
 
@@ -115,13 +116,9 @@ def _relate_language(
     def newest_first(u: int) -> tuple[str, str, int]:
         return (*newest[units[u][0]], u)
 
-    identical_entries: dict[int, Related] = {}  # unit -> its entry in others' lists (shared)
-
-    def identical_entry(u: int) -> Related:
-        found = identical_entries.get(u)
-        if found is None:
-            found = identical_entries[u] = _related(docs, units, u, 1.0)
-        return found
+    @cache
+    def identical_entry(u: int) -> Related:  # made once, shared by the lists that show it
+        return _related(docs, units, u, 1.0)
 
     for key, members in groups.items():
         close = index.near.get(key, {})

@@ -566,10 +566,11 @@ def plan_shards(terms: list[Term], budget: int, stats: Stats) -> list[dict[str, 
     shards: list[dict[str, Any]] = []
     current: list[list[Any]] = []
     size = 0
+    limit = common_bytes(budget)
     for term, t_index, postings in terms:
         item = encode_term(term, t_index, postings)
         n = _size(item)
-        if n > common_bytes(budget):
+        if n > limit:
             if current:
                 shards.append({"terms": current})
             current, size = [], 0
@@ -640,27 +641,29 @@ def bucket_files(
     terms: list[Term],
     budget: int,
     stats: Stats,
+    sizes: Mapping[str, int],
     forms: Mapping[str, str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """The files of bucket ``b`` (``terms`` sorted): ``<b>.json`` holds its terms inline and
     the ranges of its other shards (``shard_ranges``), which are ``<b>-<k>.json``. Common
     words (over ``common_bytes``) always have shards of their own (a top piece, then pieces);
     the other terms are inline unless together they exceed the budget, when they are cut
-    into shards too (a bucket of many terms of one prefix, such as "dev")."""
-    sizes = [_size(encode_term(*t)) for t in terms]
+    into shards too (a bucket of many terms of one prefix, such as "dev"). ``sizes``: each
+    term's JSON size."""
+    size = [sizes[t[0]] for t in terms]
     limit = common_bytes(budget)
-    small = [t for t, n in zip(terms, sizes, strict=True) if n <= limit]
-    if sum(n for n in sizes if n <= limit) <= budget:
+    small = [t for t, n in zip(terms, size, strict=True) if n <= limit]
+    if sum(n for n in size if n <= limit) <= budget:
         inline = [encode_term(*t) for t in small]
         shards = [
             s
-            for t, n in zip(terms, sizes, strict=True)
+            for t, n in zip(terms, size, strict=True)
             if n > limit
             for s in common_word_shards(*t, budget, stats)
         ]
     else:
         inline, shards = [], plan_shards(terms, budget, stats)
-    common = {t[0] for t, n in zip(terms, sizes, strict=True) if n > limit}
+    common = {t[0] for t, n in zip(terms, size, strict=True) if n > limit}
     prefixes, pieces = prefix_pieces(terms, common, stats)
     out: dict[str, dict[str, Any]] = {
         f"{b}.json": {
@@ -704,13 +707,13 @@ def plan_buckets(
 ) -> tuple[int, dict[str, dict[str, Any]]]:
     """(bucket count, {file name: content}) of one segment's sorted terms, and the stem
     forms of its words."""
+    sizes = {t[0]: _size(encode_term(*t)) for t in terms}  # once: bucket_files needs them too
     limit = common_bytes(budget)
-    inline_bytes = sum(n for t in terms if (n := _size(encode_term(*t))) <= limit)
-    buckets = bucket_count(inline_bytes, budget)
+    buckets = bucket_count(sum(n for n in sizes.values() if n <= limit), budget)
     by_bucket = bucket_forms(forms or {}, buckets)
     files: dict[str, dict[str, Any]] = {}
     for b, mine in bucket_terms(terms, buckets).items():
-        files.update(bucket_files(b, mine, budget, stats, by_bucket.get(b)))
+        files.update(bucket_files(b, mine, budget, stats, sizes, by_bucket.get(b)))
     return buckets, files
 
 

@@ -18,6 +18,7 @@ import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from .agreed import Agreed, NearIndex, lineage, relate_wordings
@@ -152,13 +153,10 @@ def relate(
     wordings = relate_wordings(docs, wording_state)
     series = lineage(docs, wordings)
     by_id = {doc.id: doc for doc in docs}
-    links: dict[str, Link] = {}  # document id -> its plain link, made once (Link is frozen)
 
-    def plain(doc_id: str) -> Link:
-        found = links.get(doc_id)
-        if found is None:
-            found = links[doc_id] = link(by_id[doc_id])
-        return found
+    @cache
+    def plain(doc_id: str) -> Link:  # a document's plain link, made once (Link is frozen)
+        return link(by_id[doc_id])
 
     out = {doc.id: Relations() for doc in docs}
     for doc in docs:

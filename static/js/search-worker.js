@@ -121,10 +121,11 @@ function url(rel) { return new URL(rel, state.base).href; }
 
 // Results of one language: {parsed, lang, hits: [{ref, score}]}, best first, phrases not yet
 // checked. A query of common words, or a prefix alone, may call preview(parsed, hits) with its
-// first hits before the rest is loaded (search-core.js, load: top pieces, prefix pieces). In the reader's language (`exact`) a word
-// the archive never printed gets its term from Snowball, loaded for it; in the others a word
-// is matched by the forms printed in that language only: a French word is seldom printed in
-// English texts, and Snowball's 376 kB would be fetched for nothing on most queries.
+// first hits before the rest is loaded (search-core.js, load: top pieces, prefix pieces). In
+// the reader's language (`exact`) a word the archive never printed gets its term from
+// Snowball, loaded for it; in the others a word is matched by the forms printed in that
+// language only: a French word is seldom printed in English texts, and Snowball's 376 kB
+// would be fetched for nothing on most queries.
 function searchLanguage(lang, q, typing, preview, exact) {
   var info = state.manifest.languages[lang];
   var set = state.sets[lang];
