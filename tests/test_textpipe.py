@@ -48,6 +48,7 @@ from typing import Any
 
 import pytest
 import snowballstemmer
+import udhr
 import yaml
 from conftest import missing
 from lunr.index import Index
@@ -142,6 +143,7 @@ class Vocab:
     files: int = 0
     chunks: set[str] = field(default_factory=set)  # as printed, for analyze()
     lowered: collections.Counter[str] = field(default_factory=collections.Counter)
+    lang: str = "fr"  # whose tokens: Chinese cuts its ideographs into bigrams
 
     def add(self, text: str) -> None:
         self.files += 1
@@ -156,7 +158,11 @@ class Vocab:
         out: collections.Counter[str] = collections.Counter()
         token_re = tp._regexes()[0]
         for chunk, n in self.lowered.items():
-            for raw in token_re.findall(chunk):
+            if tp._bigrams(self.lang):
+                raws = [raw for _, _, raw in tp._raw_tokens(chunk, self.lang)]
+            else:
+                raws = token_re.findall(chunk)
+            for raw in raws:
                 out[raw] += n
         return out
 
@@ -165,7 +171,7 @@ class Vocab:
         """Tokens as the split stage gives them (tokenize), with occurrences."""
         out: collections.Counter[str] = collections.Counter()
         for raw, n in self.raw.items():
-            (token,) = tp.tokenize(raw)
+            (token,) = tp.tokenize(raw, self.lang)
             out[token] += n
         return out
 
@@ -291,7 +297,8 @@ def random_texts(n: int = 3000, seed: int = 5) -> list[str]:
     Basic Multilingual Plane."""
     alphabet = (
         "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789 "
-        "éèêëàâäîïôöùûüçÿœæß ÉÈÊÀÂÎÔÛÇŒÆ İıŁłØøĐđÞþÐðĦħ ΑΣΟΔσςάέ ДЖжя العربية 中文 ٠١٢ "
+        "éèêëàâäîïôöùûüçÿœæß ÉÈÊÀÂÎÔÛÇŒÆ İıŁłØøĐđÞþÐðĦħ ΑΣΟΔσςάέ ДЖжяйЙёЁ العربيةأإآـ 中文人权"
+        "宣言\U00020000 ٠١٢ 。，１２ "
         "'’ʼ/-.,;:°¹²³ ﬁﬂ ᵉʳ ①½ \u0301\u0300\u0327 \u00a0\u2009\u00ad\u200d 𝐀😀"
     )
     rnd = random.Random(seed)
@@ -655,9 +662,9 @@ def test_search_pair_targets_are_printed(corpus_vocab: dict[str, Vocab]) -> None
     """Every target word form occurs in the seeds or the corpus (of its language)."""
     absent = []
     for lang, ps in load_pairs().items():
-        printed = corpus_vocab[lang].normalized
+        printed = (corpus_vocab.get(lang) or udhr_vocab(lang)).normalized
         for _, target, _ in ps:
-            absent += [(lang, target, w) for w in tp.tokenize(target) if not printed[w]]
+            absent += [(lang, target, w) for w in tp.tokenize(target, lang) if not printed[w]]
     assert not absent, f"target words not printed in the texts: {absent}"
 
 
@@ -897,3 +904,95 @@ def test_fold_order_measurement(corpus_vocab: dict[str, Vocab]) -> None:
     assert ours_ok == acc_total
     assert alt_ok < acc_total
     assert split / total < 0.005
+
+
+# ------------------------------------------------------- Arabic, Russian, Chinese: the UDHR
+
+
+UDHR_LANGS = ("ar", "ru", "zh")
+
+
+@cache
+def udhr_vocab(lang: str) -> Vocab:
+    """The vocabulary of the Universal Declaration of Human Rights in ``lang`` (tests/udhr.py)."""
+    if not udhr.available():
+        missing(f"{udhr.FOLDER} missing: run `make setup` (npm's dev dependencies)")
+    v = Vocab(lang=lang)
+    v.add(udhr.content_text(lang))
+    return v
+
+
+@pytest.fixture(scope="module")
+def udhr_run() -> dict[str, Any]:
+    """One Node run over every chunk, token and word of the Declaration in Arabic, Russian
+    and Chinese, and over each of its paragraphs for the marks a search would set."""
+    tasks: dict[str, dict[str, Any]] = {}
+    for lang in UDHR_LANGS:
+        v = udhr_vocab(lang)
+        paragraphs = [text for _, text in udhr.elements(lang)]
+        marks = [[text, sorted(set(tp.analyze(text, lang)))[::7]] for text in paragraphs]
+        tasks[f"chunks-{lang}"] = {"op": "analyze", "lang": lang, "items": sorted(v.chunks)}
+        tasks[f"paragraphs-{lang}"] = {"op": "analyze", "lang": lang, "items": paragraphs}
+        tasks[f"tokens-{lang}"] = {"op": "tokenize", "lang": lang, "items": paragraphs}
+        tasks[f"term-{lang}"] = {"op": "term", "lang": lang, "items": sorted(v.normalized)}
+        tasks[f"highlight-{lang}"] = {"op": "highlight", "lang": lang, "items": marks}
+        tasks[f"positions-{lang}"] = {"op": "positions", "lang": lang, "items": paragraphs}
+        if tp.browser_data(lang)["stemmer"]:
+            words = sorted({tp._stemmer_input(tp.fold(t), lang) for t in v.normalized})
+            tasks[f"stem-{lang}"] = {"op": "stem", "lang": lang, "items": words}
+    return {"js": dict(zip(tasks, run_node(list(tasks.values())), strict=True)), "tasks": tasks}
+
+
+def test_arabic_russian_chinese_same_in_js(udhr_run: dict[str, Any]) -> None:
+    """textpipe.py and textpipe.js give the same tokens, terms, lunr positions and marks on
+    every chunk, word and paragraph of the Declaration in Arabic, Russian and Chinese, and
+    multilingual-stemmer the stems of snowballstemmer (Arabic, Russian; Chinese has none)."""
+    js, tasks = udhr_run["js"], udhr_run["tasks"]
+    python = {
+        "chunks": tp.analyze,
+        "paragraphs": tp.analyze,
+        "tokens": tp.tokenize,
+        "term": tp.term,
+        "highlight": lambda item, lang: [
+            list(s) for s in tp.highlight_spans(item[0], lang, item[1])
+        ],
+        "positions": lambda text, lang: [
+            [str(t), *t.metadata["position"]] for t in _lunr_py_positions(text, lang)
+        ],
+    }
+    compared = []
+    for key, task in tasks.items():
+        kind, lang = key.rsplit("-", 1)
+        if kind == "stem":
+            theirs = snowballstemmer.stemmer(tp.browser_data(lang)["stemmer"]).stemWords(
+                task["items"]
+            )
+        else:
+            theirs = [python[kind](item, lang) for item in task["items"]]
+        bad = diff(task["items"], theirs, js[key])
+        assert not bad, f"{lang} {kind}: {len(bad)} of {len(task['items'])} differ:\n{show(bad)}"
+        compared.append(f"{lang} {kind} {len(task['items'])}")
+    print("UDHR parity, 0 mismatches: " + ", ".join(compared))
+
+
+def _lunr_py_positions(text: str, lang: str) -> list[Any]:
+    """lunr.py's tokenizer and our pipeline on ``text``: the tokens lunr.py indexes, with
+    their positions."""
+    from lunr.pipeline import Pipeline
+
+    pipeline = Pipeline()
+    pipeline.add(*tp.register(lang))
+    return pipeline.run(Tokenizer(text))
+
+
+def test_chinese_is_cut_into_bigrams_and_a_query_word_is_a_phrase() -> None:
+    """Chinese prints no spaces: a run of ideographs is cut into overlapping bigrams (a word
+    of two, the commonest length, is one term; a longer one its bigrams in order), a lone
+    ideograph is a term, and digits, Latin words and symbols between ideographs stay whole."""
+    assert tp.analyze("人权", "zh") == ["人权"]
+    assert tp.analyze("世界人权宣言", "zh") == ["世界", "界人", "人权", "权宣", "宣言"]
+    assert tp.analyze("法。", "zh") == ["法"]
+    assert tp.analyze("第75/1号决议", "zh") == ["第", "75/1", "号决", "决议"]
+    assert tp.analyze("UNESCO的报告", "zh") == ["unesco", "的报", "报告"]
+    assert tp.highlight_spans("回顾世界人权宣言。", "zh", {"人权", "权宣", "宣言"}) == [(4, 8)]
+    assert tp.stem_forms("世界人权宣言", "zh") == {}  # no stemmer: the index ships no forms

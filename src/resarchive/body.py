@@ -365,6 +365,13 @@ def last_of_part(r: BodyReader) -> Paragraph | None:
     return max(mine, key=lambda p: p.line) if mine else None
 
 
+def opens_capitalized(text: str) -> bool:
+    """Opens with a capital, or with a letter of a script without case (Arabic, Chinese:
+    "المادة 1", "第一条" are headings as "Article 1" is)."""
+    first = text[:1]
+    return first.isupper() or (first.isalpha() and not first.islower())
+
+
 def is_section_heading(block: Block, lang: Lang, st: BodyState) -> bool:
     text = block.text
     if common().separator.match(text):
@@ -382,7 +389,7 @@ def is_section_heading(block: Block, lang: Lang, st: BodyState) -> bool:
         and st.numbered
         and len(block.lines) <= 3
         and is_open(text)
-        and text[:1].isupper()
+        and opens_capitalized(text)
         and len(text.split()) <= LONG_HEADING_MAX_WORDS
         and not lang.operative_lead.match(text)
     ):
@@ -396,7 +403,7 @@ def is_section_heading(block: Block, lang: Lang, st: BodyState) -> bool:
         len(block.lines) <= 2
         and is_open(text)
         and len(text.split()) <= HEADING_MAX_WORDS
-        and text[:1].isupper()
+        and opens_capitalized(text)
         and not lang.operative_lead.match(text)
         and not (
             st.zone == "preamble"

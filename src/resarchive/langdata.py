@@ -101,6 +101,7 @@ class Lang:
     abbreviations: frozenset[str]  # besides common.yaml's: "núm.", "párr."
     name: str  # the language's own name ("Français")
     akn_language: str  # its code in Akoma Ntoso's FRBRlanguage ("fra", ISO 639-2)
+    direction: str  # of its script: "ltr", or "rtl" (Arabic)
 
 
 @cache
@@ -142,6 +143,7 @@ def lang(code: str) -> Lang:
         abbreviations=frozenset(d.get("abbreviations") or ()),
         name=d["name"],
         akn_language=d["akn_language"],
+        direction=d.get("direction") or "ltr",
     )
 
 
@@ -155,6 +157,14 @@ def _phrases_pattern(modifiers: list[str], verbs: list[str]) -> re.Pattern[str]:
     mods = alt([m for w in modifiers for m in (w, w[0].lower() + w[1:])])
     verbs_any = alt([v for w in verbs for v in (w, w[0].lower() + w[1:])])
     return re.compile(rf"^(?:(?:{mods})\s+)*(?:{verbs_any})(?![\w’'-])")
+
+
+@cache
+def interface_languages() -> tuple[str, ...]:
+    """The languages the site can speak: those whose data file has a ``ui`` section (a
+    language may have its parser and search data before its interface: Arabic, Russian and
+    Chinese pages speak English around their text)."""
+    return tuple(c for c in languages() if isinstance(load_yaml(f"{c}.yaml").get("ui"), dict))
 
 
 @cache

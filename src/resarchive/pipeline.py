@@ -30,9 +30,13 @@ from .wording import wordings
 STAGES = ("clean", "segment", "split", "parse", "link", "metadata", "references")
 
 
+# a word of a script written with spaces, or one Han ideograph (Chinese prints no spaces)
+_DETECT_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[^\W\d_\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
 def detect_language(text: str) -> str:
     """The language whose common words are most frequent in the text."""
-    words = re.findall(r"[a-zà-ÿ]+", text[:20000].lower())
+    words = _DETECT_WORD.findall(text[:20000].lower())
     scores = {code: sum(1 for w in words if w in lang(code).detect) for code in languages()}
     return max(sorted(scores), key=lambda code: scores[code])
 

@@ -60,8 +60,8 @@ from . import anchors, references
 from .agreed import Related
 from .align import align
 from .compare import compare
+from .langdata import interface_languages, languages
 from .langdata import lang as language_data
-from .langdata import languages
 from .langdata import ui as language_ui
 from .models import MARKER_RE, Attachment, Document, Item, Paragraph, groups
 from .reflinks import RefLinker, Target, install
@@ -73,8 +73,13 @@ NBSP = "\u00a0"
 
 
 def ui_language(code: str) -> str:
-    """The language of the page's interface: the document's, when the data knows it."""
-    return code if code in languages() else "en"
+    """The language of the page's interface: the document's, when the data speaks it."""
+    return code if code in interface_languages() else "en"
+
+
+def right_to_left(code: str) -> bool:
+    """Is the language written right to left (Arabic)? Its text is set ``dir="rtl"``."""
+    return code in languages() and language_data(code).direction == "rtl"
 
 
 def page_strings(code: str) -> dict[str, Any]:
@@ -129,7 +134,7 @@ def ordinal(n: int, code: str) -> str:
 
 @cache
 def _attachment_word() -> re.Pattern[str]:
-    words = sorted({w for c in languages() for w in language_ui(c)["attachment_words"]})
+    words = sorted({w for c in interface_languages() for w in language_ui(c)["attachment_words"]})
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
 
 
@@ -313,7 +318,7 @@ def rich_html(
     if cached is not None:
         html = cached
     else:
-        spaced = typographic_spaces(rich, lang) if lang in languages() else rich
+        spaced = typographic_spaces(rich, lang) if lang in interface_languages() else rich
         html = _INLINE.renderInline(spaced, {"references": refs} if refs else {})
         if refs is not None:
             refs.html[rich] = html
@@ -351,6 +356,7 @@ def make_env(templates: Path) -> Environment:
     )
     env.filters["human_date"] = human_date
     env.globals["search_strings"] = search_strings
+    env.globals["rtl"] = right_to_left
     env.globals["escape"] = escape
     return env
 

@@ -37,7 +37,10 @@ BARE_FOOTNOTE_START = re.compile(
     + "".join(f"{re.escape(w)}|" for w in _FOOTNOTE_OPENERS)
     + r"(?!))"
 )
-TERMINAL = tuple('.,;:!?»)]”"…')
+# What ends a line that ends a clause; Chinese and Arabic print their own full stop, comma,
+# semicolon, colon and question mark ("。", "，", "；", "：", "？", "،", "؛", "؟").
+WIDE_TERMINAL = tuple("。，；：！？）」』،؛؟")
+TERMINAL = tuple('.,;:!?»)]”"…') + WIDE_TERMINAL
 
 
 def participle(langs: Langs) -> re.Pattern[str]:

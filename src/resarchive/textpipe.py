@@ -69,7 +69,10 @@ Tokenization rules (identical in JavaScript):
 - a slash between two digit runs joins them when the run ends there: "76/126" stays
   one token, so a citation of resolution 76/126 is findable as such; "A/RES/76/126"
   -> "a", "res", "76/126" ("a" is a stop word);
-- "2030" -> "2030"; "1ᵉʳ" -> "1er" (ᵉ and ʳ are modifier letters, NFKC maps them).
+- "2030" -> "2030"; "1ᵉʳ" -> "1er" (ᵉ and ʳ are modifier letters, NFKC maps them);
+- in a language whose data says ``han: bigrams`` (Chinese), a run of Han ideographs is a
+  token of its own, cut into overlapping bigrams ("人权宣言" -> "人权", "权宣", "宣言"), and
+  a language may have no stemmer (``stemmer: null``): its terms are its folded tokens.
 
 Unicode: Python 3.11 knows Unicode 14, Node 20 Unicode 15.1; characters assigned in
 between may be classified differently. None occurs in the corpus.
@@ -111,7 +114,9 @@ __all__ = [
 
 #: Bump when any change (code or YAML data) can change a term. Labels carry it.
 #: 2: irregular forms and plural suffix rewrites (YAML ``irregular``, ``rewrite``).
-PIPELINE_VERSION = 2
+#: 3: Arabic, Russian and Chinese: Han bigrams, a language without a stemmer, folding keeps
+#:    "й" and drops the Arabic tatweel.
+PIPELINE_VERSION = 3
 
 #: Pipeline stages, in order; each is registered as ``resarchive-<lang>-<stage>-v<N>``.
 STAGES = ("split", "elision", "fold", "stopword", "stem")
@@ -148,11 +153,13 @@ def _lang_data(lang: str) -> dict[str, Any]:
     irregular = raw.get("irregular") or {}
     if not isinstance(irregular, dict):
         raise ValueError(f"{where}: irregular must be a mapping")
-    if not isinstance(raw.get("stemmer"), str):
+    if raw.get("stemmer") is not None and raw["stemmer"] not in snowballstemmer.algorithms():
         raise ValueError(
             f"{where}: stemmer must name a Snowball algorithm "
-            f"({', '.join(snowballstemmer.algorithms())})"
+            f"({', '.join(snowballstemmer.algorithms())}), or be null for none"
         )
+    if raw.get("han") not in (None, "bigrams"):
+        raise ValueError(f"{where}: han must be bigrams, or absent")
     for key in ("elisions", "stopwords", "rewrite", "irregular"):
         values = raw.get(key) or []
         if key == "rewrite":
@@ -176,7 +183,8 @@ def _lang_data(lang: str) -> dict[str, Any]:
     return {
         "version": PIPELINE_VERSION,
         "lang": lang,
-        "stemmer": raw["stemmer"],
+        "stemmer": raw.get("stemmer"),
+        "han": raw.get("han"),
         "elisions": elisions,
         "stopwords": stopwords,
         "stopword_set": frozenset(stopwords),
@@ -188,17 +196,21 @@ def _lang_data(lang: str) -> dict[str, Any]:
 def browser_data(lang: str) -> dict[str, Any]:
     """The JSON object ``static/js/textpipe.js`` needs for ``lang``.
 
-    Shape: ``{"version": 2, "lang": "fr", "stemmer": "french", "elisions": ["jusqu'", ...],
+    Shape: ``{"version": 3, "lang": "fr", "stemmer": "french", "elisions": ["jusqu'", ...],
     "stopwords": ["a", "afin", ...], "rewrite": [["ieres", "ières"], ...],
     "irregular": {"travaux": "travail", ...}}``: already normalized (lowercase,
     ' apostrophe, stop words and irregular forms accent-folded, elisions and rewrite
-    pairs longest first), so the browser uses it as is.
+    pairs longest first), so the browser uses it as is. ``stemmer`` is null for a language
+    without one (Chinese); a language whose Han ideographs are cut into bigrams has
+    ``"han": "bigrams"``.
     """
     d = _lang_data(lang)
+    extra = {"han": d["han"]} if d["han"] else {}
     return {
         "version": d["version"],
         "lang": lang,
         "stemmer": d["stemmer"],
+        **extra,
         "elisions": list(d["elisions"]),
         "stopwords": list(d["stopwords"]),
         "rewrite": [list(p) for p in d["rewrite"]],
@@ -208,7 +220,9 @@ def browser_data(lang: str) -> dict[str, Any]:
 
 @cache
 def _stemmer(lang: str) -> Any:
-    return snowballstemmer.stemmer(_lang_data(lang)["stemmer"])
+    """The language's Snowball stemmer, or None for a language without one."""
+    name = _lang_data(lang)["stemmer"]
+    return snowballstemmer.stemmer(name) if name else None
 
 
 # ------------------------------------------------------------------- tokenization
@@ -252,11 +266,54 @@ def _regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return token, re.compile(f"[{marks}]+")
 
 
+#: Han ideographs (CJK Unified Ideographs, Extension A, compatibility ideographs, the
+#: supplementary planes' extensions), as code point ranges: neither Python's ``re`` nor
+#: ``unicodedata`` knows scripts. In textpipe.js: HAN_RANGES.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+
+
+@cache
+def _han_regex() -> re.Pattern[str]:
+    """The token pattern of a language whose Han ideographs are cut into bigrams (Chinese):
+    a run of ideographs is a token of its own (then cut), the rest as TOKEN_PATTERN with
+    ideographs out of words, so "第75/1号决议" gives "第", "75/1", "号决议"."""
+    word, _ = _classes()
+    w = f"(?:(?![{HAN}])[{word}])"
+    return re.compile(rf"[{HAN}]+|\d+(?:/\d+)+(?!{w})|{w}+(?:['\u2019\u02bc]{w}+)*")
+
+
 #: The token pattern, in the JavaScript notation used by static/js/textpipe.js.
 TOKEN_PATTERN = (
     r"\p{Nd}+(?:\/\p{Nd}+)+(?![\p{L}\p{M}\p{Nd}])"
     r"|[\p{L}\p{M}\p{Nd}]+(?:['\u2019\u02BC][\p{L}\p{M}\p{Nd}]+)*"
 )
+
+
+def _bigrams(lang: str) -> bool:
+    return bool(_lang_data(lang)["han"] == "bigrams")
+
+
+def _raw_tokens(text: str, lang: str) -> list[tuple[int, int, str]]:
+    """(start, end, token as printed) for each token of a lowercased text. In a language of
+    Han bigrams, a run of ideographs gives each pair of neighbours (overlapping: "人权宣言"
+    -> "人权", "权宣", "宣言"), or the one ideograph of a run of one, as Lucene's
+    CJKAnalyzer does: Chinese prints no spaces between words, and a bigram finds a word of
+    two ideographs, the commonest length, without a dictionary."""
+    if not _bigrams(lang):
+        return [(m.start(), m.end(), m.group()) for m in _regexes()[0].finditer(text)]
+    out = []
+    for m in _han_regex().finditer(text):
+        a, b, tok = m.start(), m.end(), m.group()
+        if b - a > 1 and _is_han(tok[0]):
+            out += [(a + i, a + i + 2, tok[i : i + 2]) for i in range(b - a - 1)]
+        else:
+            out.append((a, b, tok))
+    return out
+
+
+@cache
+def _is_han(c: str) -> bool:
+    return re.fullmatch(f"[{HAN}]", c) is not None
 
 
 @lru_cache(maxsize=1 << 18)
@@ -267,19 +324,16 @@ def _normalize(token: str) -> str:
     return token.lower().replace("\u2019", "'").replace("\u02bc", "'")
 
 
-def _spans(text: str) -> Iterable[tuple[int, int, str]]:
+def _spans(text: str, lang: str) -> Iterable[tuple[int, int, str]]:
     """(start, end, normalized token) for each token of an already lowercased text."""
-    token_re = _regexes()[0]
-    for m in token_re.finditer(text):
-        yield m.start(), m.end(), _normalize(m.group())
+    for a, b, tok in _raw_tokens(text, lang):
+        yield a, b, _normalize(tok)
 
 
 def tokenize(text: str, lang: str = "fr") -> list[str]:
-    """Tokens of ``text`` as the ``split`` stage produces them (before elision etc.).
-
-    ``lang`` is accepted for symmetry: tokenization does not depend on the language.
-    """
-    return [t for _, _, t in _spans(text.lower())]
+    """Tokens of ``text`` as the ``split`` stage produces them (before elision etc.):
+    the same in every language but those of Han bigrams (Chinese)."""
+    return [t for _, _, t in _spans(text.lower(), lang)]
 
 
 # ------------------------------------------------------------------------ folding
@@ -296,17 +350,28 @@ _FOLD_EXTRA = str.maketrans(
         "þ": "th",
         "ð": "d",
         "ħ": "h",
+        "\u0640": "",  # the Arabic tatweel, a stretch of the line, not a letter
     }
 )
+# Letters NFD decomposes that stay whole: Russian "й" is a letter of its own (Snowball's
+# Russian endings "-ый", "-ий" hold it), not "и" with an accent; "ё" does fold to "е",
+# as Russian readers type it.
+_KEEP = {"\u0438\u0306": "\u0439"}
+_KEEP_RE = re.compile("|".join(_KEEP))
 
 
 @lru_cache(maxsize=1 << 18)
 def fold(s: str) -> str:
-    """Accent folding: NFD, drop combining marks, then œ->oe, æ->ae, ß->ss, ø->o,
-    đ->d, ł->l, ı->i, þ->th, ð->d, ħ->h (letters NFD does not decompose)."""
+    """Accent folding: NFD, drop combining marks (but "й"), then œ->oe, æ->ae, ß->ss,
+    ø->o, đ->d, ł->l, ı->i, þ->th, ð->d, ħ->h (letters NFD does not decompose), and the
+    Arabic tatweel dropped. Arabic vowel marks and the hamza over or under a letter are
+    combining marks: "أ", "إ", "آ" fold to "ا", as Arabic search engines normalize."""
     if s.isascii():
         return s
-    s = _regexes()[1].sub("", unicodedata.normalize("NFD", s))
+    s = unicodedata.normalize("NFD", s)
+    if "\u0306" in s:
+        s = _KEEP_RE.sub(lambda m: _KEEP[m.group()], s)
+    s = _regexes()[1].sub("", s)
     return s.translate(_FOLD_EXTRA)
 
 
@@ -344,7 +409,9 @@ def _stemmer_input(token: str, lang: str) -> str:
 
 @lru_cache(maxsize=1 << 18)
 def _stem_stage(token: str, lang: str) -> str:
-    return fold(_stemmer(lang).stemWord(_stemmer_input(token, lang)))
+    stemmer = _stemmer(lang)
+    made = _stemmer_input(token, lang)
+    return fold(stemmer.stemWord(made) if stemmer else made)
 
 
 def stem(token: str, lang: str) -> str:
@@ -390,7 +457,12 @@ def _chunk_terms(chunk: str, lang: str) -> tuple[str, ...]:
     the corpus repeats its chunks (5M occurrences, 100k distinct), so this makes
     indexing several times faster. textpipe.js runs the pattern over the whole text.
     """
-    terms = (_raw_term(raw, lang) for raw in _regexes()[0].findall(chunk))
+    raws = (
+        [tok for _, _, tok in _raw_tokens(chunk, lang)]
+        if _bigrams(lang)
+        else _regexes()[0].findall(chunk)
+    )
+    terms = (_raw_term(raw, lang) for raw in raws)
     return tuple(t for t in terms if t is not None)
 
 
@@ -402,9 +474,12 @@ def _raw_term(raw: str, lang: str) -> str | None:
 def stem_forms(text: str, lang: str) -> dict[str, str]:
     """What the stemmer is handed for each word of ``text`` that gets a term, and that
     term: ``{stemmer input: term}``. The index ships them (index.py, bucket_files) so that
-    the browser can make the terms of words the archive holds without the stemmer."""
+    the browser can make the terms of words the archive holds without the stemmer. None
+    for a language without a stemmer: its terms are made without one anyway."""
     _known(lang)
     out: dict[str, str] = {}
+    if _stemmer(lang) is None:
+        return out
     for chunk in text.lower().split():
         out.update(_chunk_forms(chunk, lang))
     return out
@@ -413,7 +488,7 @@ def stem_forms(text: str, lang: str) -> dict[str, str]:
 @lru_cache(maxsize=1 << 18)
 def _chunk_forms(chunk: str, lang: str) -> tuple[tuple[str, str], ...]:
     out = []
-    for raw in _regexes()[0].findall(chunk):
+    for raw in _regexes()[0].findall(chunk):  # never a language of Han bigrams: no stemmer
         t = fold(_elide(_normalize(raw), lang))
         if t and not _is_stopword(t, lang):
             made = _stem_stage(t, lang)
@@ -441,7 +516,8 @@ def highlight_spans(text: str, lang: str, terms: Iterable[str]) -> list[tuple[in
     or :func:`analyze` of the query. Offsets index the original ``text`` (code points
     here; UTF-16 units in ``textpipe.js``' ``highlightSpans``, i.e. what each
     language's string slicing wants). Spans are in text order and never overlap;
-    neighbouring words are separate spans ("prie instamment" gives two).
+    neighbouring words are separate spans ("prie instamment" gives two), overlapping
+    bigrams one ("人权宣言" for its three).
     """
     _known(lang)
     wanted = terms if isinstance(terms, (set, frozenset, dict)) else set(terms)
@@ -458,11 +534,15 @@ def highlight_spans(text: str, lang: str, terms: Iterable[str]) -> list[tuple[in
             n = len(c.lower())
             starts += [i] * n
             ends += [i + 1] * n
-    spans = []
-    for m in _regexes()[0].finditer(lower):
-        if _raw_term(m.group(), lang) in wanted:
-            a, b = m.span()
-            spans.append((a, b) if starts is None else (starts[a], ends[b - 1]))
+    spans: list[tuple[int, int]] = []
+    for a, b, raw in _raw_tokens(lower, lang):
+        if _raw_term(raw, lang) in wanted:
+            if starts is not None:
+                a, b = starts[a], ends[b - 1]
+            if spans and a < spans[-1][1]:  # overlapping bigrams: one span
+                spans[-1] = (spans[-1][0], b)
+            else:
+                spans.append((a, b))
     return spans
 
 
@@ -474,7 +554,7 @@ def _make_functions(lang: str) -> list[Callable[..., Any]]:
         md = token.metadata
         position = md.get("position")
         out = []
-        for start, end, tok in _spans(token.string):
+        for start, end, tok in _spans(token.string, lang):
             meta = dict(md)
             if position is not None:
                 meta["position"] = [position[0] + start, end - start]

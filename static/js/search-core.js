@@ -73,6 +73,9 @@
       raw = raw.replace(/\*+$/, "");
       var last = k === words.length - 1 && w.end === q.length;
       var terms = tp.analyze(raw, lang);
+      // a word of Chinese is a run of ideographs cut into bigrams: found where they follow
+      // one another
+      if (terms.length > 1 && presence === "required" && tp.bigrams(lang)) { phrases.push(terms); }
       if (star || (typing && last && presence === "required")) {
         // a prefix: the stem when it starts the folded word (usually), else the folded word
         var folded = tp.fold(raw.toLowerCase());
@@ -851,21 +854,20 @@
     });
   }
 
-  // [start, end] offsets in `text` of the words whose term a clause matches.
+  // [start, end] offsets in `text` of the words whose term a clause matches (overlapping
+  // Chinese bigrams: one span).
   function highlightSpans(text, lang, parsed) {
     var tp = textpipe();
     var wanted = parsed.clauses.filter(function (c) { return c.presence !== "prohibited"; });
     if (!wanted.length) { return []; }
-    var re = new RegExp(tp.TOKEN_SOURCE, "gu");
     var out = [];
-    var m;
-    while ((m = re.exec(text)) !== null) {
-      var terms = tp.analyze(m[0], lang);
-      var hit = terms.some(function (t) {
-        return wanted.some(function (c) { return c.prefix ? t.indexOf(c.term) === 0 : t === c.term; });
-      });
-      if (hit) { out.push([m.index, m.index + m[0].length]); }
-    }
+    tp.termSpans(text, lang).forEach(function (w) {
+      var t = w[0];
+      var hit = wanted.some(function (c) { return c.prefix ? t.indexOf(c.term) === 0 : t === c.term; });
+      if (!hit) { return; }
+      var last = out[out.length - 1];
+      if (last && w[1] < last[1]) { last[1] = Math.max(last[1], w[2]); } else { out.push([w[1], w[2]]); }
+    });
     return out;
   }
 
@@ -873,13 +875,7 @@
   function phraseSpan(text, lang, phrases) {
     if (!phrases.length) { return null; }
     var tp = textpipe();
-    var re = new RegExp(tp.TOKEN_SOURCE, "gu");
-    var words = [];
-    var m;
-    while ((m = re.exec(text)) !== null) {
-      var start = m.index, end = m.index + m[0].length;
-      tp.analyze(m[0], lang).forEach(function (t) { words.push([t, start, end]); });
-    }
+    var words = tp.termSpans(text, lang).map(function (w) { return [w[0], w[1], w[2]]; });
     var phrase = phrases[0];
     outer: for (var i = 0; i + phrase.length <= words.length; i++) {
       for (var j = 0; j < phrase.length; j++) {

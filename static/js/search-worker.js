@@ -62,6 +62,7 @@ function stemmersFor(manifest, sets, m) {
   var out = {};
   Object.keys(manifest.languages).forEach(function (lang) {
     var name = manifest.languages[lang].textpipe.stemmer;
+    if (!name) { return; }  // a language without a stemmer (Chinese)
     var snowballStem = null;
     if (m) {
       var key = name.charAt(0).toUpperCase() + name.slice(1);

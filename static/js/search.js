@@ -185,6 +185,7 @@
     var a = el("a", "result-link");
     a.href = root + row.doc.url + "#" + encodeURIComponent(row.anchor);
     a.lang = row.doc.language;
+    a.dir = "auto";  // Arabic rows read right to left
     var head = el("span", "result-head");
     head.appendChild(el("span", "result-label", row.anchor));
     head.appendChild(el("span", "result-title", row.doc.title));
@@ -263,6 +264,7 @@
         if (para) {
           var text = el("span", "result-other-text", " " + para.text);
           text.lang = other.language;
+          text.dir = "auto";
           box.appendChild(text);
         } else {
           box.appendChild(el("span", "result-other-note", " " + ui.bilingual_missing.replace("{language}", name)));

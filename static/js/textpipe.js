@@ -16,7 +16,7 @@
  *     lunr.Index.load(serializedIndex). In Node: var tp = require("./textpipe.js").
  *
  * `data` is textpipe.browser_data(lang) from Python:
- *     {"version": 2, "lang": "fr", "stemmer": "french", "elisions": ["jusqu'", ...],
+ *     {"version": 3, "lang": "fr", "stemmer": "french", "elisions": ["jusqu'", ...],
  *      "stopwords": ["a", ...], "rewrite": [["ieres", "ières"], ...],
  *      "irregular": {"travaux": "travail", ...}}
  * already normalized (lowercase, ' apostrophe, stop words and irregular forms folded,
@@ -44,7 +44,7 @@
 }(typeof globalThis !== "undefined" ? globalThis : (typeof self !== "undefined" ? self : this), function () {
   "use strict";
 
-  var PIPELINE_VERSION = 2;
+  var PIPELINE_VERSION = 3;
   var STAGES = ["split", "elision", "fold", "stopword", "stem"];
 
   function label(lang, stage) {
@@ -62,6 +62,41 @@
 
   function tokenRe() {
     return new RegExp(TOKEN_SOURCE, "gu");
+  }
+
+  // Han ideographs (textpipe.HAN), and the token pattern of a language of Han bigrams
+  // (textpipe._han_regex): a run of ideographs alone, ideographs out of other words.
+  var HAN_RANGES = "\\u3400-\\u4DBF\\u4E00-\\u9FFF\\uF900-\\uFAFF\\u{20000}-\\u{3134F}";
+  var HAN = new RegExp("^[" + HAN_RANGES + "]", "u");
+  var NOHAN_WORD = "(?:(?![" + HAN_RANGES + "])[\\p{L}\\p{M}\\p{Nd}])";
+  var HAN_TOKEN_SOURCE = "[" + HAN_RANGES + "]+|\\p{Nd}+(?:\\/\\p{Nd}+)+(?!" + NOHAN_WORD + ")" +
+    "|" + NOHAN_WORD + "+(?:['\\u2019\\u02BC]" + NOHAN_WORD + "+)*";
+
+  // [start, end, token as printed] for each token of a lowercased text (textpipe._raw_tokens):
+  // in a language of Han bigrams (L.han), a run of ideographs gives each pair of neighbours,
+  // or its one ideograph. Offsets in UTF-16 units (an ideograph of the supplementary planes
+  // is two).
+  function rawTokens(text, L) {
+    var han = L && L.han === "bigrams";
+    var re = han ? new RegExp(HAN_TOKEN_SOURCE, "gu") : tokenRe();
+    var out = [];
+    var m;
+    while ((m = re.exec(text)) !== null) {
+      var tok = m[0];
+      if (han && HAN.test(tok)) {
+        var chars = Array.from(tok);
+        if (chars.length > 1) {
+          for (var i = 0, at = m.index; i + 1 < chars.length; i++) {
+            var pair = chars[i] + chars[i + 1];
+            out.push([at, at + pair.length, pair]);
+            at += chars[i].length;
+          }
+          continue;
+        }
+      }
+      out.push([m.index, m.index + tok.length, tok]);
+    }
+    return out;
   }
 
   // `fn` with its results kept, but for `transient` ones (a term not known yet).
@@ -93,30 +128,28 @@
   });
 
   // [start, end, normalized token] for each token of an already lowercased text.
-  function spans(text) {
-    var re = tokenRe();
-    var out = [];
-    var m;
-    while ((m = re.exec(text)) !== null) {
-      out.push([m.index, m.index + m[0].length, normalize(m[0])]);
-    }
-    return out;
+  function spans(text, L) {
+    return rawTokens(text, L).map(function (t) { return [t[0], t[1], normalize(t[2])]; });
   }
 
-  function tokenize(text) {
-    return spans(String(text).toLowerCase()).map(function (s) { return s[2]; });
+  // The tokens of `text` (textpipe.tokenize); `lang`, if its data is loaded, for Han bigrams.
+  function tokenize(text, lang) {
+    var L = lang ? languages[lang] : null;
+    return spans(String(text).toLowerCase(), L).map(function (s) { return s[2]; });
   }
 
   // ------------------------------------------------------------------ folding
   var FOLD_EXTRA = {
     "œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i",
-    "þ": "th", "ð": "d", "ħ": "h"
+    "þ": "th", "ð": "d", "ħ": "h", "\u0640": ""
   };
-  var FOLD_EXTRA_RE = /[œæßøđłıþðħ]/g;
+  var FOLD_EXTRA_RE = /[œæßøđłıþðħ\u0640]/g;
+  // letters NFD decomposes that stay whole (textpipe._KEEP): Russian "й"
+  var KEEP_RE = /\u0438\u0306/g;
 
   var fold = makeCache(function (s) {
     if (ASCII.test(s)) { return s; }
-    s = s.normalize("NFD").replace(MARKS, "");
+    s = s.normalize("NFD").replace(KEEP_RE, "\u0439").replace(MARKS, "");
     return s.replace(FOLD_EXTRA_RE, function (c) { return FOLD_EXTRA[c]; });
   });
 
@@ -167,7 +200,8 @@
       Object.keys(irr).forEach(function (k) { irregular.set(k, irr[k]); });
       var L = {
         lang: lang,
-        stemmer: data.stemmer,
+        stemmer: data.stemmer || null,
+        han: data.han || null,
         elisions: data.elisions.slice(),
         stopwords: stop,
         rewrite: (data.rewrite || []).map(function (p) { return [p[0], p[1]]; }),
@@ -207,8 +241,10 @@
     return token;
   }
 
-  // The stem stage (textpipe._stem_stage): stemmer input, Snowball, fold again.
+  // The stem stage (textpipe._stem_stage): stemmer input, Snowball (if the language has
+  // one), fold again.
   function stemStage(L, token) {
+    if (!L.stemmer) { return fold(stemmerInput(L, token)); }
     var stem = stemmer(L.stemmer)(stemmerInput(L, token));
     return stem === null ? UNKNOWN : fold(stem);
   }
@@ -217,8 +253,9 @@
   // (textpipe.stem_forms): the words whose stems a search needs.
   function stemInputs(text, lang, data) {
     var L = lang_(lang, data);
-    var re = tokenRe();
     var out = [];
+    if (!L.stemmer) { return out; }  // its terms need no stem forms
+    var re = tokenRe();
     var lower = String(text).toLowerCase();
     var m;
     while ((m = re.exec(lower)) !== null) {
@@ -237,9 +274,16 @@
   // Terms of `text` as lunr.py indexes them (textpipe.analyze).
   function analyze(text, lang, data) {
     var L = lang_(lang, data);
-    var re = tokenRe();
-    var out = [];
     var lower = String(text).toLowerCase();
+    var out = [];
+    if (L.han) {
+      rawTokens(lower, L).forEach(function (tok) {
+        var t = L.term(normalize(tok[2]));
+        if (t !== null) { out.push(t); }
+      });
+      return out;
+    }
+    var re = tokenRe();
     var m;
     while ((m = re.exec(lower)) !== null) {
       var t = L.term(normalize(m[0]));
@@ -248,13 +292,10 @@
     return out;
   }
 
-  // [start, end] of each word of `text` whose term is in `terms` (textpipe.highlight_spans).
-  // Offsets are UTF-16 indices into `text` itself (not its lowercased copy).
-  function highlightSpans(text, lang, terms, data) {
+  // [term, start, end] for each token of `text` that has a term, in text order: offsets
+  // are UTF-16 indices into `text` itself (not its lowercased copy).
+  function termSpans(text, lang, data) {
     var L = lang_(lang, data);
-    var wanted = terms instanceof Set ? terms : new Set(terms || []);
-    var out = [];
-    if (wanted.size === 0) { return out; }
     // Tokenize the lowercased text, as analyze() does, then map offsets back (see
     // textpipe.highlight_spans); here per code point, in UTF-16 units.
     var s = String(text);
@@ -273,14 +314,27 @@
         i += ch.length;
       }
     }
-    var re = tokenRe();
-    var m;
-    while ((m = re.exec(lower)) !== null) {
-      if (wanted.has(L.term(normalize(m[0])))) {
-        var a = m.index, b = m.index + m[0].length;
-        out.push(starts === null ? [a, b] : [starts[a], ends[b - 1]]);
-      }
-    }
+    var out = [];
+    rawTokens(lower, L).forEach(function (tok) {
+      var t = L.term(normalize(tok[2]));
+      if (t === null) { return; }
+      var a = tok[0], b = tok[1];
+      out.push(starts === null ? [t, a, b] : [t, starts[a], ends[b - 1]]);
+    });
+    return out;
+  }
+
+  // [start, end] of each word of `text` whose term is in `terms` (textpipe.highlight_spans):
+  // overlapping bigrams make one span.
+  function highlightSpans(text, lang, terms, data) {
+    var wanted = terms instanceof Set ? terms : new Set(terms || []);
+    var out = [];
+    if (wanted.size === 0) { return out; }
+    termSpans(text, lang, data).forEach(function (w) {
+      if (!wanted.has(w[0])) { return; }
+      var last = out[out.length - 1];
+      if (last && w[1] < last[1]) { last[1] = w[2]; } else { out.push([w[1], w[2]]); }
+    });
     return out;
   }
 
@@ -294,7 +348,7 @@
     function split(token) {
       var md = token.metadata || {};
       var position = md.position;
-      return spans(token.toString()).map(function (sp) {
+      return spans(token.toString(), L).map(function (sp) {
         var meta = {};
         for (var key in md) {
           if (Object.prototype.hasOwnProperty.call(md, key)) { meta[key] = md[key]; }
@@ -365,6 +419,8 @@
     stemInputs: stemInputs,
     analyzeQueryTerm: analyzeQueryTerm,
     highlightSpans: highlightSpans,
+    termSpans: termSpans,
+    bigrams: function (lang) { return lang_(lang).han === "bigrams"; },
     register: register,
     load: load
   };

@@ -101,7 +101,7 @@ function run(task, data) {
     case "term":
       return task.items.map((t) => tp.term(t, task.lang));
     case "tokenize":
-      return task.items.map((t) => tp.tokenize(t));
+      return task.items.map((t) => tp.tokenize(t, task.lang));
     case "stem": {
       const fn = tp.stemmer(data[task.lang].stemmer);
       return task.items.map((w) => fn(w));
