@@ -52,10 +52,12 @@ import udhr
 import yaml
 from conftest import missing
 from lunr.index import Index
+from lunr.pipeline import Pipeline
 from lunr.tokenizer import Tokenizer
 
 from resarchive import index as search_index
 from resarchive import textpipe as tp
+from resarchive.langdata import common
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RUNNER = REPO_ROOT / "tests" / "js" / "textpipe_node.js"
@@ -686,6 +688,7 @@ def hook(event, args):
 sys.addaudithook(hook)
 from pathlib import Path
 from lunr.index import Index
+from lunr.pipeline import Pipeline
 from resarchive import textpipe as tp
 terms = 0
 fr = [p.read_text("utf-8") for p in sorted(Path(sys.argv[1]).glob("*.txt"))]
@@ -978,8 +981,6 @@ def test_arabic_russian_chinese_same_in_js(udhr_run: dict[str, Any]) -> None:
 def _lunr_py_positions(text: str, lang: str) -> list[Any]:
     """lunr.py's tokenizer and our pipeline on ``text``: the tokens lunr.py indexes, with
     their positions."""
-    from lunr.pipeline import Pipeline
-
     pipeline = Pipeline()
     pipeline.add(*tp.register(lang))
     return pipeline.run(Tokenizer(text))
@@ -996,3 +997,16 @@ def test_chinese_is_cut_into_bigrams_and_a_query_word_is_a_phrase() -> None:
     assert tp.analyze("UNESCO的报告", "zh") == ["unesco", "的报", "报告"]
     assert tp.highlight_spans("回顾世界人权宣言。", "zh", {"人权", "权宣", "宣言"}) == [(4, 8)]
     assert tp.stem_forms("世界人权宣言", "zh") == {}  # no stemmer: the index ships no forms
+
+
+def test_han_ranges_same_in_js() -> None:
+    """textpipe.js cuts the same ideographs into bigrams as common.yaml's ``han`` ranges."""
+    source = (REPO_ROOT / "static" / "js" / "textpipe.js").read_text(encoding="utf-8")
+    m = re.search(r'var HAN_RANGES = "([^"]+)";', source)
+    assert m, "textpipe.js: no HAN_RANGES"
+    js = re.sub(
+        r"\\\\u\{([0-9A-Fa-f]+)\}|\\\\u([0-9A-Fa-f]{4})",
+        lambda g: chr(int(g.group(1) or g.group(2), 16)),
+        m.group(1),
+    )
+    assert js == common().han

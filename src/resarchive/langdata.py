@@ -49,6 +49,7 @@ class Common:
     section_heading: re.Pattern[str]
     separator: re.Pattern[str]
     abbreviations: frozenset[str]
+    han: str  # Han ideographs, as the ranges of a character class
 
 
 @cache
@@ -64,6 +65,7 @@ def common() -> Common:
         section_heading=re.compile(d["section_heading"]),
         separator=re.compile(d["separator"]),
         abbreviations=frozenset(d["abbreviations"]),
+        han=d["han"],
     )
 
 

@@ -13,7 +13,7 @@ from . import anchors
 from .langdata import Lang
 from .langdata import lang as lang_data
 from .models import MARK_OPEN, Block, Item, plain
-from .segment import ITEM_LABEL, NUMBER_LABEL, WIDE_TERMINAL
+from .segment import ITEM_LABEL, NUMBER_LABEL, WIDE_PUNCTUATION
 
 ROMAN = re.compile(r"^[ivxl]+$")
 HEADING_MAX_WORDS = 16
@@ -21,7 +21,7 @@ HEADING_MAX_WORDS = 16
 
 def is_open(text: str) -> bool:
     """Does the text end without the punctuation that closes a paragraph?"""
-    return not text.rstrip().endswith((".", ",", ";", ":", "!", "?", "»", "”", *WIDE_TERMINAL))
+    return not text.rstrip().endswith((".", ",", ";", ":", "!", "?", "»", "”", *WIDE_PUNCTUATION))
 
 
 def is_heading_like(block: Block) -> bool:

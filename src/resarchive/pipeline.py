@@ -11,6 +11,7 @@ it over a folder and hands the documents to the render, index and export stages.
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -19,7 +20,7 @@ from .anchors import document_id, slug
 from .clean import clean_lines
 from .errors import ContentError
 from .footnotes import link_footnotes
-from .langdata import lang, languages
+from .langdata import common, lang, languages
 from .models import Document, SourceText
 from .pages import mark_page_furniture, may_miss_pages, missing_pages
 from .parse import parse_document
@@ -30,13 +31,16 @@ from .wording import wordings
 STAGES = ("clean", "segment", "split", "parse", "link", "metadata", "references")
 
 
-# a word of a script written with spaces, or one Han ideograph (Chinese prints no spaces)
-_DETECT_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[^\W\d_\u3400-\u4dbf\u4e00-\u9fff]+")
+@cache
+def _detect_word() -> re.Pattern[str]:
+    """A word of a script written with spaces, or one Han ideograph (Chinese prints none)."""
+    han = common().han
+    return re.compile(rf"[{han}]|[^\W\d_{han}]+")
 
 
 def detect_language(text: str) -> str:
     """The language whose common words are most frequent in the text."""
-    words = _DETECT_WORD.findall(text[:20000].lower())
+    words = _detect_word().findall(text[:20000].lower())
     scores = {code: sum(1 for w in words if w in lang(code).detect) for code in languages()}
     return max(sorted(scores), key=lambda code: scores[code])
 

@@ -37,10 +37,11 @@ BARE_FOOTNOTE_START = re.compile(
     + "".join(f"{re.escape(w)}|" for w in _FOOTNOTE_OPENERS)
     + r"(?!))"
 )
-# What ends a line that ends a clause; Chinese and Arabic print their own full stop, comma,
-# semicolon, colon and question mark ("。", "，", "；", "：", "？", "،", "؛", "؟").
-WIDE_TERMINAL = tuple("。，；：！？）」』،؛؟")
-TERMINAL = tuple('.,;:!?»)]”"…') + WIDE_TERMINAL
+# Chinese and Arabic print their own full stop, comma, semicolon, colon, exclamation and
+# question marks: they end a clause as ours do.
+WIDE_PUNCTUATION = tuple("。，；：！？،؛؟")
+# What ends a line that ends a clause
+TERMINAL = tuple('.,;:!?»)]”"…') + WIDE_PUNCTUATION + tuple("）」』")
 
 
 def participle(langs: Langs) -> re.Pattern[str]:

@@ -266,20 +266,17 @@ def _regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return token, re.compile(f"[{marks}]+")
 
 
-#: Han ideographs (CJK Unified Ideographs, Extension A, compatibility ideographs, the
-#: supplementary planes' extensions), as code point ranges: neither Python's ``re`` nor
-#: ``unicodedata`` knows scripts. In textpipe.js: HAN_RANGES.
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-
-
 @cache
 def _han_regex() -> re.Pattern[str]:
     """The token pattern of a language whose Han ideographs are cut into bigrams (Chinese):
     a run of ideographs is a token of its own (then cut), the rest as TOKEN_PATTERN with
-    ideographs out of words, so "第75/1号决议" gives "第", "75/1", "号决议"."""
+    ideographs out of words, so "第75/1号决议" gives "第", "75/1", "号决议". The ideographs'
+    ranges are common.yaml's ``han`` (neither ``re`` nor ``unicodedata`` knows scripts; in
+    textpipe.js: HAN_RANGES)."""
     word, _ = _classes()
-    w = f"(?:(?![{HAN}])[{word}])"
-    return re.compile(rf"[{HAN}]+|\d+(?:/\d+)+(?!{w})|{w}+(?:['\u2019\u02bc]{w}+)*")
+    han = langdata.common().han
+    w = f"(?:(?![{han}])[{word}])"
+    return re.compile(rf"(?P<han>[{han}]+)|\d+(?:/\d+)+(?!{w})|{w}+(?:['\u2019\u02bc]{w}+)*")
 
 
 #: The token pattern, in the JavaScript notation used by static/js/textpipe.js.
@@ -304,16 +301,11 @@ def _raw_tokens(text: str, lang: str) -> list[tuple[int, int, str]]:
     out = []
     for m in _han_regex().finditer(text):
         a, b, tok = m.start(), m.end(), m.group()
-        if b - a > 1 and _is_han(tok[0]):
+        if m.group("han") and b - a > 1:
             out += [(a + i, a + i + 2, tok[i : i + 2]) for i in range(b - a - 1)]
         else:
             out.append((a, b, tok))
     return out
-
-
-@cache
-def _is_han(c: str) -> bool:
-    return re.fullmatch(f"[{HAN}]", c) is not None
 
 
 @lru_cache(maxsize=1 << 18)

@@ -875,7 +875,7 @@
   function phraseSpan(text, lang, phrases) {
     if (!phrases.length) { return null; }
     var tp = textpipe();
-    var words = tp.termSpans(text, lang).map(function (w) { return [w[0], w[1], w[2]]; });
+    var words = tp.termSpans(text, lang);  // [term, start, end]
     var phrase = phrases[0];
     outer: for (var i = 0; i + phrase.length <= words.length; i++) {
       for (var j = 0; j < phrase.length; j++) {

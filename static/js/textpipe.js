@@ -64,7 +64,7 @@
     return new RegExp(TOKEN_SOURCE, "gu");
   }
 
-  // Han ideographs (textpipe.HAN), and the token pattern of a language of Han bigrams
+  // Han ideographs (common.yaml: han), and the token pattern of a language of Han bigrams
   // (textpipe._han_regex): a run of ideographs alone, ideographs out of other words.
   var HAN_RANGES = "\\u3400-\\u4DBF\\u4E00-\\u9FFF\\uF900-\\uFAFF\\u{20000}-\\u{3134F}";
   var HAN = new RegExp("^[" + HAN_RANGES + "]", "u");
