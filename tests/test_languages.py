@@ -19,7 +19,7 @@ from conftest import missing
 from playwright.sync_api import Page
 from wordcount import html_text, missing_words, source_words, words
 
-from resarchive.models import SourceText
+from resarchive.models import SourceText, plain
 from resarchive.pipeline import detect_language, parse_source
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,6 +34,9 @@ BODIES = {
     "ar": "الجمعية العامة",
     "zh": "大会",
 }
+
+# what the English and Spanish print between the preamble and the formula
+CONNECTORS = {"en": "Now, therefore,", "es": "Ahora, por tanto,"}
 
 
 @pytest.fixture(scope="module")
@@ -51,18 +54,28 @@ def declarations(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_declaration_is_read_alike_in_six_languages(declarations: Path, lang: str) -> None:
-    """The language is detected; the formula names the General Assembly; the 50 paragraphs
-    of the 30 articles come out word for word, in order, each article's heading before its
-    first paragraph, as in French, English and Spanish."""
+    """The language is detected; the title is the declaration's; its preamble, printed before
+    the formula, is its preamble, word for word under its heading; the formula names the
+    General Assembly; the 50 paragraphs of the 30 articles come out word for word, in
+    order, each article's heading before its first paragraph; nothing is left unclassified
+    or in the masthead."""
     path = declarations / f"udhr-{lang}.txt"
     text = path.read_text(encoding="utf-8")
     assert detect_language(text) == lang
     (doc,) = parse_source(SourceText(path=path, rel=path.name, text=text))
-    assert doc.language == lang and doc.body == BODIES[lang]
+    title, heading = (t for _, t in udhr.elements(lang)[:2])
+    assert doc.language == lang and doc.body == BODIES[lang] and doc.title == title
+    header = udhr.header_paragraphs(lang)
+    formula_at = next(i for i, t in enumerate(header) if BODIES[lang] in t)
+    recitals = [t for t in header[:formula_at] if t != CONNECTORS.get(lang)]
+    assert [plain(p.rich) for p in doc.preamble] == recitals
+    if lang in CONNECTORS:  # printed between the preamble and the formula: kept with it
+        assert doc.formula.startswith(CONNECTORS[lang] + " ")
+    assert doc.preamble[0].heading == heading
     expected = udhr.article_paragraphs(lang)
     got = [(p.heading, p.rich) for p in doc.operative][-len(expected) :]
     assert got == expected
-    assert not doc.unclassified
+    assert not doc.unclassified and not doc.header
 
 
 @pytest.fixture(scope="module")

@@ -49,6 +49,18 @@ def content_text(lang: str) -> str:
     return "\n\n".join(text for _, text in elements(lang)) + "\n"
 
 
+def header_paragraphs(lang: str) -> list[str]:
+    """The paragraphs of the declaration's header, as printed: the preamble (the recitals,
+    "Whereas ..."), then perhaps "Now, therefore,", the enacting formula and the
+    proclamation (in Chinese, formula and proclamation in one paragraph)."""
+    page = (FOLDER / f"{FILES[lang]}.html").read_text(encoding="utf-8")
+    header = page.split("<header>", 1)[1].split("</header>", 1)[0]
+    return [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).split())
+        for m in re.finditer(r"<p\b[^>]*>(.*?)</p>", header, re.S)
+    ]
+
+
 def article_paragraphs(lang: str) -> list[tuple[str, str]]:
     """(heading, text) of each paragraph of the 30 articles, in order: the article's heading
     ("Article 2", "第二条") for its first paragraph, "" for the others."""

@@ -104,6 +104,7 @@ class Lang:
     name: str  # the language's own name ("Français")
     akn_language: str  # its code in Akoma Ntoso's FRBRlanguage ("fra", ISO 639-2)
     direction: str  # of its script: "ltr", or "rtl" (Arabic)
+    preamble_headings: frozenset[str]  # "Préambule", casefolded: a heading above a preamble
 
 
 @cache
@@ -146,6 +147,7 @@ def lang(code: str) -> Lang:
         name=d["name"],
         akn_language=d["akn_language"],
         direction=d.get("direction") or "ltr",
+        preamble_headings=frozenset(h.casefold() for h in d.get("preamble_headings") or ()),
     )
 
 

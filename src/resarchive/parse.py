@@ -13,14 +13,15 @@ them (annexes: attachments.py). Nothing is dropped: what fits nowhere is kept as
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from . import anchors
 from .attachments import add_block, attachment_heading, new_attachment, opens_attachment
 from .body import BodyReader, BodyState
 from .langdata import Lang, common
 from .masthead import Masthead, iso_date, read_masthead, title_and_header
-from .models import MARKER_RE, Attachment, Block, Document, Loose, Part, plain
-from .paragraphs import printed_number
+from .models import MARKER_RE, Attachment, Block, Document, Loose, Paragraph, Part, plain
+from .paragraphs import is_open, printed_number, split_lead
 from .segment import NUMBER_LABEL, Span, join_lines
 
 PART_LABEL = re.compile(r"^[A-Z]$")
@@ -37,6 +38,7 @@ def parse_document(
         texts[:formula_at] if formula_at is not None else _header_without_formula(texts, lang)
     )
     body_blocks = texts[len(header_blocks) :]
+    header_blocks, recitals = _recitals_before_formula(header_blocks, lang)
     header_blocks, part_a = _first_part(header_blocks, formula_at is not None)
     mast = read_masthead(header_blocks, lang)
     f = mast.fields
@@ -62,6 +64,20 @@ def parse_document(
             doc.body = m.group("body").strip()
         if inline:
             doc.formula = ""
+        elif recitals.connector is not None:  # "Now, therefore," | "The General Assembly"
+            doc.formula = f"{plain(recitals.connector.rich).strip()} {doc.formula}"
+    doc.preamble = [
+        Paragraph(
+            id=anchors.preambular(k),
+            number="",
+            rich=body,
+            line=block.line,
+            lead=lead,
+            heading=recitals.heading.rich if k == 1 and recitals.heading else "",
+        )
+        for k, block in enumerate(recitals.paragraphs, 1)
+        for lead, body in [split_lead(block.rich, lang)]
+    ]
     if part_a:
         doc.parts.append(_part(part_a[0], part_a[1:], doc.formula))
     fill_organization(doc, mast, lang)
@@ -137,6 +153,58 @@ def _find_formula(texts: list[Block], lang: Lang) -> tuple[int | None, bool]:
         if lang.inline_formula.match(plain(block.rich).strip("* ")):
             return i, True
     return None, False
+
+
+@dataclass
+class Recitals:
+    """Preambular paragraphs printed before the enacting formula, as a declaration prints
+    them (the Universal Declaration of Human Rights: "Preamble", "Whereas ..." seven times,
+    "Now, therefore,", "The General Assembly", "Proclaims ...")."""
+
+    paragraphs: list[Block] = field(default_factory=list)
+    heading: Block | None = None  # "Preamble", printed above them
+    connector: Block | None = None  # "Now, therefore,", between them and the formula
+
+
+RECITALS_MIN = 2  # one preamble-like line before a formula is a masthead's, not a preamble
+CONNECTOR_MAX_WORDS = 3
+
+
+def _recitals_before_formula(header: list[Block], lang: Lang) -> tuple[list[Block], Recitals]:
+    """The masthead's last blocks, when they are a preamble: at least RECITALS_MIN
+    paragraphs in a row, each opening with a preambular lead ("Whereas", "Considérant",
+    "鉴于") and closed by its punctuation, just before the formula (or a short connector,
+    "Now, therefore,"), perhaps under a preamble heading. Else the masthead as it was."""
+    end = len(header)
+    found = Recitals()
+    last = header[-1] if header else None
+    if (
+        last is not None
+        and len(last.text.split()) <= CONNECTOR_MAX_WORDS
+        and last.text.endswith(",")
+        and not lang.preamble_lead.match(last.text)
+    ):
+        found.connector, end = last, end - 1
+    start = end
+    while start > 0 and _is_recital(header[start - 1], lang):
+        start -= 1
+    if end - start < RECITALS_MIN:
+        return header, Recitals()
+    found.paragraphs = header[start:end]
+    if start > 0 and header[start - 1].text.strip().casefold() in lang.preamble_headings:
+        start -= 1
+        found.heading = header[start]
+    return header[:start], found
+
+
+# a clause closed, then the conjunction that joins the next: "...; and", "..., y", "...; и"
+_CLOSED_THEN_JOINED = re.compile(r"[,;]\s+\w{1,3}$")
+
+
+def _is_recital(block: Block, lang: Lang) -> bool:
+    text = block.text
+    closed = not is_open(text) or _CLOSED_THEN_JOINED.search(text) is not None
+    return closed and bool(lang.preamble_lead.match(text))
 
 
 def _header_without_formula(texts: list[Block], lang: Lang) -> list[Block]:
