@@ -4,6 +4,7 @@ the same order, as one process writes; errors come back to the build."""
 from __future__ import annotations
 
 import filecmp
+import gc
 import os
 from pathlib import Path
 
@@ -63,3 +64,17 @@ def test_pages_written_by_two_processes_equal_one_process(
     pages = list((tmp_path / "two" / "site" / "doc").glob("*.html"))
     assert len(pages) > 10, "no side-by-side page written"
     assert tree_differences(tmp_path / "one" / "site", tmp_path / "two" / "site") == []
+
+
+def test_the_build_gives_the_cycle_collector_back(tmp_path: Path) -> None:
+    """The build pauses Python's cycle collector (build.cyclic_gc_paused) and turns it back on
+    after, when it succeeds and when content errors stop it."""
+    assert gc.isenabled()
+    build.build_site(build.REPO / "content", tmp_path / "site", cache=None, jobs=1)
+    assert gc.isenabled()
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "empty.txt").write_text("", encoding="utf-8")
+    with pytest.raises(build.BuildFailed):
+        build.build_site(broken, tmp_path / "other", cache=None, jobs=1)
+    assert gc.isenabled()
