@@ -38,7 +38,9 @@ def parse_document(
         texts[:formula_at] if formula_at is not None else _header_without_formula(texts, lang)
     )
     body_blocks = texts[len(header_blocks) :]
-    header_blocks, recitals = _recitals_before_formula(header_blocks, lang)
+    recitals = Recitals()
+    if formula_at is not None:  # a connector needs the formula to go with
+        header_blocks, recitals = _recitals_before_formula(header_blocks, lang, not inline)
     header_blocks, part_a = _first_part(header_blocks, formula_at is not None)
     mast = read_masthead(header_blocks, lang)
     f = mast.fields
@@ -170,16 +172,20 @@ RECITALS_MIN = 2  # one preamble-like line before a formula is a masthead's, not
 CONNECTOR_MAX_WORDS = 3
 
 
-def _recitals_before_formula(header: list[Block], lang: Lang) -> tuple[list[Block], Recitals]:
+def _recitals_before_formula(
+    header: list[Block], lang: Lang, connector: bool
+) -> tuple[list[Block], Recitals]:
     """The masthead's last blocks, when they are a preamble: at least RECITALS_MIN
     paragraphs in a row, each opening with a preambular lead ("Whereas", "Considérant",
-    "鉴于") and closed by its punctuation, just before the formula (or a short connector,
-    "Now, therefore,"), perhaps under a preamble heading. Else the masthead as it was."""
+    "鉴于") and closed by its punctuation, just before the formula (or, if ``connector``, a
+    short connector that goes with the formula: "Now, therefore,"), perhaps under a preamble
+    heading. Else the masthead as it was."""
     end = len(header)
     found = Recitals()
     last = header[-1] if header else None
     if (
-        last is not None
+        connector
+        and last is not None
         and len(last.text.split()) <= CONNECTOR_MAX_WORDS
         and last.text.endswith(",")
         and not lang.preamble_lead.match(last.text)
