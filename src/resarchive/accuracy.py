@@ -46,6 +46,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -311,7 +312,7 @@ def corpus_txt_dir(shared: Path, name: str = CORPUS_TARBALL) -> Path:
         with tarfile.open(tarball, "r:xz") as tar:
             tar.extractall(tmp, filter="data")
         _mkdir(base)
-        tmp.rename(xml)
+        _settle(tmp, xml)
     tmp = Path(tempfile.mkdtemp(prefix="txt.tmp-", dir=base))
     script = shared / "corpus" / "akn2txt.py"
     for folder in sorted(p for p in xml.glob("*session/*") if p.is_dir()):
@@ -321,8 +322,19 @@ def corpus_txt_dir(shared: Path, name: str = CORPUS_TARBALL) -> Path:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    tmp.rename(txt)
+    _settle(tmp, txt)
     return txt
+
+
+def _settle(tmp: Path, final: Path) -> None:
+    """Move a finished temporary folder into place; if another process (a test run beside
+    a benchmark) got there first, keep its folder, which holds the same files."""
+    try:
+        tmp.rename(final)
+    except OSError:
+        if not final.is_dir():
+            raise
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _mkdir(path: Path) -> Path:

@@ -5,8 +5,9 @@ Stage: relate (all documents, after parse). May import: models, wording, cache.
 
 Drawn from the documents' wordings (wording.py: a digest of each paragraph's normalized text
 and the hashes of its word pairs), kept in the parse cache's summaries: no document's text is
-loaded here, and a rebuild redoes this in full from the summaries (it is linear in the number
-of paragraphs), then rewrites only the pages whose lists changed (their digests).
+loaded here. A rebuild groups the wordings again from the summaries (linear in the number of
+paragraphs) and signs each document's lists without making them (WordingLinks.signature);
+only the documents whose signature changed get their lists made and their pages rewritten.
 
 - Identical wording: equal digests, grouped in one pass.
 - Nearly the same wording: Jaccard similarity of the word-pair sets >= ``THRESHOLD`` (0.8).
@@ -20,20 +21,21 @@ of paragraphs), then rewrites only the pages whose lists changed (their digests)
 - Versions: a resolution's series is its title without numbers (years, sessions, ordinals),
   in one language, body and kind; its previous version is the latest earlier document of the
   series. Where no earlier title matches, the earlier document of the same language and body
-  holding the most of its paragraphs word for word (at least half of them) is.
+  holding the most of its paragraphs word for word (at least half of them; a wording held by
+  more than SERIES_MAX_GROUP others does not count) is.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import pickle
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
-from itertools import islice
+from itertools import accumulate, islice
 from pathlib import Path
 
 from .cache import store_file
@@ -81,83 +83,246 @@ class Lineage:
 
 def relate_wordings(
     docs: list[Document], state: dict[str, NearIndex] | None = None
-) -> dict[str, dict[str, Agreed]]:
-    """Document id -> anchor -> Agreed, for every paragraph that has its wording elsewhere.
-    ``state``: language -> its NearIndex from the previous build, updated in place (a new
-    one is made for a language it lacks, or whose order has drifted)."""
+) -> WordingLinks:
+    """Every paragraph's wording elsewhere (WordingLinks). ``state``: language -> its
+    NearIndex from the previous build, updated in place (a new one is made for a language it
+    lacks, or whose order has drifted)."""
     state = {} if state is None else state
-    out: dict[str, dict[str, Agreed]] = defaultdict(dict)
-    by_language: dict[str, list[int]] = defaultdict(list)
-    for n, doc in enumerate(docs):
-        by_language[doc.language].append(n)
+    by_language: dict[str, list[Document]] = defaultdict(list)
+    for doc in docs:
+        by_language[doc.language].append(doc)
     for gone in [code for code in state if code not in by_language]:
         del state[gone]
-    for code, numbers in by_language.items():
-        _relate_language([docs[n] for n in numbers], out, state, code)
-    return dict(out)
+    return WordingLinks(
+        [_relate_language(found, state, code) for code, found in by_language.items()]
+    )
 
 
 def _relate_language(
-    docs: list[Document], out: dict[str, dict[str, Agreed]], state: dict[str, NearIndex], code: str
-) -> None:
-    units: list[tuple[int, Wording]] = [(d, w) for d, doc in enumerate(docs) for w in doc.wordings]
-    groups: dict[int, list[int]] = defaultdict(list)  # key -> unit numbers
-    for u, (_, w) in enumerate(units):
-        groups[w.key].append(u)
-    sets = {k: shingles(units[members[0]][1]) for k, members in groups.items()}
+    docs: list[Document], state: dict[str, NearIndex], code: str
+) -> _LanguageLinks:
+    lang = _LanguageLinks(docs, {})
+    sets = {k: shingles(lang.units[members[0]][1]) for k, members in lang.groups.items()}
     index = state.get(code)
     if index is None or index.drifted:
         index = state[code] = NearIndex(sets, THRESHOLD, MIN_PAIRS)
     else:
         index.update(sets)
-    dates = [doc.date or "9999" for doc in docs]
-    newest = [(_neg(date), doc.id) for date, doc in zip(dates, docs, strict=True)]
+    lang.near = index.near
+    return lang
 
-    def newest_first(u: int) -> tuple[str, str, int]:
-        return (*newest[units[u][0]], u)
 
-    @cache
-    def identical_entry(u: int) -> Related:  # made once, shared by the lists that show it
-        return _related(docs, units, u, 1.0)
+@dataclass
+class _GroupView:
+    """What the lists of one wording's holders are drawn from (computed once per wording)."""
 
-    for key, members in groups.items():
-        close = index.near.get(key, {})
-        if len(members) == 1 and not close:
-            continue
-        ordered = sorted(members, key=newest_first)
+    earliest: int  # the unit first holding it
+    near_units: int  # how many units hold nearly the same wording
+    in_doc: Counter[int]  # document -> its units holding it
+    near_in_doc: Counter[int]  # document -> its units of nearly the same wording
+    shown: list[tuple[int, Related]]  # the identical units a list may show, in order
+    newest: dict[int, int]  # a shown unit -> its place, newest first
+    near_shown: list[tuple[int, Related]]  # the near units a list may show, in order
+
+
+class WordingLinks:
+    """Every paragraph's wording elsewhere, for every document: signed for all at once (what
+    a rebuild compares to find the pages to write again), listed for the documents asked
+    (what a page shows). Listing is most of the cost, so a rebuild lists only the documents
+    whose signature changed."""
+
+    def __init__(self, languages: list[_LanguageLinks]):
+        self._where = {doc.id: (lang, d) for lang in languages for d, doc in enumerate(lang.docs)}
+        self._signatures: dict[str, int] = {}
+        for lang in languages:
+            self._signatures.update(lang.signatures())
+
+    def signature(self, doc_id: str) -> int:
+        """Changes when the document's lists would (0: no paragraph's wording elsewhere)."""
+        return self._signatures.get(doc_id, 0)
+
+    def lists(self, doc_id: str) -> dict[str, Agreed]:
+        """Anchor -> Agreed, for each of the document's paragraphs that has its wording
+        elsewhere."""
+        lang, d = self._where[doc_id]
+        return lang.lists(d)
+
+    def identical_shares(self, doc_id: str) -> Counter[str]:
+        """The other documents holding ``doc_id``'s paragraphs word for word, by how many,
+        counting a paragraph only if at most SERIES_MAX_GROUP others hold its wording."""
+        lang, d = self._where[doc_id]
+        return lang.identical_shares(d)
+
+
+class _LanguageLinks:
+    """The wordings of one language's documents, grouped (units: (document, wording))."""
+
+    def __init__(self, docs: list[Document], near: dict[int, dict[int, float]]):
+        self.docs = docs
+        self.units: list[tuple[int, Wording]] = [
+            (d, w) for d, doc in enumerate(docs) for w in doc.wordings
+        ]
+        self.unit_doc = [d for d, _ in self.units]
+        self.starts = list(accumulate((len(doc.wordings) for doc in docs), initial=0))
+        self.groups: dict[int, list[int]] = defaultdict(list)  # key -> unit numbers
+        for u, (_, w) in enumerate(self.units):
+            self.groups[w.key].append(u)
+        self.near = near
+        self.dates = [doc.date or "9999" for doc in docs]
+        self.newest = [(_neg(date), doc.id) for date, doc in zip(self.dates, docs, strict=True)]
+        self._views: dict[int, _GroupView] = {}
+        self._identical: dict[int, Related] = {}
+        self._doc_counts: dict[int, Counter[int]] = {}
+
+    def held_elsewhere(self, key: int) -> bool:
+        return len(self.groups[key]) > 1 or bool(self.near.get(key))
+
+    def _newest_first(self, u: int) -> tuple[str, str, int]:
+        return (*self.newest[self.units[u][0]], u)
+
+    def _view(self, key: int) -> _GroupView:
+        view = self._views.get(key)
+        if view is not None:
+            return view
+        units, dates, docs = self.units, self.dates, self.docs
+        members = self.groups[key]
+        ordered = sorted(members, key=self._newest_first)
         earliest = min(members, key=lambda u: (dates[units[u][0]], docs[units[u][0]].id, u))
         near_units = sorted(
-            ((u, sim) for other, sim in close.items() for u in groups[other]),
-            key=lambda x: (-x[1], *newest_first(x[0])),
+            ((u, sim) for other, sim in self.near.get(key, {}).items() for u in self.groups[other]),
+            key=lambda x: (-x[1], *self._newest_first(x[0])),
         )
         in_doc = Counter(units[u][0] for u in members)
-        near_in_doc = Counter(units[u][0] for u, _ in near_units)
         # the identical ones a list shows: the newest of each year first (so that a wording
         # repeated in 80 documents of one session still lists the session before), then the
         # newest; enough to leave LIMIT once a member's own document is set aside
         shown = _spread(ordered, lambda u: dates[units[u][0]][:4])[: LIMIT + max(in_doc.values())]
-        for u in members:
-            d, w = units[u]
-            identical = len(members) - in_doc[d]
-            near_here = len(near_units) - near_in_doc[d]
+        shown_set = set(shown)
+        near_in_doc = Counter(units[u][0] for u, _ in near_units)
+        near_shown = near_units[: LIMIT + max(near_in_doc.values(), default=0)]
+        view = self._views[key] = _GroupView(
+            earliest,
+            len(near_units),
+            in_doc,
+            near_in_doc,
+            [(u, self._identical_entry(u)) for u in shown],
+            {u: n for n, u in enumerate(ordered) if u in shown_set},
+            [(u, self._related(u, sim)) for u, sim in near_shown],
+        )
+        return view
+
+    def _identical_entry(self, u: int) -> Related:  # made once, shared by the lists showing it
+        entry = self._identical.get(u)
+        if entry is None:
+            entry = self._identical[u] = self._related(u, 1.0)
+        return entry
+
+    def _related(self, u: int, sim: float) -> Related:
+        d, w = self.units[u]
+        return Related(self.docs[d].id, w.anchor, round(sim, 3))
+
+    def lists(self, d: int) -> dict[str, Agreed]:
+        units, dates = self.units, self.dates
+        out: dict[str, Agreed] = {}
+        unit_doc = self.unit_doc
+        for u in range(self.starts[d], self.starts[d + 1]):
+            w = units[u][1]
+            if not self.held_elsewhere(w.key):
+                continue
+            view = self._view(w.key)
+            identical = len(self.groups[w.key]) - view.in_doc[d]
+            near_here = view.near_units - view.near_in_doc[d]
             if not identical and not near_here:
                 continue
-            entries = [
-                identical_entry(v)
-                for v in sorted(
-                    islice((v for v in shown if units[v][0] != d), LIMIT), key=newest_first
-                )
-            ]
+            picked = islice(((v, r) for v, r in view.shown if unit_doc[v] != d), LIMIT)
+            entries = [r for _, r in sorted(picked, key=lambda x: view.newest[x[0]])]
             entries += [
-                _related(docs, units, v, s)
-                for v, s in islice(
-                    ((v, s) for v, s in near_units if units[v][0] != d), LIMIT - len(entries)
+                r
+                for _, r in islice(
+                    ((v, r) for v, r in view.near_shown if unit_doc[v] != d), LIMIT - len(entries)
                 )
             ]
             first = None
+            earliest = view.earliest
             if units[earliest][0] != d and dates[units[earliest][0]] < dates[d]:
-                first = identical_entry(earliest)
-            out[docs[d].id][w.anchor] = Agreed(identical, near_here, first, entries)
+                first = self._identical_entry(earliest)
+            out[w.anchor] = Agreed(identical, near_here, first, entries)
+        return out
+
+    def signatures(self) -> dict[str, int]:
+        """Document id -> a hash of everything its lists are drawn from: for each of its
+        paragraphs held elsewhere, the holders of the wording and of nearly the same ones
+        (document id, date, symbol, title, language, anchor) and each near one's similarity.
+        Python's hash of ints, floats and tuples of them is the same in every process."""
+        tokens = [_stable_int(repr(_shown_fields(doc))) for doc in self.docs]
+        anchors: dict[str, int] = {}  # "op1", "pp2" ...: hashed once each
+        unit_hash = [
+            hash(
+                (
+                    tokens[d],
+                    anchors.get(w.anchor) or anchors.setdefault(w.anchor, _stable_int(w.anchor)),
+                )
+            )
+            for d, w in self.units
+        ]
+        member_sum: dict[int, int] = {}
+
+        def members_hash(key: int) -> int:
+            found = member_sum.get(key)
+            if found is None:
+                found = member_sum[key] = sum(unit_hash[u] for u in self.groups[key])
+            return found
+
+        group_hash: dict[int, int] = {}
+        out: dict[str, int] = {}
+        for d, doc in enumerate(self.docs):
+            mine = []
+            for u in range(self.starts[d], self.starts[d + 1]):
+                key = self.units[u][1].key
+                if not self.held_elsewhere(key):
+                    continue
+                found = group_hash.get(key)
+                if found is None:
+                    close = sorted((members_hash(o), s) for o, s in self.near.get(key, {}).items())
+                    found = group_hash[key] = hash((members_hash(key), tuple(close)))
+                mine.append((unit_hash[u], found))
+            if mine:
+                out[doc.id] = hash(tuple(mine))
+        return out
+
+    def identical_shares(self, d: int) -> Counter[str]:
+        units = self.units
+        shared: Counter[int] = Counter()  # document number -> paragraphs
+        for u in range(self.starts[d], self.starts[d + 1]):
+            key = units[u][1].key
+            holders = self._in_doc(key)
+            identical = len(self.groups[key]) - holders[d]
+            if identical <= 0:
+                continue
+            close = self.near.get(key)
+            near_here = sum(len(self.groups[o]) - self._in_doc(o)[d] for o in close) if close else 0
+            if identical + near_here > SERIES_MAX_GROUP:
+                continue
+            shared.update(holders.keys() - {d})
+        return Counter({self.docs[o].id: n for o, n in shared.items()})
+
+    def _in_doc(self, key: int) -> Counter[int]:
+        found = self._doc_counts.get(key)
+        if found is None:
+            found = self._doc_counts[key] = Counter(
+                map(self.unit_doc.__getitem__, self.groups[key])
+            )
+        return found
+
+
+def _shown_fields(doc: Document) -> tuple[str, ...]:
+    """What a list shows of a document, and orders it by (relations.link)."""
+    return (doc.id, doc.symbol, doc.title or doc.label or doc.id, doc.date, doc.language)
+
+
+def _stable_int(text: str) -> int:
+    """A hash of ``text`` that is the same in every process (str's hash is not)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
 def _spread(ordered: list[int], year: Callable[[int], str]) -> list[int]:
@@ -296,12 +461,13 @@ def series_key(doc: Document) -> str:
     return "|".join((doc.language, doc.body, family, " ".join(words)))
 
 
-def lineage(docs: list[Document], agreed: dict[str, dict[str, Agreed]]) -> dict[str, Lineage]:
+def lineage(docs: list[Document], wordings: WordingLinks) -> dict[str, Lineage]:
     """Document id -> its previous and next version (see the module docstring)."""
+    keys = {d.id: series_key(d) for d in docs}
     series: dict[str, list[Document]] = defaultdict(list)
     for doc in docs:
         if doc.title and doc.date and "draft" not in doc.kind:
-            series[series_key(doc)].append(doc)
+            series[keys[doc.id]].append(doc)
     previous: dict[str, str] = {}
     for members in series.values():
         members.sort(key=lambda d: (d.date, d.id))
@@ -312,13 +478,12 @@ def lineage(docs: list[Document], agreed: dict[str, dict[str, Agreed]]) -> dict[
     for doc in docs:
         if doc.id in previous or not doc.date or "draft" in doc.kind:
             continue
-        best = _overlapping(doc, agreed.get(doc.id, {}).values(), by_id)
+        best = _overlapping(doc, wordings.identical_shares(doc.id), by_id)
         if best:
             previous[doc.id] = best
     out = {d.id: Lineage() for d in docs}
     # a document's next version: the earliest naming it as previous, one of its own title
     # series first (the resolution on one territory, not another's that shares its words)
-    keys = {d.id: series_key(d) for d in docs}
     for later, earlier in sorted(
         previous.items(),
         key=lambda x: (keys[x[0]] != keys[x[1]], by_id[x[0]].date, x[0]),
@@ -329,22 +494,17 @@ def lineage(docs: list[Document], agreed: dict[str, dict[str, Agreed]]) -> dict[
     return out
 
 
-def _overlapping(doc: Document, found: Iterable[Agreed], by_id: dict[str, Document]) -> str:
+def _overlapping(doc: Document, shared: Counter[str], by_id: dict[str, Document]) -> str:
     """The earlier document of the same language and body holding most of ``doc``'s
-    paragraphs word for word, if at least SERIES_OVERLAP of them ("" if none)."""
-    shared: Counter[str] = Counter()
-    for agreed in found:
-        if agreed.identical + agreed.near > SERIES_MAX_GROUP:
-            continue
-        shared.update({r.document for r in agreed.entries if r.similarity == 1.0})
+    paragraphs word for word (``shared``: WordingLinks.identical_shares), if at least
+    SERIES_OVERLAP of them ("" if none)."""
     units = len(doc.wordings)
     # most shared first; on a tie the newest, then by id (a set's order of strings changes
     # from one run to the next: ties were broken by chance, and builds differed)
-    ranked = sorted(shared.items(), key=lambda x: (-x[1], _neg(by_id[x[0]].date or ""), x[0]))
-    for other, n in ranked:
+    enough = [(o, n) for o, n in shared.items() if n >= SERIES_OVERLAP * units]
+    ranked = sorted(enough, key=lambda x: (-x[1], _neg(by_id[x[0]].date or ""), x[0]))
+    for other, _ in ranked:
         o = by_id[other]
-        if n < SERIES_OVERLAP * units:
-            break
         if o.date and o.date < doc.date and o.body == doc.body and "draft" not in o.kind:
             return other
     return ""

@@ -180,7 +180,7 @@ def write_site(
     (out / "data").mkdir()
     with clock.stage("relate"):
         wording_state = agreed.load_state(state / AGREED) if state is not None else {}
-        rels = relations.relate(docs, wording_state)
+        rels, wordings = relations.relate_signed(docs, wording_state)
         pairs = version_pairs(docs, rels)
         if state is not None:
             agreed.save_state(state / AGREED, wording_state)
@@ -189,13 +189,13 @@ def write_site(
         reusable = reuse.reusable_pages(reuse.PageRecord.load(state), fingerprint, previous)
         record = reuse.PageRecord(fingerprint)
         own = {d.id: (digests or {}).get(d.id) or reuse.document_digest(d) for d in docs}
-        # a document's own digest and its relations' (computed once: a walk over every
-        # agreed-language entry, the costliest step of a rebuild's render stage)
+        # a document's own digest and its relations' (computed once for the pairs too)
         keys = {d.id: f"{own[d.id]}+{rels[d.id].digest}" for d in docs}
         linked = reuse.link_files(
             [(document_files(d.id), keys[d.id]) for d in docs], out, previous, reusable, record
         )
         fresh = [materialize(d) for d, done in zip(docs, linked, strict=True) if not done]
+        relations.list_agreed(rels, wordings, docs, [d.id for d in fresh])
         pair_linked = reuse.link_files(
             [((render.parallel_url(a, relations.link(b), SITE),), f"{keys[a.id]}+{keys[b.id]}")
              for a, b in pairs],

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .agreed import Agreed, NearIndex, lineage, relate_wordings
+from .agreed import Agreed, NearIndex, WordingLinks, lineage, relate_wordings
 from .anchors import part_prefix
 from .models import Document
 from .references import address, normalize_symbol, part_letter
@@ -52,8 +52,11 @@ class Relations:
     # cited symbols whose archived target is a collection of parts (A/RES/78/254 A-C)
     collections: set[str] = field(default_factory=set)
     cited_by: list[Link] = field(default_factory=list)
-    # agreed language (agreed.py): anchor -> its wording elsewhere; the recurring series
+    # agreed language (agreed.py): anchor -> its wording elsewhere, made by list_agreed;
+    # what the lists are drawn from, signed (WordingLinks.signature), for every document
     agreed: dict[str, Agreed] = field(default_factory=dict)
+    agreed_signature: int = 0
+    # the recurring series
     previous: Link | None = None
     next: Link | None = None
     # the documents ``agreed`` names, as lists show them
@@ -70,10 +73,12 @@ class Relations:
 
     @property
     def digest(self) -> str:
-        # sorted: a set's order changes from one process to the next
+        """Changes when what the document's pages show of other documents does. The agreed
+        lists by their signature (made or not, and ``others`` is drawn from them); sorted: a
+        set's order changes from one process to the next."""
         state = (
             self.translations, self.targets, sorted(self.collections), self.cited_by,
-            self.agreed, self.previous, self.next, self.others,
+            self.agreed_signature, self.previous, self.next,
         )  # fmt: skip
         return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
 
@@ -142,8 +147,19 @@ def _distance(doc: Document, others: list[Document]) -> int:
 def relate(
     docs: list[Document], wording_state: dict[str, NearIndex] | None = None
 ) -> dict[str, Relations]:
-    """Document id -> its relations, for every document. ``wording_state``: the near
-    wordings found by the previous build, brought up to date in place (agreed.py)."""
+    """Document id -> its relations, for every document, agreed-language lists included.
+    ``wording_state``: the near wordings found by the previous build, brought up to date in
+    place (agreed.py)."""
+    rels, wordings = relate_signed(docs, wording_state)
+    list_agreed(rels, wordings, docs, [doc.id for doc in docs])
+    return rels
+
+
+def relate_signed(
+    docs: list[Document], wording_state: dict[str, NearIndex] | None = None
+) -> tuple[dict[str, Relations], WordingLinks]:
+    """Document id -> its relations, the agreed-language lists signed but not made (the
+    costly part: list_agreed makes them for the documents whose pages are written)."""
     by_symbol: dict[str, dict[str, Document]] = defaultdict(dict)
     for doc in docs:
         if doc.symbol:
@@ -162,13 +178,10 @@ def relate(
     for doc in docs:
         rel = out[doc.id]
         rel.translations = [plain(other.id) for other in paired.get(doc.id, [])]
-        rel.agreed = wordings.get(doc.id, {})
+        rel.agreed_signature = wordings.signature(doc.id)
         line = series[doc.id]
         rel.previous = plain(line.previous) if line.previous else None
         rel.next = plain(line.next) if line.next else None
-        named = {r.document for a in rel.agreed.values() for r in a.entries}
-        named |= {a.first.document for a in rel.agreed.values() if a.first}
-        rel.others = {d: plain(d) for d in sorted(named)}
         cited: set[tuple[str, str, str]] = set()
         for citation in doc.citations:
             versions = by_symbol.get(normalize_symbol(citation.symbol), {})
@@ -188,7 +201,22 @@ def relate(
     for rel in out.values():  # newest citing documents first, each in its own order
         order = {link.document: n for n, link in enumerate(rel.cited_by)}
         rel.cited_by.sort(key=lambda link: (_neg_date(link.date), order[link.document]))
-    return out
+    return out, wordings
+
+
+def list_agreed(
+    rels: dict[str, Relations], wordings: WordingLinks, docs: list[Document], ids: list[str]
+) -> None:
+    """Make the agreed-language lists of the documents ``ids``, and the links to the
+    documents they name (``Relations.others``)."""
+    by_id = {doc.id: doc for doc in docs}
+    plain: dict[str, Link] = {}
+    for doc_id in ids:
+        rel = rels[doc_id]
+        rel.agreed = wordings.lists(doc_id)
+        named = {r.document for a in rel.agreed.values() for r in a.entries}
+        named |= {a.first.document for a in rel.agreed.values() if a.first}
+        rel.others = {d: plain.get(d) or plain.setdefault(d, link(by_id[d])) for d in sorted(named)}
 
 
 def _neg_date(iso: str) -> str:

@@ -227,12 +227,15 @@
     list.addEventListener("keydown", move);
   }
 
+  // fn, DEBOUNCE_MS after the last call; .cancel() drops a call still waiting
   function debounce(fn) {
     var timer = null;
-    return function () {
+    var later = function () {
       clearTimeout(timer);
       timer = setTimeout(fn, DEBOUNCE_MS);
     };
+    later.cancel = function () { clearTimeout(timer); };
+    return later;
   }
 
   // ------------------------------------------------------- the other language
@@ -454,8 +457,14 @@
       });
       observer.observe(list, { childList: true });
     });
-    input.addEventListener("input", debounce(function () { limit = PAGE; run(true); }));
-    input.form.addEventListener("submit", function (event) { event.preventDefault(); run(false); });
+    var typed = debounce(function () { limit = PAGE; run(true); });
+    input.addEventListener("input", typed);
+    // Enter: the full search now; the as-you-type one still waiting would replace its rows
+    input.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      typed.cancel();
+      run(false);
+    });
     keyboard(list, null);
 
     startWorker();
