@@ -354,6 +354,15 @@ def test_a_rebuild_after_an_edit_equals_a_build_from_scratch(
     shutil.copytree(agreed_content, content)
     site, cache = tmp_path / "site", tmp_path / "cache"
     build(content, site, "--cache", str(cache))
+    (kept,) = cache.glob("site-*/agreed.pickle")  # the near wordings, kept for the next build
+
+    def written() -> tuple[int, int]:
+        stat = kept.stat()
+        return stat.st_ino, stat.st_mtime_ns
+
+    first = written()
+    build(content, site, "--cache", str(cache))
+    assert written() == first  # no wording changed: the state is not written again
     edited = content / "78-English" / "A_RES_78_87-2324949E.txt"
     text = edited.read_text("utf-8")
     assert "Recognizing that all available options" in text
@@ -363,6 +372,7 @@ def test_a_rebuild_after_an_edit_equals_a_build_from_scratch(
     )
     stats = build(content, site, "--cache", str(cache))
     assert stats["parsed"] == 1 and 0 < stats["reused"] < stats["documents"]
+    assert written() != first  # a changed wording: saved for the next build
     build(content, tmp_path / "scratch", "--no-cache")
     assert differences(site, tmp_path / "scratch") == []
 

@@ -180,9 +180,10 @@ def write_site(
     (out / "data").mkdir()
     with clock.stage("relate"):
         wording_state = agreed.load_state(state / AGREED) if state is not None else {}
+        loaded = set(wording_state)
         rels, wordings = relations.relate_signed(docs, wording_state)
         pairs = version_pairs(docs, rels)
-        if state is not None:
+        if state is not None and agreed.state_changed(wording_state, loaded):
             agreed.save_state(state / AGREED, wording_state)
     with clock.stage("render"):
         fingerprint = reuse.output_fingerprint(REPO, repr(SITE))

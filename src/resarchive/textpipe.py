@@ -238,22 +238,33 @@ def _classes() -> tuple[str, str]:
     ``unicodedata`` once (about a third of a second).
     """
 
-    def ranges(pred: Callable[[str], bool]) -> str:
-        out: list[str] = []
-        start = None
-        for cp in range(sys.maxunicode + 2):
-            inside = cp <= sys.maxunicode and pred(unicodedata.category(chr(cp)))
-            if inside and start is None:
-                start = cp
-            elif not inside and start is not None:
-                a, b = re.escape(chr(start)), re.escape(chr(cp - 1))
-                out.append(a if start == cp - 1 else f"{a}-{b}")
-                start = None
-        return "".join(out)
+    # one walk over the code points for both classes (a category lookup each: most of the
+    # cost, paid by every build that writes a search manifest)
+    word: list[str] = []
+    marks: list[str] = []
+    word_start = marks_start = -1
+    for cp in range(sys.maxunicode + 2):
+        category = unicodedata.category(chr(cp)) if cp <= sys.maxunicode else "Cn"
+        in_marks = category[0] == "M"
+        in_word = in_marks or category[0] == "L" or category == "Nd"
+        if in_word != (word_start >= 0):
+            if in_word:
+                word_start = cp
+            else:
+                word.append(_class_range(word_start, cp - 1))
+                word_start = -1
+        if in_marks != (marks_start >= 0):
+            if in_marks:
+                marks_start = cp
+            else:
+                marks.append(_class_range(marks_start, cp - 1))
+                marks_start = -1
+    return "".join(word), "".join(marks)
 
-    word = ranges(lambda c: c[0] in "LM" or c == "Nd")
-    marks = ranges(lambda c: c[0] == "M")
-    return word, marks
+
+def _class_range(first: int, last: int) -> str:
+    a, b = re.escape(chr(first)), re.escape(chr(last))
+    return a if first == last else f"{a}-{b}"
 
 
 @cache
