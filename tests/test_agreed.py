@@ -234,6 +234,36 @@ def test_a_kept_index_updated_equals_one_made_anew(sessions) -> None:
     assert set(kept.sizes) == set(after)
 
 
+def test_a_rebuild_counts_overlaps_again_only_for_documents_whose_signature_changed(
+    sessions,
+) -> None:
+    """agreed.lineage with the overlaps a previous run kept: the versions found are those
+    counted from scratch, after a document is withdrawn too; a document whose signature did
+    not change is not counted again (a doctored entry under its signature is believed)."""
+    docs, _ = sessions
+    known: agreed.Overlaps = {}
+    first = agreed.lineage(docs, agreed.relate_wordings(docs), known)
+    by_overlap = [
+        d.id for d in docs
+        if first[d.id].previous and agreed.series_key(d) != agreed.series_key(
+            next(o for o in docs if o.id == first[d.id].previous))
+    ]  # fmt: skip
+    assert len(by_overlap) > 10 and all(d in known for d in by_overlap)
+
+    withdrawn = first[by_overlap[0]].previous
+    rest = [d for d in docs if d.id != withdrawn]
+    wordings = agreed.relate_wordings(rest)
+    again = agreed.lineage(rest, wordings, known)
+    assert again == agreed.lineage(rest, wordings)
+    assert withdrawn not in known and again[by_overlap[0]].previous != withdrawn
+
+    doctored = by_overlap[1]
+    if doctored == withdrawn or first[by_overlap[1]].previous == withdrawn:
+        doctored = by_overlap[2]
+    known[doctored] = (known[doctored][0], [])  # its signature, no overlap
+    assert agreed.lineage(rest, wordings, known)[doctored].previous is None
+
+
 def test_wording_ignores_case_accents_punctuation_and_markers() -> None:
     a = wordings_of("Réaffirme, en outre, sa résolution 77/1 ;")
     b = wordings_of("REAFFIRME en outre sa resolution 77/1")

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import filecmp
 import json
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from resarchive import reuse
+import pytest
+
+from resarchive import output, reuse
+from resarchive.build import build_site
 
 REPO = Path(__file__).resolve().parents[1]
 EDITED = "000_1b8c8940ed5f6a62.txt"  # the France/Romania draft: one document
@@ -121,3 +125,63 @@ def test_a_record_of_other_output_code_or_another_site_is_not_trusted(tmp_path: 
     (site / "catalog.json").write_text('{"documents": []}', encoding="utf-8")
     assert reuse.reusable_pages(record, "code-1", site) == {}
     assert reuse.reusable_pages(record, "code-1", None) == {}
+
+
+def test_a_rebuild_updates_the_site_in_place(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(content, site, cache, tmp_path / "first.json")
+    before = {p: p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    folder = site.stat().st_ino
+    gone = json.loads((site / "catalog.json").read_text(encoding="utf-8"))["documents"]
+    gone_pages = [site / d["url"] for d in gone if d["source"] == EDITED]
+    assert gone_pages and all(p.is_file() for p in gone_pages)
+
+    (content / EDITED).unlink()
+    again = build(content, site, cache, tmp_path / "again.json")
+    assert again["reused"] == again["documents"] == 10
+    assert site.stat().st_ino == folder, "the same folder, updated in place"
+    kept = [p for p, ino in before.items() if p.is_file() and p.stat().st_ino == ino]
+    assert len(kept) > len(before) // 2, "most files stay where they were, untouched"
+    assert not any(p.exists() for p in gone_pages)
+    assert not list(tmp_path.glob(".site.*")), "no journal, no folder written aside left"
+    scratch = tmp_path / "scratch"
+    build(content, scratch, None, tmp_path / "scratch.json")
+    assert differences(site, scratch) == []
+
+
+def test_an_update_in_place_cut_short_is_finished_by_the_next_build(
+    tmp_path: Path, monkeypatch
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(content, site, cache, tmp_path / "first.json")
+    text = (content / EDITED).read_text(encoding="utf-8")
+    (content / EDITED).write_text(text.replace("enfants", "mineurs", 1), encoding="utf-8")
+
+    # the machine stops after two files of the new site were moved in (an OSError standing
+    # for the crash: everything before it ran as it does)
+    real_replace, moved = os.replace, []
+
+    def replace(source, target):  # type: ignore[no-untyped-def]
+        if Path(target).is_relative_to(site):
+            if len(moved) == 2:
+                raise OSError("power cut")
+            moved.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError, match="power cut"):
+        build_site(content, site, cache=cache)
+    monkeypatch.undo()
+    journal = json.loads(output.journal_path(site.resolve()).read_text(encoding="utf-8"))
+    assert len(journal["moves"]) > 2 and (tmp_path / journal["aside"]).is_dir()
+
+    finished = build(content, site, cache, tmp_path / "finished.json")
+    assert finished["parsed"] == 0  # parsed by the build cut short, which cached it
+    assert not list(tmp_path.glob(".site.*"))
+    scratch = tmp_path / "scratch"
+    build(content, scratch, None, tmp_path / "scratch.json")
+    assert differences(site, scratch) == []

@@ -125,3 +125,39 @@ def test_a_vanished_cache_entry_is_a_clear_error(tmp_path: Path) -> None:
     # the build itself notices the missing entry before making a LazyDocument of it
     assert build().returncode == 0
     assert ParseCache(cache).path(loaded.digests[doc.id].split(":")[0]).is_file()
+
+
+def test_an_edit_rewrites_the_summaries_delta_not_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    shutil.copytree(REPO / "content", content)
+    first = load_documents(content, cache=cache)
+    (whole,) = [p for p in cache.rglob("summaries-*.pickle") if ".delta." not in p.name]
+    delta = whole.with_name(whole.name.replace(".pickle", ".delta.pickle"))
+    stamp = whole.stat().st_ino, whole.stat().st_mtime_ns
+    assert not delta.exists()
+
+    edited = content / "000_1b8c8940ed5f6a62.txt"
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("enfants", "mineurs", 1), encoding="utf-8")
+    (content / "003_119bc831e513df92.txt").unlink()
+    second = load_documents(content, cache=cache)
+    assert second.parsed == 1
+    assert (whole.stat().st_ino, whole.stat().st_mtime_ns) == stamp and delta.is_file()
+
+    # what a third build reads, the whole file with its delta, is what the second made
+    third = load_documents(content, cache=cache)
+    assert third.parsed == 0 and len(lazy_of(third.documents)) == len(third.documents)
+    assert len(third.documents) < len(first.documents)
+    for doc, real in zip(third.documents, second.documents, strict=True):
+        for name in summaries.SUMMARY_FIELDS:
+            assert getattr(doc, name) == getattr(real, name), name
+        assert doc.wordings == real.wordings
+
+    # once the delta would hold too much of the whole, it is folded into it
+    monkeypatch.setattr(summaries.SummaryFile, "DELTA_MIN", 0)
+    edited.write_text(text, encoding="utf-8")
+    load_documents(content, cache=cache)
+    assert whole.stat().st_mtime_ns != stamp[1] and not delta.exists()
+    assert len(load_documents(content, cache=cache).documents) == len(third.documents)

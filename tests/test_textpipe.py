@@ -40,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -451,6 +452,19 @@ def seeds_run() -> dict[str, Any]:
         "pair_texts": pair_texts,
         "randoms": randoms,
     }
+
+
+def test_the_kept_unicode_classes_are_this_pythons() -> None:
+    """data/unicode-classes.json holds the word and mark ranges of this Python's Unicode
+    version, walked from unicodedata (a Python of another version walks them itself)."""
+    kept = (tp.langdata.DATA / tp.UNICODE_CLASSES).read_text(encoding="utf-8")
+    assert json.loads(kept)["unicode"] == unicodedata.unidata_version, (
+        "make data/unicode-classes.json again (textpipe.unicode_classes_data)"
+    )
+    assert kept == tp.unicode_classes_data()
+    word, marks = tp._classes()
+    assert re.fullmatch(f"[{word}]+", "énoncé́ℕ٣") and not re.search(f"[{word}]", "_²·")
+    assert re.fullmatch(f"[{marks}]+", "́ः") and not re.search(f"[{marks}]", "e1")
 
 
 def test_labels_and_browser_data() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import unicodedata
 from array import array
 from dataclasses import dataclass, field, fields
 from functools import cache
@@ -47,7 +48,11 @@ class Fallback(Exception):
 
 @cache
 def code_fingerprint() -> str:
-    h = hashlib.sha256(f"{STATE_FORMAT}\0{textpipe.PIPELINE_VERSION}\0{index.FORMAT}".encode())
+    # with the Unicode version: the tokenizer's character classes are drawn from it
+    h = hashlib.sha256(
+        f"{STATE_FORMAT}\0{textpipe.PIPELINE_VERSION}\0{index.FORMAT}"
+        f"\0{unicodedata.unidata_version}".encode()
+    )
     files = [PACKAGE / name for name in CODE_FILES] + sorted((PACKAGE / "data").rglob("*"))
     for path in files:
         if path.is_file():

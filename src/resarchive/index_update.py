@@ -1,6 +1,6 @@
 """Update the search index of the previous site after an edit, instead of rebuilding it.
 
-Stage: index. May import: models, index, index_state, textpipe, reuse.
+Stage: index. May import: models, index, index_state, textpipe, output.
 
 A full build of the index (index.py) analyses every paragraph: a minute and more at 300,000
 paragraphs. An update touches only what the edit touched, as a Lucene index does:
@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import index, reuse, textpipe
+from . import index, textpipe
 from .index_state import (
     HASH_BYTES,
     DocumentState,
@@ -57,6 +57,7 @@ from .index_state import (
     pieced_terms,
 )
 from .models import Document
+from .output import Draft
 
 MAX_SEGMENTS = 4  # per language; beyond, the segments after the first are merged
 MAX_GROWTH = 0.25  # paragraphs added or removed since the full build, as a share of it
@@ -87,21 +88,25 @@ def write_search(
     previous: Path | None,
     state: Path | None,
     digests: dict[str, str] | None = None,
+    draft: Draft | None = None,
 ) -> IndexRun:
     """``out/search/``: updated from ``previous`` when ``state`` allows it (see the module
     docstring), else built in full; the state is saved for next time whenever ``state`` is
-    given."""
+    given. ``draft``: how files of ``previous`` are carried over (output.Draft; by default
+    linked into ``out``)."""
     search = out / "search"
     search.mkdir(exist_ok=True)
     reason = "no previous site or no state folder"
     if previous is not None and state is not None:
+        draft = draft or Draft(out, previous)
         try:
             saved = IndexState.load(state, previous / "search")
-            run = Update(docs, search, previous / "search", saved, digests).run()
+            run = Update(docs, search, previous / "search", saved, digests, draft).run()
         except Fallback as why:
             reason = str(why)
             shutil.rmtree(search)  # whatever the attempt linked or wrote
             search.mkdir()
+            draft.forget("search/")
         else:
             saved.save(state)
             return run
@@ -110,11 +115,6 @@ def write_search(
     if state is not None:
         full_state(docs, all_entries, search / "manifest.json", languages, digests).save(state)
     return IndexRun(manifest, "full", reason)
-
-
-def _link(source: Path, target: Path) -> None:
-    if not reuse.link_or_copy(source, target):
-        raise Fallback(f"{source} is missing from the previous site")
 
 
 def _read(path: Path) -> Any:
@@ -135,8 +135,10 @@ class Update:
         old_search: Path,
         state: IndexState,
         digests: dict[str, str] | None,
+        draft: Draft,
     ):
         self.docs = docs
+        self.draft = draft
         self.search = search
         self.old = old_search
         self.state = state
@@ -381,8 +383,8 @@ class Update:
         return chunks
 
     def write(self, chunks: list[int]) -> None:
-        """Link every file of the previous index that stays, write the new ones, the facets
-        and the manifest."""
+        """Carry over every file of the previous index that stays (self.draft), write the
+        new ones, the facets and the manifest."""
         search, old = self.search, self.old
         rewritten = set(self.written) | {"manifest.json"}
         linked = 0
@@ -393,12 +395,15 @@ class Update:
             rel = Path(top).relative_to(old).as_posix()
             if rel == "." or rel == "facets" or rel.startswith("facets/") or self.is_dropped(rel):
                 continue
-            (search / rel).mkdir(parents=True, exist_ok=True)
+            if not self.draft.in_place:
+                (search / rel).mkdir(parents=True, exist_ok=True)
             for file in sorted(files):
                 name = f"{rel}/{file}"
-                if name not in rewritten:
-                    _link(Path(top) / file, search / name)
-                    linked += 1
+                if name in rewritten:
+                    continue
+                if not self.draft.carry(f"search/{name}"):
+                    raise Fallback(f"{top}/{file} is missing from the previous site")
+                linked += 1
         for name, text in self.written.items():
             target = search / name
             target.parent.mkdir(parents=True, exist_ok=True)

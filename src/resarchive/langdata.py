@@ -9,6 +9,7 @@ Adding a language means adding ``data/<code>.yaml``; no code changes.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -20,9 +21,23 @@ import yaml
 DATA = resources.files("resarchive") / "data"
 
 
+# libyaml's safe loader where PyYAML was built with it: the same data, 8 times faster (every
+# build loads the language files; 0.19 s of a rebuild's start with the pure-Python one)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @cache
 def load_yaml(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.load((DATA / name).read_text(encoding="utf-8"), Loader=_LOADER)
+    return data
+
+
+def load_json(name: str) -> dict[str, Any]:
+    """A JSON file of the data folder ({} if missing)."""
+    try:
+        data: dict[str, Any] = json.loads((DATA / name).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
     return data
 
 

@@ -1,14 +1,26 @@
-"""Writing a site aside and swapping it in, so a reader never sees a half-written site.
+"""Writing a site aside and putting it in place, so a reader never sees a half-written site.
 
 Stage: output (around render, export, assets and index). May import: the standard library.
 
-The new site is written into a hidden sibling folder (``.site.tmp-<pid>``); only when every
-file is there does it replace the site in place, by two renames. If anything fails, the
-folder written aside is removed and the old site is untouched.
+The new site is written into a hidden sibling folder (``.site.tmp-<pid>``); if anything
+fails, that folder is removed and the site in place is untouched. Only when every file is
+written does the new site go in place, in one of two ways (a ``Draft`` says which):
+
+- whole: the folder holds the whole new site (what it keeps of the old one hard-linked into
+  it) and replaces the old one by two renames. A first build, and any build that rewrites
+  most pages, does this.
+- in place: the folder holds only the files written again; the files kept are left where
+  they are. A list of the files to move in and to remove is written first (the journal,
+  ``.site.journal``), then each file is moved in by a rename (each file is whole, old or
+  new, at every moment) and the files the new site lacks are removed. A build interrupted
+  meanwhile is finished by the next one (``recover``) before it reads anything. Linking the
+  68,000 files of a 311,000-paragraph site into a new folder took a rebuild 0.8 s; a
+  rebuild after a one-word edit now touches tens of files.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -16,6 +28,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 BACKGROUND_REMOVAL_FROM = 500  # documents; removing a large old site takes a second or more
 
@@ -32,7 +45,8 @@ def written_aside(out: Path) -> Iterator[Path]:
     try:
         yield tmp
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not _journaled(out, tmp):  # else it holds files recover() is to move in
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 
@@ -62,3 +76,153 @@ def swap(new: Path, out: Path, background: bool = False) -> None:
         except OSError:
             pass
     shutil.rmtree(old)
+
+
+class Draft:
+    """The new site being written into ``folder``, and what it keeps of the site in place
+    (``live``, None for none): ``in_place`` or whole (see the module docstring). Paths are
+    relative to the site's root, with "/"."""
+
+    def __init__(self, folder: Path, live: Path | None, in_place: bool = False):
+        self.folder = folder
+        self.live = live
+        self.in_place = in_place and live is not None
+        self.kept: set[str] = set()
+        self._live_files = set(site_files(live)) if self.in_place and live else set()
+
+    def carry(self, rel: str) -> bool:
+        """Keep the site in place's file ``rel`` in the new site; False if it has none."""
+        if self.live is None:
+            return False
+        if self.in_place:
+            if rel in self._live_files:
+                self.kept.add(rel)
+                return True
+            return False
+        return link_or_copy(f"{os.fspath(self.live)}/{rel}", f"{os.fspath(self.folder)}/{rel}")
+
+    def discard(self, rel: str) -> None:
+        """``rel`` is not in the new site after all (a file carried before another went
+        missing)."""
+        self.kept.discard(rel)
+        (self.folder / rel).unlink(missing_ok=True)
+
+    def forget(self, prefix: str) -> None:
+        """Nothing under ``prefix`` ("search/") is carried: that part starts over."""
+        self.kept = {rel for rel in self.kept if not rel.startswith(prefix)}
+
+
+def link_or_copy(source: str | Path, target: str | Path) -> bool:
+    """Hard-link ``source`` at ``target`` (copy across file systems); False if it is gone."""
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            shutil.copyfile(source, target)
+        except OSError:
+            return False
+    return True
+
+
+def site_files(root: Path) -> list[str]:
+    """Every file under ``root``, relative, with "/" (os.walk: the directory entries say
+    what is a folder, without a stat per file)."""
+    top = os.fspath(root)
+    out: list[str] = []
+    for folder, _, files in os.walk(top):
+        rel = os.path.relpath(folder, top).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        out.extend(prefix + name for name in files)
+    return out
+
+
+def put_in_place(draft: Draft, out: Path, background: bool = False) -> None:
+    """The new site of ``draft`` in place at ``out``: swapped in whole, or its written files
+    moved in and the files it lacks removed (journaled)."""
+    if not draft.in_place:
+        swap(draft.folder, out, background)
+        return
+    _replay(write_journal(draft, out), out)
+
+
+def write_journal(draft: Draft, out: Path) -> dict[str, Any]:
+    """Decide the in-place update of ``out`` to ``draft``'s site: the files to move in and
+    those to remove, written down before any is (from then on recover() finishes it)."""
+    written = site_files(draft.folder)
+    keep = draft.kept | set(written)
+    journal = {
+        "aside": draft.folder.name,
+        "moves": written,
+        "removes": sorted(rel for rel in draft._live_files if rel not in keep),
+    }
+    path = journal_path(out)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(journal), encoding="utf-8")
+    os.replace(tmp, path)
+    return journal
+
+
+def journal_path(out: Path) -> Path:
+    return out.with_name(f".{out.name}.journal")
+
+
+def _journaled(out: Path, aside: Path) -> bool:
+    """Whether a journal names ``aside`` as the folder of files to move into ``out``."""
+    try:
+        return bool(
+            json.loads(journal_path(out).read_text(encoding="utf-8"))["aside"] == aside.name
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def recover(out: Path) -> bool:
+    """Finish the in-place update a build left half done at ``out``, if any (whether one was
+    found). Called before a build reads the site in place."""
+    path = journal_path(out)
+    try:
+        journal = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return False
+    except ValueError:  # the journal itself half written: the update had not started
+        path.unlink()
+        return False
+    _replay(journal, out)
+    return True
+
+
+def _replay(journal: dict[str, Any], out: Path) -> None:
+    """Do what ``journal`` says, as many times as needed: a file already moved or removed is
+    skipped."""
+    aside = out.with_name(journal["aside"])
+    made: set[str] = set()
+    for rel in journal["moves"]:
+        parent = rel.rpartition("/")[0]
+        if parent and parent not in made:
+            (out / parent).mkdir(parents=True, exist_ok=True)
+            made.add(parent)
+        try:
+            os.replace(aside / rel, out / rel)
+        except FileNotFoundError:
+            pass  # moved before an interruption
+    emptied: set[str] = set()
+    for rel in journal["removes"]:
+        (out / rel).unlink(missing_ok=True)
+        emptied.add(rel.rpartition("/")[0])
+    # folders left empty go too, deepest first, as a whole new site would lack them
+    for folder in sorted((f for f in emptied if f), key=lambda f: -f.count("/")):
+        for part in _parents(folder):
+            try:
+                (out / part).rmdir()
+            except OSError:
+                break  # not empty
+    shutil.rmtree(aside, ignore_errors=True)
+    journal_path(out).unlink(missing_ok=True)
+
+
+def _parents(folder: str) -> list[str]:
+    """The folder and its parents, deepest first: "a/b" -> ["a/b", "a"]."""
+    parts = folder.split("/")
+    return ["/".join(parts[:n]) for n in range(len(parts), 0, -1)]

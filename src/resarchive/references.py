@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .langdata import languages, load_yaml
@@ -211,10 +211,14 @@ def organ_of(symbol: str, body: str = "", lang: str = "") -> str:
     return ""
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1 << 17)  # called for every citation of every document on each build
 def normalize_symbol(symbol: str) -> str:
     """A symbol as the archive files it: no spaces, upper case, ASCII hyphens
     ("S/RES/2334(2016)")."""
-    return re.sub(r"\s+", "", symbol).upper().replace("\u2011", "-")
+    return _SPACES.sub("", symbol).upper().replace("\u2011", "-")
 
 
 def symbol_for(organ: str, kind: str, number: str) -> str:

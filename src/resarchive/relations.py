@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .agreed import Agreed, NearIndex, WordingLinks, lineage, relate_wordings
+from .agreed import Agreed, NearIndex, Overlaps, WordingLinks, lineage, relate_wordings
 from .anchors import part_prefix
 from .models import Document
 from .references import address, normalize_symbol, part_letter
@@ -156,10 +156,14 @@ def relate(
 
 
 def relate_signed(
-    docs: list[Document], wording_state: dict[str, NearIndex] | None = None
+    docs: list[Document],
+    wording_state: dict[str, NearIndex] | None = None,
+    overlaps: Overlaps | None = None,
 ) -> tuple[dict[str, Relations], WordingLinks]:
     """Document id -> its relations, the agreed-language lists signed but not made (the
-    costly part: list_agreed makes them for the documents whose pages are written)."""
+    costly part: list_agreed makes them for the documents whose pages are written).
+    ``overlaps``: what the previous build found of documents' shared paragraphs, brought
+    up to date in place (agreed.lineage)."""
     by_symbol: dict[str, dict[str, Document]] = defaultdict(dict)
     for doc in docs:
         if doc.symbol:
@@ -167,7 +171,7 @@ def relate_signed(
                 by_symbol[key].setdefault(doc.language, doc)
     paired = language_versions(docs)
     wordings = relate_wordings(docs, wording_state)
-    series = lineage(docs, wordings)
+    series = lineage(docs, wordings, overlaps)
     by_id = {doc.id: doc for doc in docs}
 
     @cache
@@ -219,9 +223,12 @@ def list_agreed(
         rel.others = {d: plain.get(d) or plain.setdefault(d, link(by_id[d])) for d in sorted(named)}
 
 
+_NEG_DIGITS = str.maketrans("0123456789", "9876543210")  # an ISO date's digits reversed
+
+
 def _neg_date(iso: str) -> str:
     """A key sorting ISO dates newest first (undated last)."""
-    return "".join(chr(0x39 - ord(c) + 0x30) if c.isdigit() else c for c in iso) or "~"
+    return iso.translate(_NEG_DIGITS) or "~"
 
 
 def report(

@@ -1,6 +1,6 @@
 """What a rebuild may take from the previous site instead of writing it again.
 
-Stage: render and export (their reuse). May import: models, anchors, cache.
+Stage: render and export (their reuse). May import: models, anchors, cache, output.
 
 A document's page and data file are functions of the document alone (plus the templates, the
 static files, the rendering code and the site settings). So a rebuild hard-links the page and
@@ -10,24 +10,24 @@ trusted only if it was written for the very site now in place (the digest of its
 ``catalog.json``) and by the same output code (``output_fingerprint``); otherwise every page
 is rendered.
 
-Hard links are safe because a build never writes into a file it linked: the new site is a
-new folder, each of its files is either linked or written fresh, and the old folder is
-removed after the swap.
+What "carry over" means is output.Draft's: linked into the new site's folder, or left where
+it is when the new site is put in place file by file. Hard links are safe because a build
+never writes into a file it linked: each file of the new site is either carried over or
+written fresh in a new folder, and moved in by a rename, never rewritten where it is.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
-import shutil
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from .cache import store_file
 from .models import Document
+from .output import Draft
 
 PACKAGE = Path(__file__).resolve().parent
 STATE_FORMAT = 1
@@ -96,41 +96,22 @@ def reusable_pages(
     return record.digests
 
 
-def link_or_copy(source: Path, target: Path) -> bool:
-    """Hard-link ``source`` at ``target`` (copy across file systems); False if it is gone."""
-    try:
-        os.link(source, target)
-    except FileNotFoundError:
-        return False
-    except OSError:
-        try:
-            shutil.copyfile(source, target)
-        except OSError:
-            return False
-    return True
-
-
 def link_files(
     outputs: list[tuple[tuple[str, ...], str]],
-    out: Path,
-    previous: Path | None,
+    draft: Draft,
     reusable: dict[str, str],
     record: PageRecord,
 ) -> list[bool]:
-    """For each output (its files, the first naming it in the record; its digest): link its
-    files from ``previous`` if the record gives the same digest; whether it was. Every
-    output's digest goes into ``record``."""
+    """For each output (its files, the first naming it in the record; its digest): carry
+    its files over from the site in place (``draft``) if the record gives the same digest;
+    whether it was. Every output's digest goes into ``record``."""
     done = []
     for files, digest in outputs:
         record.digests[files[0]] = digest
-        if (
-            reusable.get(files[0]) == digest
-            and previous is not None
-            and all(link_or_copy(previous / f, out / f) for f in files)
-        ):
+        if reusable.get(files[0]) == digest and all(draft.carry(f) for f in files):
             done.append(True)
             continue
-        for f in files:  # linked before another of them went missing
-            (out / f).unlink(missing_ok=True)
+        for f in files:  # carried before another of them went missing
+            draft.discard(f)
         done.append(False)
     return done

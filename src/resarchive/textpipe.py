@@ -80,6 +80,7 @@ between may be classified differently. None occurs in the corpus.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import unicodedata
@@ -228,6 +229,9 @@ def _stemmer(lang: str) -> Any:
 # ------------------------------------------------------------------- tokenization
 
 
+UNICODE_CLASSES = "unicode-classes.json"  # in data/: the ranges below, made once
+
+
 @cache
 def _classes() -> tuple[str, str]:
     """Regex character classes for Unicode L+M+Nd (word) and M (marks).
@@ -235,13 +239,25 @@ def _classes() -> tuple[str, str]:
     Python's ``re`` has no ``\\p{..}``; ``\\w`` would include underscore and the No
     category (superscript footnote digits) and exclude combining marks, unlike the
     ``[\\p{L}\\p{M}\\p{Nd}]`` of the JavaScript side. So the classes are built from
-    ``unicodedata`` once (about a third of a second).
-    """
+    ``unicodedata``: from the ranges kept in data/unicode-classes.json when they are of this
+    Python's Unicode version, else by walking every code point (0.3-0.6 s, paid by every
+    build that tokenizes a paragraph: a one-word edit too)."""
+    kept = langdata.load_json(UNICODE_CLASSES)
+    if kept.get("unicode") == unicodedata.unidata_version:
+        word, marks = kept["word"], kept["marks"]
+    else:
+        word, marks = class_ranges()
+    return (
+        "".join(_class_range(a, b) for a, b in word),
+        "".join(_class_range(a, b) for a, b in marks),
+    )
 
-    # one walk over the code points for both classes (a category lookup each: most of the
-    # cost, paid by every build that writes a search manifest)
-    word: list[str] = []
-    marks: list[str] = []
+
+def class_ranges() -> tuple[list[list[int]], list[list[int]]]:
+    """The code point ranges [first, last] of the word class and of the marks, in order."""
+    # one walk over the code points for both classes (a category lookup each)
+    word: list[list[int]] = []
+    marks: list[list[int]] = []
     word_start = marks_start = -1
     for cp in range(sys.maxunicode + 2):
         category = unicodedata.category(chr(cp)) if cp <= sys.maxunicode else "Cn"
@@ -251,15 +267,24 @@ def _classes() -> tuple[str, str]:
             if in_word:
                 word_start = cp
             else:
-                word.append(_class_range(word_start, cp - 1))
+                word.append([word_start, cp - 1])
                 word_start = -1
         if in_marks != (marks_start >= 0):
             if in_marks:
                 marks_start = cp
             else:
-                marks.append(_class_range(marks_start, cp - 1))
+                marks.append([marks_start, cp - 1])
                 marks_start = -1
-    return "".join(word), "".join(marks)
+    return word, marks
+
+
+def unicode_classes_data() -> str:
+    """What data/unicode-classes.json holds for this Python (tests/test_textpipe.py checks
+    it; to make it again: ``python -c "from resarchive import textpipe;
+    print(textpipe.unicode_classes_data())" > src/resarchive/data/unicode-classes.json``)."""
+    word, marks = class_ranges()
+    data = {"unicode": unicodedata.unidata_version, "word": word, "marks": marks}
+    return json.dumps(data, separators=(",", ":")) + "\n"
 
 
 def _class_range(first: int, last: int) -> str:
