@@ -189,6 +189,9 @@ def recover(out: Path) -> bool:
     except ValueError:  # the journal itself half written: the update had not started
         path.unlink()
         return False
+    if not isinstance(journal, dict) or not {"aside", "moves", "removes"} <= journal.keys():
+        path.unlink()  # not one of ours
+        return False
     _replay(journal, out)
     return True
 
