@@ -41,7 +41,7 @@ from pathlib import Path
 from .cache import store_file
 from .models import Document
 from .summaries import wording_columns
-from .wording import normalize
+from .wording import normalize, unpack_pairs
 
 THRESHOLD = 0.8
 MIN_PAIRS = 4  # word pairs: shorter wordings match only when identical
@@ -173,16 +173,16 @@ class _LanguageLinks:
             self.groups[key].append(u)
         self.near = near
         self.dates = [doc.date or "9999" for doc in docs]
-        self.newest = [(_neg(date), doc.id) for date, doc in zip(self.dates, docs, strict=True)]
+        self.newest = [
+            (newest_first(date), doc.id) for date, doc in zip(self.dates, docs, strict=True)
+        ]
         self._views: dict[int, _GroupView] = {}
         self._identical: dict[int, Related] = {}
         self._doc_counts: dict[int, Counter[int]] = {}
 
     def shingles(self, u: int) -> array[int]:
-        """The sorted word-pair hashes of unit ``u`` (wording.shingles)."""
-        out = array("I")
-        out.frombytes(self._unit_pairs[u])
-        return out
+        """The sorted word-pair hashes of unit ``u``."""
+        return unpack_pairs(self._unit_pairs[u])
 
     def held_elsewhere(self, key: int) -> bool:
         return len(self.groups[key]) > 1 or bool(self.near.get(key))
@@ -352,7 +352,7 @@ def _spread(ordered: list[int], year: Callable[[int], str]) -> list[int]:
 _NEG_DIGITS = str.maketrans("0123456789", "9876543210")
 
 
-def _neg(iso: str) -> str:
+def newest_first(iso: str) -> str:
     """A key sorting ISO dates newest first."""
     return iso.translate(_NEG_DIGITS)
 
@@ -574,7 +574,7 @@ def _overlapping(doc: Document, enough: list[tuple[str, int]], by_id: dict[str, 
     paragraphs word for word (``enough``: _overlaps), if any ("" if none)."""
     # most shared first; on a tie the newest, then by id (a set's order of strings changes
     # from one run to the next: ties were broken by chance, and builds differed)
-    ranked = sorted(enough, key=lambda x: (-x[1], _neg(by_id[x[0]].date or ""), x[0]))
+    ranked = sorted(enough, key=lambda x: (-x[1], newest_first(by_id[x[0]].date or ""), x[0]))
     for other, _ in ranked:
         o = by_id[other]
         if o.date and o.date < doc.date and o.body == doc.body and "draft" not in o.kind:

@@ -142,8 +142,7 @@ def _build_site(
         else None
     )
     with written_aside(out) as site:
-        # in place when the pages of the site in place may be kept: most files stay
-        draft = Draft(site, previous, in_place=_pages_reusable(previous, state))
+        draft = Draft(site, previous, in_place_allowed=True)
         timings, reused = write_site(
             docs, site, log, previous, state, loaded.digests, jobs or forked.cpu_count(), draft
         )
@@ -204,6 +203,7 @@ def write_site(
     with clock.stage("render"):
         fingerprint = reuse.output_fingerprint(REPO, repr(SITE))
         reusable = reuse.reusable_pages(reuse.PageRecord.load(state), fingerprint, previous)
+        draft.settle(pages_kept=bool(reusable))
         record = reuse.PageRecord(fingerprint)
         own = {d.id: (digests or {}).get(d.id) or reuse.document_digest(d) for d in docs}
         # a document's own digest and its relations' (computed once for the pairs too)
@@ -287,15 +287,6 @@ def write_site(
         )
         record.save(state)
     return clock.timings, len(docs) - len(fresh)
-
-
-def _pages_reusable(previous: Path | None, state: Path | None) -> bool:
-    """Whether the page record in ``state`` describes the site ``previous`` as this code
-    would write it (reuse.reusable_pages)."""
-    if previous is None or state is None:
-        return False
-    fingerprint = reuse.output_fingerprint(REPO, repr(SITE))
-    return bool(reuse.reusable_pages(reuse.PageRecord.load(state), fingerprint, previous))
 
 
 def document_files(doc_id: str) -> tuple[str, ...]:

@@ -80,15 +80,26 @@ def swap(new: Path, out: Path, background: bool = False) -> None:
 
 class Draft:
     """The new site being written into ``folder``, and what it keeps of the site in place
-    (``live``, None for none): ``in_place`` or whole (see the module docstring). Paths are
-    relative to the site's root, with "/"."""
+    (``live``, None for none): in place or whole (see the module docstring). Paths are
+    relative to the site's root, with "/".
 
-    def __init__(self, folder: Path, live: Path | None, in_place: bool = False):
+    ``in_place_allowed``: the caller puts the site in place with put_in_place, so it may be
+    updated in place; it is, once ``settle`` is told the live site's pages can be kept."""
+
+    def __init__(self, folder: Path, live: Path | None, in_place_allowed: bool = False):
         self.folder = folder
         self.live = live
-        self.in_place = in_place and live is not None
+        self._allowed = in_place_allowed and live is not None
+        self.in_place = False
         self.kept: set[str] = set()
-        self._live_files = set(site_files(live)) if self.in_place and live else set()
+        self._live_files: set[str] = set()
+
+    def settle(self, pages_kept: bool) -> None:
+        """Before anything is carried: in place if allowed and the live site's pages can be
+        kept (most of its files stay), else whole."""
+        if self._allowed and pages_kept and self.live is not None and not self.in_place:
+            self.in_place = True
+            self._live_files = set(site_files(self.live))
 
     def carry(self, rel: str) -> bool:
         """Keep the site in place's file ``rel`` in the new site; False if it has none."""

@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .agreed import Agreed, NearIndex, Overlaps, WordingLinks, lineage, relate_wordings
+from .agreed import (
+    Agreed,
+    NearIndex,
+    Overlaps,
+    WordingLinks,
+    lineage,
+    newest_first,
+    relate_wordings,
+)
 from .anchors import part_prefix
 from .models import Document
 from .references import address, normalize_symbol, part_letter
@@ -223,12 +231,9 @@ def list_agreed(
         rel.others = {d: plain.get(d) or plain.setdefault(d, link(by_id[d])) for d in sorted(named)}
 
 
-_NEG_DIGITS = str.maketrans("0123456789", "9876543210")  # an ISO date's digits reversed
-
-
 def _neg_date(iso: str) -> str:
     """A key sorting ISO dates newest first (undated last)."""
-    return iso.translate(_NEG_DIGITS) or "~"
+    return newest_first(iso) or "~"
 
 
 def report(

@@ -47,8 +47,13 @@ def wording(anchor: str, text: str) -> Wording:
 
 
 def shingles(w: Wording) -> array[int]:
+    return unpack_pairs(w.shingles)
+
+
+def unpack_pairs(packed: bytes) -> array[int]:
+    """The sorted word-pair hashes packed in a Wording's ``shingles``."""
     out = array("I")
-    out.frombytes(w.shingles)
+    out.frombytes(packed)
     return out
 
 
