@@ -6,6 +6,7 @@ from the texts themselves; and what the pages and data of a small built site say
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import shutil
 import subprocess
@@ -226,12 +227,20 @@ def test_a_kept_index_updated_equals_one_made_anew(sessions) -> None:
     keys = list(seen)[:4000]
     before = {k: seen[k] for k in keys[:3000]}
     after = {k: seen[k] for k in keys[200:]}  # 200 gone, 1,000 new
-    kept = agreed.NearIndex(before, agreed.THRESHOLD, agreed.MIN_PAIRS)
+    # kept as a build keeps it: saved, then loaded by the next build (arrays, not dicts)
+    kept = pickle.loads(pickle.dumps(agreed.NearIndex(before, agreed.THRESHOLD, agreed.MIN_PAIRS)))
     kept.update(after)
     anew = agreed.NearIndex(after, agreed.THRESHOLD, agreed.MIN_PAIRS)
     pairs = {k: v for k, v in anew.near.items() if v}
     assert {k: v for k, v in kept.near.items() if v} == pairs and len(pairs) > 150
     assert set(kept.sizes) == set(after)
+    # saved and loaded again, then a third of the wordings gone: the postings are compacted
+    last = {k: seen[k] for k in keys[1400:]}
+    kept = pickle.loads(pickle.dumps(kept))
+    kept.update(last)
+    assert kept.removed_since == 0  # compacted
+    anew = agreed.NearIndex(last, agreed.THRESHOLD, agreed.MIN_PAIRS)
+    assert {k: v for k, v in kept.near.items() if v} == {k: v for k, v in anew.near.items() if v}
 
 
 def test_a_rebuild_counts_overlaps_again_only_for_documents_whose_signature_changed(

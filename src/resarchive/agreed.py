@@ -33,10 +33,13 @@ import pickle
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, islice, repeat
+from itertools import chain, islice
 from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
 
 from .cache import store_file
 from .models import Document
@@ -103,7 +106,7 @@ def _relate_language(
     docs: list[Document], state: dict[str, NearIndex], code: str
 ) -> _LanguageLinks:
     lang = _LanguageLinks(docs, {})
-    sets = {k: lang.shingles(members[0]) for k, members in lang.groups.items()}
+    sets = _FirstPairs(lang)
     index = state.get(code)
     if index is None or index.drifted:
         index = state[code] = NearIndex(sets, THRESHOLD, MIN_PAIRS)
@@ -157,20 +160,33 @@ class WordingLinks:
 
 class _LanguageLinks:
     """The wordings of one language's documents, grouped. A unit is one paragraph's wording,
-    numbered in document order; its document, key, anchor and word pairs are in columns."""
+    numbered in document order; its document, key, anchor and word pairs are in columns.
+
+    The grouping is a sort: ``_order`` lists the units by key (stable, so each wording's
+    holders stay in document order) and a group is a run of it. Sorting and signing are
+    array operations (numpy): a Python loop over every unit cost a rebuild about 0.7 s at
+    311,000 paragraphs, whatever it changed."""
 
     def __init__(self, docs: list[Document], near: dict[int, dict[int, float]]):
         self.docs = docs
         columns = [wording_columns(doc) for doc in docs]
+        counts = np.fromiter((len(c[1]) for c in columns), dtype=np.int64, count=len(docs))
+        self._keys = np.frombuffer(b"".join(c[1] for c in columns), dtype=np.uint64)
         self.unit_anchor = [a for c in columns for a in c[0]]
-        self.unit_key = [k for c in columns for k in c[1]]
         self._unit_pairs = [s for c in columns for s in c[2]]
-        counts = [len(c[1]) for c in columns]
-        self.unit_doc = list(chain.from_iterable(map(repeat, range(len(docs)), counts)))
-        self.starts = list(accumulate(counts, initial=0))
-        self.groups: dict[int, list[int]] = defaultdict(list)  # key -> unit numbers
-        for u, key in enumerate(self.unit_key):
-            self.groups[key].append(u)
+        self._unit_doc = np.repeat(np.arange(len(docs)), counts)
+        self.unit_doc: list[int] = self._unit_doc.tolist()
+        self.starts: list[int] = [0, *np.cumsum(counts).tolist()]
+        self._order = np.argsort(self._keys, kind="stable")
+        ordered = self._keys[self._order]
+        first = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        first = first[: len(ordered)]  # none when there is no unit
+        self._group_start = first
+        self._sizes = np.diff(np.append(first, len(ordered)))
+        self._group_of_key = dict(zip(ordered[first].tolist(), range(len(first)), strict=True))
+        self._bounds: list[tuple[int, int]] = list(
+            zip(first.tolist(), (first + self._sizes).tolist(), strict=True)
+        )
         self.near = near
         self.dates = [doc.date or "9999" for doc in docs]
         self.newest = [
@@ -180,12 +196,33 @@ class _LanguageLinks:
         self._identical: dict[int, Related] = {}
         self._doc_counts: dict[int, Counter[int]] = {}
 
+    def keys_of(self, d: int) -> list[int]:
+        """The wording keys of document ``d``'s units, in order."""
+        return self._keys[self.starts[d] : self.starts[d + 1]].tolist()  # type: ignore[no-any-return]
+
+    def members(self, key: int) -> list[int]:
+        """The units holding wording ``key``, in document order."""
+        start, end = self._bounds[self._group_of_key[key]]
+        return self._order[start:end].tolist()  # type: ignore[no-any-return]
+
+    def held(self, key: int) -> int:
+        """How many units hold wording ``key``."""
+        start, end = self._bounds[self._group_of_key[key]]
+        return end - start
+
+    def wording_keys(self) -> dict[int, int]:
+        """Every distinct wording key (-> its group number)."""
+        return self._group_of_key
+
     def shingles(self, u: int) -> array[int]:
         """The sorted word-pair hashes of unit ``u``."""
         return unpack_pairs(self._unit_pairs[u])
 
+    def first_unit(self, key: int) -> int:
+        return int(self._order[self._bounds[self._group_of_key[key]][0]])
+
     def held_elsewhere(self, key: int) -> bool:
-        return len(self.groups[key]) > 1 or bool(self.near.get(key))
+        return self.held(key) > 1 or bool(self.near.get(key))
 
     def _newest_first(self, u: int) -> tuple[str, str, int]:
         return (*self.newest[self.unit_doc[u]], u)
@@ -195,11 +232,12 @@ class _LanguageLinks:
         if view is not None:
             return view
         unit_doc, dates, docs = self.unit_doc, self.dates, self.docs
-        members = self.groups[key]
+        members = self.members(key)
         ordered = sorted(members, key=self._newest_first)
         earliest = min(members, key=lambda u: (dates[unit_doc[u]], docs[unit_doc[u]].id, u))
+        close = self.near.get(key, {})
         near_units = sorted(
-            ((u, sim) for other, sim in self.near.get(key, {}).items() for u in self.groups[other]),
+            ((u, sim) for other, sim in close.items() for u in self.members(other)),
             key=lambda x: (-x[1], *self._newest_first(x[0])),
         )
         in_doc = Counter(unit_doc[u] for u in members)
@@ -234,12 +272,11 @@ class _LanguageLinks:
         dates = self.dates
         out: dict[str, Agreed] = {}
         unit_doc = self.unit_doc
-        for u in range(self.starts[d], self.starts[d + 1]):
-            key = self.unit_key[u]
+        for u, key in enumerate(self.keys_of(d), self.starts[d]):
             if not self.held_elsewhere(key):
                 continue
             view = self._view(key)
-            identical = len(self.groups[key]) - view.in_doc[d]
+            identical = self.held(key) - view.in_doc[d]
             near_here = view.near_units - view.near_in_doc[d]
             if not identical and not near_here:
                 continue
@@ -262,47 +299,62 @@ class _LanguageLinks:
         """Document id -> a hash of everything its lists are drawn from: for each of its
         paragraphs held elsewhere, the holders of the wording and of nearly the same ones
         (document id, date, symbol, title, language, anchor) and each near one's similarity.
-        Python's hash of ints, floats and tuples of them is the same in every process."""
-        tokens = [_stable_int(repr(_shown_fields(doc))) for doc in self.docs]
-        anchors: dict[str, int] = {}  # "op1", "pp2" ...: hashed once each
-        unit_hash = [
-            hash((tokens[d], anchors.get(a) or anchors.setdefault(a, _stable_int(a))))
-            for d, a in zip(self.unit_doc, self.unit_anchor, strict=True)
-        ]
-        member_sum: dict[int, int] = {}
 
-        def members_hash(key: int) -> int:
-            found = member_sum.get(key)
-            if found is None:
-                found = member_sum[key] = sum(unit_hash[u] for u in self.groups[key])
-            return found
-
-        group_hash: dict[int, int] = {}
-        out: dict[str, int] = {}
-        unit_key, groups, near, starts = self.unit_key, self.groups, self.near, self.starts
-        for d, doc in enumerate(self.docs):
-            mine = []
-            for u in range(starts[d], starts[d + 1]):
-                key = unit_key[u]
-                found = group_hash.get(key)
-                if found is None:
-                    close = near.get(key)
-                    if len(groups[key]) == 1 and not close:  # not held elsewhere
-                        continue
-                    pairs = sorted((members_hash(o), s) for o, s in close.items()) if close else []
-                    found = group_hash[key] = hash((members_hash(key), tuple(pairs)))
-                mine.append((unit_hash[u], found))
-            if mine:
-                out[doc.id] = hash(tuple(mine))
-        return out
+        Sums of mixed 64-bit hashes (splitmix64's finalizer), so that a group's hash is the
+        sum over its holders and a document's the sum over its paragraphs: array
+        operations, the same in every process."""
+        if not len(self._keys):
+            return {}
+        tokens = np.array(
+            [_stable_int(repr(_shown_fields(doc))) for doc in self.docs], dtype=np.uint64
+        )
+        codes: dict[str, int] = {}  # "op1", "pp2" ...: hashed once each
+        anchor_hash = np.fromiter(
+            (codes.get(a) or codes.setdefault(a, _stable_int(a)) for a in self.unit_anchor),
+            dtype=np.uint64,
+            count=len(self.unit_anchor),
+        )
+        unit_hash = _mix(tokens[self._unit_doc] ^ _mix(anchor_hash))
+        member_sum = np.add.reduceat(unit_hash[self._order], self._group_start)
+        group_hash = _mix(member_sum)
+        held = self._sizes > 1
+        # nearly the same wordings: each near group's holders and its similarity, summed
+        where, other, sims = [], [], []
+        group_of = self._group_of_key
+        for key, close in self.near.items():
+            if close and key in group_of:
+                g = group_of[key]
+                for o, sim in close.items():
+                    where.append(g)
+                    other.append(group_of[o])
+                    sims.append(sim)
+        if where:
+            at = np.array(where, dtype=np.int64)
+            sim_bits = np.array(sims, dtype=np.float64).view(np.uint64)
+            near_sum = np.zeros(len(group_hash), dtype=np.uint64)
+            np.add.at(near_sum, at, _mix(member_sum[np.array(other)] ^ _mix(sim_bits)))
+            held[at] = True
+            group_hash = _mix(group_hash ^ _mix(near_sum + _NEAR_SEED))
+        group_of_unit = np.empty(len(self._keys), dtype=np.int64)
+        group_of_unit[self._order] = np.repeat(np.arange(len(self._sizes)), self._sizes)
+        unit_held = held[group_of_unit]
+        value = np.where(unit_held, _mix(unit_hash ^ _mix(group_hash[group_of_unit])), np.uint64(0))
+        sums = np.concatenate((np.zeros(1, np.uint64), np.cumsum(value, dtype=np.uint64)))
+        counts = np.concatenate((np.zeros(1, np.int64), np.cumsum(unit_held)))
+        bounds = np.array(self.starts)
+        doc_sum = (sums[bounds[1:]] - sums[bounds[:-1]]).tolist()
+        doc_held = (counts[bounds[1:]] - counts[bounds[:-1]]).tolist()
+        return {
+            doc.id: total or 1
+            for doc, total, n in zip(self.docs, doc_sum, doc_held, strict=True)
+            if n
+        }
 
     def identical_shares(self, d: int) -> Counter[str]:
-        unit_key = self.unit_key
         shared: Counter[int] = Counter()  # document number -> paragraphs
         own = self.starts[d + 1] - self.starts[d]
-        for u in range(self.starts[d], self.starts[d + 1]):
-            key = unit_key[u]
-            held = len(self.groups[key])
+        for key in self.keys_of(d):
+            held = self.held(key)
             # held by this paragraph alone, or by more others than the document could hold
             # itself plus the most a series counts: skipped before counting holders by document
             if held == 1 or held > own + SERIES_MAX_GROUP:
@@ -312,7 +364,7 @@ class _LanguageLinks:
             if identical <= 0:
                 continue
             close = self.near.get(key)
-            near_here = sum(len(self.groups[o]) - self._in_doc(o)[d] for o in close) if close else 0
+            near_here = sum(self.held(o) - self._in_doc(o)[d] for o in close) if close else 0
             if identical + near_here > SERIES_MAX_GROUP:
                 continue
             shared.update(holders.keys() - {d})
@@ -322,9 +374,50 @@ class _LanguageLinks:
         found = self._doc_counts.get(key)
         if found is None:
             found = self._doc_counts[key] = Counter(
-                map(self.unit_doc.__getitem__, self.groups[key])
+                map(self.unit_doc.__getitem__, self.members(key))
             )
         return found
+
+
+class _FirstPairs(Mapping[int, "array[int]"]):
+    """Each distinct wording key of a language -> its sorted word pairs (its first holder's),
+    unpacked when first asked: a rebuild's NearIndex only looks at the new ones."""
+
+    def __init__(self, lang: _LanguageLinks):
+        self._lang = lang
+        self._unpacked: dict[int, array[int]] = {}
+
+    def __getitem__(self, key: int) -> array[int]:
+        found = self._unpacked.get(key)
+        if found is None:
+            found = self._unpacked[key] = self._lang.shingles(self._lang.first_unit(key))
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._lang.wording_keys()
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._lang.wording_keys())
+
+    def __len__(self) -> int:
+        return len(self._lang.wording_keys())
+
+
+Hashes = NDArray[np.uint64]
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+_NEAR_SEED = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _mix(x: Hashes) -> Hashes:
+    """splitmix64's finalizer over uint64 arrays (wrapping): every input bit moves every
+    output bit, so that sums of mixed values do not cancel."""
+    x = x ^ (x >> _S30)
+    x = x * _M1
+    x = x ^ (x >> _S27)
+    x = x * _M2
+    out: Hashes = x ^ (x >> _S31)
+    return out
 
 
 def _shown_fields(doc: Document) -> tuple[str, ...]:
@@ -368,17 +461,17 @@ class NearIndex:
     Once half of the wordings came after the order was fixed, the index is made anew.
     """
 
-    def __init__(self, sets: dict[int, array[int]], threshold: float, min_size: int):
+    def __init__(self, sets: Mapping[int, array[int]], threshold: float, min_size: int):
         self.threshold, self.min_size = threshold, min_size
         df: Counter[int] = Counter()
         for found in sets.values():
             if len(found) >= min_size:
                 df.update(found)
         ranked = sorted(df.items(), key=lambda x: (x[1], x[0]))
-        self.rank = {t: r for r, (t, _) in enumerate(ranked)}
+        self.rank = _Ranks({t: r for r, (t, _) in enumerate(ranked)})
         self.unseen = 0  # ranks given to pairs first seen after the order was fixed: -1, -2 ...
         self.sizes: dict[int, int] = {}  # key -> number of pairs
-        self.index: dict[int, list[int]] = defaultdict(list)  # pair -> keys (some gone)
+        self.index = _Postings()  # pair -> keys (some gone)
         self.near: dict[int, dict[int, float]] = defaultdict(dict)
         self.added_since = self.removed_since = 0
         self.changed = True  # since loaded: save_state is skipped when none changed
@@ -389,14 +482,16 @@ class NearIndex:
     def drifted(self) -> bool:
         return self.added_since > len(self.sizes) // 2
 
-    def _rank(self, token: int) -> int:
-        rank = self.rank.get(token)
-        if rank is None:
+    def _prefix(self, pairs: array[int], length: int) -> list[int]:
+        """The ``length`` rarest of ``pairs`` (sorted, distinct); a pair not ranked yet is
+        ranked now, before all (in the order of ``pairs``)."""
+        ranks = self.rank.of(pairs)
+        for n in np.flatnonzero(ranks == _UNRANKED).tolist():
             self.unseen -= 1
-            rank = self.rank[token] = self.unseen
-        return rank
+            ranks[n] = self.rank.recent[pairs[n]] = self.unseen
+        return [pairs[n] for n in np.argsort(ranks, kind="stable")[:length].tolist()]
 
-    def update(self, sets: dict[int, array[int]]) -> None:
+    def update(self, sets: Mapping[int, array[int]]) -> None:
         """Make the index hold exactly the wordings of ``sets`` (key -> sorted pairs)."""
         gone = [k for k in self.sizes if k not in sets]
         for key in gone:
@@ -415,7 +510,7 @@ class NearIndex:
             if size < self.min_size:
                 continue
             mine = frozen[key] = frozenset(pairs)
-            prefix = sorted(pairs, key=self._rank)[: size - math.ceil(t * size) + 1]
+            prefix = self._prefix(pairs, size - math.ceil(t * size) + 1)
             least, most = t * size, size / t
             candidates: set[int] = set()
             for token in prefix:
@@ -432,19 +527,117 @@ class NearIndex:
                     self.near[key][y] = sim
                     self.near[y][key] = sim
             for token in prefix:
-                self.index[token].append(key)
+                self.index.add(token, key)
         if self.removed_since > len(self.sizes) // 5:
             self.compact()
 
     def compact(self) -> None:
         """Postings without the wordings gone."""
-        for token, keys in list(self.index.items()):
-            alive = [k for k in keys if k in self.sizes]
-            if alive:
-                self.index[token] = alive
-            else:
-                del self.index[token]
+        self.index.keep(self.sizes.keys())
         self.removed_since = 0
+
+
+_UNRANKED = np.iinfo(np.int64).min
+
+
+class _Ranks:
+    """Word pair -> its rank. As loaded: two sorted arrays (unpickling a dict of 200,000
+    pairs cost each rebuild 0.03 s, and pickling it again more); ranks given since are in
+    ``recent``, and the arrays are made again when the index is saved."""
+
+    def __init__(self, recent: dict[int, int]):
+        self._pairs = np.zeros(0, np.int64)
+        self._ranks = np.zeros(0, np.int64)
+        self.recent = recent
+
+    def of(self, pairs: array[int]) -> NDArray[np.int64]:
+        """The ranks of ``pairs`` (_UNRANKED for a pair not ranked)."""
+        wanted = np.frombuffer(pairs, dtype=np.uint32).astype(np.int64)
+        out = np.full(len(wanted), _UNRANKED, dtype=np.int64)
+        if len(self._pairs):
+            at = np.minimum(np.searchsorted(self._pairs, wanted), len(self._pairs) - 1)
+            hit = self._pairs[at] == wanted
+            out[hit] = self._ranks[at[hit]]
+        if self.recent:
+            for n, pair in enumerate(pairs):
+                rank = self.recent.get(pair)
+                if rank is not None:
+                    out[n] = rank
+        return out
+
+    def __getstate__(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        pairs, ranks = self._pairs, self._ranks
+        if self.recent:
+            count = len(self.recent)
+            pairs = np.concatenate((pairs, np.fromiter(self.recent, np.int64, count)))
+            ranks = np.concatenate((ranks, np.fromiter(self.recent.values(), np.int64, count)))
+            order = np.argsort(pairs, kind="stable")
+            pairs, ranks = pairs[order], ranks[order]
+        return pairs, ranks
+
+    def __setstate__(self, state: tuple[NDArray[np.int64], NDArray[np.int64]]) -> None:
+        self._pairs, self._ranks = state
+        self.recent = {}
+
+
+class _Postings:
+    """Word pair -> the wording keys whose prefix holds it. As loaded: arrays (the pairs,
+    sorted; where each one's keys start; the keys), which load in milliseconds where the
+    dict of lists took 0.18 s at 311,000 paragraphs; what is added since is in ``recent``."""
+
+    def __init__(self) -> None:
+        self._pairs = np.zeros(0, np.int64)
+        self._starts = np.zeros(1, np.int64)
+        self._keys = np.zeros(0, np.uint64)
+        self.recent: dict[int, list[int]] = defaultdict(list)
+
+    def get(self, pair: int) -> list[int]:
+        found: list[int] = []
+        if len(self._pairs):
+            at = int(np.searchsorted(self._pairs, pair))
+            if at < len(self._pairs) and self._pairs[at] == pair:
+                found = self._keys[self._starts[at] : self._starts[at + 1]].tolist()
+        extra = self.recent.get(pair)
+        return found + extra if extra else found
+
+    def add(self, pair: int, key: int) -> None:
+        self.recent[pair].append(key)
+
+    def keep(self, alive: Iterable[int]) -> None:
+        """Drop every key not in ``alive``."""
+        pairs, keys = self._entries()
+        kept = np.isin(keys, np.fromiter(alive, np.uint64))
+        self._set(pairs[kept], keys[kept])
+
+    def _entries(self) -> tuple[NDArray[np.int64], NDArray[np.uint64]]:
+        """Every (pair, key), the arrays' and the recent ones, by pair."""
+        pairs = np.repeat(self._pairs, np.diff(self._starts))
+        keys = self._keys
+        if self.recent:
+            counts = [len(found) for found in self.recent.values()]
+            pairs = np.concatenate((pairs, np.repeat(np.fromiter(self.recent, np.int64), counts)))
+            added = np.fromiter(chain.from_iterable(self.recent.values()), np.uint64, sum(counts))
+            keys = np.concatenate((keys, added))
+            order = np.argsort(pairs, kind="stable")
+            pairs, keys = pairs[order], keys[order]
+        return pairs, keys
+
+    def _set(self, pairs: NDArray[np.int64], keys: NDArray[np.uint64]) -> None:
+        self._pairs, first = np.unique(pairs, return_index=True)
+        self._starts = np.append(first, len(pairs)).astype(np.int64)
+        self._keys = keys
+        self.recent = defaultdict(list)
+
+    def __getstate__(self) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.uint64]]:
+        if self.recent:
+            self._set(*self._entries())
+        return self._pairs, self._starts, self._keys
+
+    def __setstate__(
+        self, state: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.uint64]]
+    ) -> None:
+        self._pairs, self._starts, self._keys = state
+        self.recent = defaultdict(list)
 
 
 #: Document id -> (its signature and paragraph count, the earlier documents sharing enough
@@ -452,7 +645,7 @@ class NearIndex:
 Overlaps = dict[str, tuple[tuple[int, int], list[tuple[str, int]]]]
 
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2  # 2: word-pair ranks and postings as arrays
 
 
 def load_state(path: Path) -> dict[str, NearIndex]:

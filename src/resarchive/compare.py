@@ -14,6 +14,7 @@ deleted (shown after the row of the paragraph that preceded it in the previous v
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -59,28 +60,36 @@ def _units(doc: Document) -> list[tuple[str, Paragraph]]:
     return [("pp", p) for p in doc.preamble] + [("op", p) for p in doc.operative]
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
-
-
 def pair(old: list[str], new: list[str]) -> dict[int, tuple[int, float]]:
     """New paragraph number -> (old paragraph number, similarity), best pairs first."""
-    words_old = [set(normalize(t)) for t in old]
-    words_new = [set(normalize(t)) for t in new]
-    scored = sorted(
-        (
-            (_jaccard(a, b), j, i)
-            for j, b in enumerate(words_new)
-            for i, a in enumerate(words_old)
-            if a & b
-        ),
-        key=lambda x: (-x[0], x[1], x[2]),
-    )
+    words_old = [frozenset(normalize(t)) for t in old]
+    words_new = [frozenset(normalize(t)) for t in new]
     out: dict[int, tuple[int, float]] = {}
     used: set[int] = set()
+    # the same words: similarity 1, what the best-first order below takes first anyway (by
+    # new, then old position); most paragraphs of a recurring resolution are kept
+    same: dict[frozenset[str], list[int]] = defaultdict(list)
+    for i, a in enumerate(words_old):
+        same[a].append(i)
+    for j, b in enumerate(words_new):
+        found = next((i for i in same.get(b, ()) if i not in used), None) if b else None
+        if found is not None:
+            out[j] = (found, 1.0)
+            used.add(found)
+    scored = []
+    for j, b in enumerate(words_new):
+        if j in out or not b:
+            continue
+        for i, a in enumerate(words_old):
+            # a similarity is at most the smaller set's size over the larger's
+            if i in used or len(a) < PAIRED * len(b) or len(b) < PAIRED * len(a):
+                continue
+            shared = len(a & b)
+            sim = shared / (len(a) + len(b) - shared)
+            if shared and sim >= PAIRED:
+                scored.append((sim, j, i))
+    scored.sort(key=lambda x: (-x[0], x[1], x[2]))
     for sim, j, i in scored:
-        if sim < PAIRED:
-            break
         if j not in out and i not in used:
             out[j] = (i, sim)
             used.add(i)
