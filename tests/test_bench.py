@@ -220,6 +220,31 @@ def test_cache_reuses_unchanged_files(content_copy: Path, tmp_path: Path) -> Non
     assert load_documents(content_copy, cache=cache).parsed == 1
 
 
+def test_the_parser_modules_read_off_the_lines_are_those_the_syntax_tree_names() -> None:
+    """cache.package_imports reads imports off a module's lines (fast); for every module of
+    the package it names each package module the syntax tree's import statements do (a
+    miss would leave a parser change out of the cache's fingerprint)."""
+    import ast
+
+    from resarchive import cache as cache_mod
+
+    checked = 0
+    for path in sorted(cache_mod.PACKAGE.glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        expected = set()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    expected.add(node.module.split(".")[0])
+                else:
+                    expected.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("resarchive."):
+                expected.add(node.module.split(".")[1])
+        assert set(cache_mod.package_imports(source)) == expected, path.name
+        checked += bool(expected)
+    assert checked > 30
+
+
 def test_cache_is_dropped_when_the_parser_changes(
     content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

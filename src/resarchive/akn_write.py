@@ -17,6 +17,7 @@ carries its anchor and source line in our namespace, and the document's fields a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,6 +39,7 @@ from .models import (
 )
 
 _INLINE = MarkdownIt("zero").enable(["emphasis", "escape"])
+_MARKDOWN = re.compile(r"[*_\\\r\0]")  # what _INLINE's rules and its normalizing act on
 # the document's fields kept in <proprietary> (AKN has no element for most of them)
 FIELDS = (
     "id", "kind", "title", "symbol", "number", "label", "date", "body", "organization", "organ",
@@ -116,6 +118,9 @@ class Rich:
             rich = rich[len(lead) :]
         elif lead:
             el.set(RAQ + "lead", lead)
+        if not _MARKDOWN.search(rich):  # what the parser makes of it: one run of text
+            self.text(el, rich)
+            return
         stack = [el]
         for token in _INLINE.parseInline(rich)[0].children or []:
             if token.type in ("em_open", "strong_open"):

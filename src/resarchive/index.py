@@ -47,7 +47,9 @@ import heapq
 import json
 import math
 import os
+import re
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -809,6 +811,9 @@ def ranges_flat(refs: Iterable[tuple[int, int]]) -> list[int]:
     return flat
 
 
+_SAME_KIND = re.compile(r"(.)\1*", re.DOTALL)  # a run of refs of one paragraph kind
+
+
 def facet_files(
     spans: list[Span], kinds: str, filters: dict[str, list[str]]
 ) -> dict[str, dict[str, Any]]:
@@ -821,15 +826,14 @@ def facet_files(
     the paragraph kind letter of every ref (a removed paragraph's is never searched)."""
     out: dict[str, dict[str, Any]] = {}
     for facet in ("body", "year", "kind"):
+        by_value: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for values, a, b in spans:
+            by_value[values[facet]].append((a, b))
         for n, value in enumerate(filters[facet]):
-            refs = ((a, b) for values, a, b in spans if values[facet] == value)
-            out[f"{facet}/{n}.json"] = {"format": FORMAT, "ranges": ranges_flat(refs)}
+            out[f"{facet}/{n}.json"] = {"format": FORMAT, "ranges": ranges_flat(by_value[value])}
     runs: dict[str, list[tuple[int, int]]] = {}
-    start = 0
-    for ref in range(1, len(kinds) + 1):
-        if ref == len(kinds) or kinds[ref] != kinds[start]:
-            runs.setdefault(PARAGRAPH_KINDS[kinds[start]], []).append((start, ref))
-            start = ref
+    for run in _SAME_KIND.finditer(kinds):  # a regex: 441,000 refs in a Python loop took 0.1 s
+        runs.setdefault(PARAGRAPH_KINDS[run.group(1)], []).append(run.span())
     for n, value in enumerate(filters["paragraph"]):
         out[f"paragraph/{n}.json"] = {"format": FORMAT, "ranges": ranges_flat(runs.get(value, []))}
     return out

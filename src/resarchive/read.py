@@ -96,6 +96,11 @@ def scan_content(content: Path) -> ContentFiles:
 
 
 def rel_name(path: Path, content: Path) -> str:
+    """``path`` relative to ``content``, with forward slashes."""
+    text, root = str(path), str(content)
+    if text.startswith(root) and text[len(root) : len(root) + 1] == os.sep:
+        # what relative_to gives, without making Path objects (asked for every file)
+        return text[len(root) + 1 :].replace(os.sep, "/")
     return path.relative_to(content).as_posix()
 
 

@@ -245,6 +245,7 @@ def part_letter(printed: str) -> str:
     return letter if len(letter) == 1 else ""
 
 
+@lru_cache(maxsize=1 << 17)  # asked for every citation of every document on each build
 def address(organ: str, symbol: str, lang: str) -> str:
     """The UN's own address of a symbol outside the archive ("" if none is known)."""
     spec = common().organs.get(organ)

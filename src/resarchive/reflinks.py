@@ -49,6 +49,15 @@ class RefLinker:
     html: dict[str, str] = field(default_factory=dict)
 
 
+def cites(text: str, linker: RefLinker) -> bool:
+    """Whether ``text`` (one run of text, footnote markers in it) names a reference the
+    rule would try to link: what spares most paragraphs the markdown parser (render.py)."""
+    plain = "".join(
+        m.group(0) for m in _PIECES.finditer(text) if not m.group(0).startswith(MARK_OPEN)
+    )
+    return any(r.symbol for r in find(plain, linker.lang, linker.organ))
+
+
 def link_references(state: StateCore) -> None:
     linker: RefLinker | None = state.env.get("references")
     if linker is None:

@@ -196,11 +196,11 @@ def relate_signed(
         rel.next = plain(line.next) if line.next else None
         cited: set[tuple[str, str, str]] = set()
         for citation in doc.citations:
-            versions = by_symbol.get(normalize_symbol(citation.symbol), {})
-            target = versions.get(doc.language) or next(
-                (versions[c] for c in sorted(versions)), None
-            )
-            if target is None or target.id == doc.id:
+            versions = by_symbol.get(normalize_symbol(citation.symbol))
+            if not versions:  # most citations name a document outside the archive
+                continue
+            target = versions.get(doc.language) or versions[min(versions)]
+            if target.id == doc.id:
                 continue
             rel.targets[citation.symbol] = target.id
             if normalize_symbol(target.symbol) != normalize_symbol(citation.symbol):
