@@ -185,3 +185,35 @@ def test_an_update_in_place_cut_short_is_finished_by_the_next_build(
     scratch = tmp_path / "scratch"
     build(content, scratch, None, tmp_path / "scratch.json")
     assert differences(site, scratch) == []
+
+
+def test_home_pages_made_again_from_kept_rows_equal_a_build_from_scratch(tmp_path: Path) -> None:
+    """Removing a file changes what the home pages list: they are written again from the
+    rows the previous build rendered, and equal a build from scratch; the rows kept are those
+    of the documents left, in each language. Adding it back writes them again: a row doctored
+    in the kept ones shows, which proves the rows are taken, not rendered again."""
+    import pickle
+
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(content, site, cache, tmp_path / "first.json")
+    (rows_file,) = cache.glob("site-*/home-rows.pickle")
+    _, rows = pickle.loads(rows_file.read_bytes())
+    assert len(rows) == 11 * 3  # every document, in French, English and Spanish
+
+    text = (content / EDITED).read_text(encoding="utf-8")
+    (content / EDITED).unlink()  # the one document of e-cn-15-2018-l-3-fr
+    build(content, site, cache, tmp_path / "removed.json")
+    scratch = tmp_path / "scratch"
+    build(content, scratch, None, tmp_path / "scratch.json")
+    assert differences(site, scratch) == []
+    fingerprint, rows = pickle.loads(rows_file.read_bytes())
+    assert len(rows) == 10 * 3 and not any(key[0].startswith("doc/e-cn-15") for key in rows)
+
+    doctored = {key: html.replace("doc-link", "doc-link doctored") for key, html in rows.items()}
+    rows_file.write_bytes(pickle.dumps((fingerprint, doctored)))
+    (content / EDITED).write_text(text, encoding="utf-8")
+    build(content, site, cache, tmp_path / "added.json")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert home.count("doc-link doctored") == 10 and home.count('class="doc-link"') == 1

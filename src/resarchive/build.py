@@ -23,6 +23,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -43,6 +44,7 @@ from . import (
     render,
     reuse,
 )
+from .cache import store_file
 from .errors import ContentError
 from .load import load_documents
 from .models import Document
@@ -78,6 +80,7 @@ FORK_FROM = 8
 # in the state folder, for the next build: the near wordings, the documents' overlaps
 AGREED = "agreed.pickle"
 OVERLAPS = "overlaps.pickle"
+ROWS = "home-rows.pickle"  # the home pages' rows, rendered (render.KeptRows)
 
 
 class BuildFailed(Exception):
@@ -233,11 +236,11 @@ def write_site(
         # the catalog lists what the home pages do
         (catalog_kept,) = reuse.link_files([((CATALOG,), listed)], draft, reusable, record)
         alignments = write_pages(docs, fresh, out, rels, fresh_pairs, jobs)
-        write_homes(
-            docs,
-            out,
-            [c for c, done in zip(SITE["languages"], home_linked, strict=True) if not done],
-        )
+        home_codes = [c for c, done in zip(SITE["languages"], home_linked, strict=True) if not done]
+        kept_rows = load_rows(state, fingerprint) if home_codes else None
+        write_homes(docs, out, home_codes, kept_rows)
+        if state is not None and kept_rows is not None and kept_rows.new != kept_rows.old:
+            store_file(state / ROWS, pickle.dumps((fingerprint, kept_rows.new), protocol=5))
         write_comparisons(
             [c for c, done in zip(series, compared, strict=True) if not done], out, jobs
         )
@@ -396,14 +399,26 @@ def home_digest(docs: list[Document]) -> str:
     return h.hexdigest()
 
 
-def write_homes(docs: list[Document], out: Path, codes: list[str]) -> None:
+def load_rows(state: Path | None, fingerprint: str) -> render.KeptRows:
+    """The home page rows the previous build rendered with this output code (none if it
+    had other code, or no state folder)."""
+    try:
+        found, rows = pickle.loads((state / ROWS).read_bytes()) if state is not None else ("", {})
+    except Exception:  # noqa: BLE001 - missing, partial or foreign: rendered again
+        found, rows = "", {}
+    return render.KeptRows(old=rows if found == fingerprint else {})
+
+
+def write_homes(
+    docs: list[Document], out: Path, codes: list[str], kept: render.KeptRows | None = None
+) -> None:
     """The render stage, last: the home page in each interface language of ``codes`` (the
-    others were linked) and the search page in each."""
+    others were linked) and the search page in each. ``kept``: rows already rendered."""
     env = page_env()
     default = SITE["languages"][0]
     for code in codes:
         (out / anchors.ui_page_url("index", code, default)).write_text(
-            render.render_index(env, docs, SITE, code), encoding="utf-8"
+            render.render_index(env, docs, SITE, code, kept), encoding="utf-8"
         )
     for code in SITE["languages"]:
         (out / anchors.ui_page_url("search", code, default)).write_text(

@@ -685,26 +685,54 @@ def _home_strings(site: dict[str, Any], code: str, page: str) -> dict[str, Any]:
     )
 
 
+@dataclass
+class KeptRows:
+    """The home pages' rows as HTML, by everything a row shows: the previous build's
+    (``old``) and those this build used (``new``, what the next build is given). Rendering
+    every row took 0.23 s per home page at 7,810 documents."""
+
+    old: dict[tuple[str, ...], str] = field(default_factory=dict)
+    new: dict[tuple[str, ...], str] = field(default_factory=dict)
+
+    def html(self, row: dict[str, Any], make: Callable[[dict[str, Any]], str]) -> Markup:
+        doc = row["doc"]
+        key = (
+            row["url"], row["year"], row["name"], row["date"], row["language_name"],
+            doc.id, doc.body, doc.kind, doc.language, doc.title, doc.symbol, doc.date,
+        )  # fmt: skip
+        found = self.new.get(key) or self.old.get(key)
+        if found is None:
+            found = str(make(row))
+        self.new[key] = found
+        return Markup(found)  # noqa: S704 - rendered by the autoescaping template
+
+
 def render_index(
-    env: Environment, docs: list[Document], site: dict[str, Any], code: str = ""
+    env: Environment,
+    docs: list[Document],
+    site: dict[str, Any],
+    code: str = "",
+    kept: KeptRows | None = None,
 ) -> str:
     code = code or site["languages"][0]
+    kept = kept if kept is not None else KeptRows()
+    make = env.get_template("home_row.html").module.doc_row  # type: ignore[attr-defined]
     rows = []
     names = page_strings(code)["languages"]
     for doc in docs:
         doc_code = ui_language(doc.language)
         kind_label = kind_labels(doc.language).get(doc.kind, doc.kind)
-        rows.append(
-            {
-                "doc": doc,
-                "url": anchors.page_url(doc.id),
-                "year": doc.date[:4],
-                "kind_label": kind_label,
-                "name": doc.label or " ".join(p for p in (kind_label, doc.number) if p),
-                "date": human_date(doc.date, doc_code),
-                "language_name": names.get(doc.language, doc.language),
-            }
-        )
+        row = {
+            "doc": doc,
+            "url": anchors.page_url(doc.id),
+            "year": doc.date[:4],
+            "kind_label": kind_label,
+            "name": doc.label or " ".join(p for p in (kind_label, doc.number) if p),
+            "date": human_date(doc.date, doc_code),
+            "language_name": names.get(doc.language, doc.language),
+        }
+        row["html"] = kept.html(row, make)
+        rows.append(row)
     by_body: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_body[row["doc"].body or row["doc"].organization or "—"].append(row)
