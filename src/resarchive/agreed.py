@@ -6,10 +6,11 @@ Stage: relate (all documents, after parse). May import: models, wording, cache, 
 Drawn from the documents' wordings (wording.py: a digest of each paragraph's normalized text
 and the hashes of its word pairs), kept in the parse cache's summaries: no document's text is
 loaded here. A rebuild groups the wordings again from the summaries (linear in the number of
-paragraphs) and signs each document's lists without making them (WordingLinks.signature);
-only the documents whose signature changed get their lists made and their pages rewritten.
+paragraphs, as array operations: numpy) and signs each document's lists without making them
+(WordingLinks.signature); only the documents whose signature changed get their lists made
+and their pages rewritten.
 
-- Identical wording: equal digests, grouped in one pass.
+- Identical wording: equal digests, grouped by one sort.
 - Nearly the same wording: Jaccard similarity of the word-pair sets >= ``THRESHOLD`` (0.8).
   No pair of paragraphs is compared unless they share a rare word pair: each distinct
   wording's pairs are ordered by how many wordings hold them (rarest first), and two sets of
