@@ -17,7 +17,6 @@ carries its anchor and source line in our namespace, and the document's fields a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +26,7 @@ from markdown_it import MarkdownIt
 from . import anchors
 from .akn import AKN, KIND_NAMES, NS, RA, RAQ, akn_language
 from .models import (
+    MARKDOWN_RE,
     MARKER_RE,
     Attachment,
     Document,
@@ -39,7 +39,6 @@ from .models import (
 )
 
 _INLINE = MarkdownIt("zero").enable(["emphasis", "escape"])
-_MARKDOWN = re.compile(r"[*_\\\r\0]")  # what _INLINE's rules and its normalizing act on
 # the document's fields kept in <proprietary> (AKN has no element for most of them)
 FIELDS = (
     "id", "kind", "title", "symbol", "number", "label", "date", "body", "organization", "organ",
@@ -118,7 +117,7 @@ class Rich:
             rich = rich[len(lead) :]
         elif lead:
             el.set(RAQ + "lead", lead)
-        if not _MARKDOWN.search(rich):  # what the parser makes of it: one run of text
+        if not MARKDOWN_RE.search(rich):  # what the parser makes of it: one run of text
             self.text(el, rich)
             return
         stack = [el]

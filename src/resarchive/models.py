@@ -29,6 +29,11 @@ def marker(mark: str) -> str:
     return f"{MARK_OPEN}{mark}{MARK_CLOSE}"
 
 
+# what markdown-it's emphasis and escape rules, and its normalizing of the input, act on
+# (render.py, akn_write.py): a rich text without any of them renders as one run of text
+MARKDOWN_RE = re.compile(r"[*_\\\r\0]")
+
+
 def plain(rich: str) -> str:
     """Rich text without markup: markers dropped, emphasis stars dropped, escapes undone."""
     text = MARKER_RE.sub("", rich)

@@ -70,14 +70,11 @@ from .compare import compare
 from .langdata import interface_languages, languages
 from .langdata import lang as language_data
 from .langdata import ui as language_ui
-from .models import MARKER_RE, Attachment, Document, Item, Paragraph, groups
+from .models import MARKDOWN_RE, MARKER_RE, Attachment, Document, Item, Paragraph, groups
 from .reflinks import RefLinker, Target, cites, install
 from .relations import Link, Relations
 
 _INLINE = install(MarkdownIt("zero").enable(["emphasis", "escape"]))
-# what _INLINE's rules (emphasis, escape) and its normalizing act on: a text without them
-# renders as itself, escaped
-_MARKDOWN = re.compile(r"[*_\\\r\0]")
 _RENDERED_MARKER = re.compile("\ue000([^\ue001<>]*)\ue001")
 NBSP = "\u00a0"
 
@@ -329,7 +326,7 @@ def rich_html(
         html = cached
     else:
         spaced = typographic_spaces(rich, lang) if lang in interface_languages() else rich
-        if _MARKDOWN.search(spaced) or (refs is not None and cites(spaced, refs)):
+        if MARKDOWN_RE.search(spaced) or (refs is not None and cites(spaced, refs)):
             html = _INLINE.renderInline(spaced, {"references": refs} if refs else {})
         else:  # what markdown-it makes of it: the text, escaped (40 times faster)
             html = escapeHtml(spaced)
