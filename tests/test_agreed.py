@@ -5,12 +5,14 @@ from the texts themselves; and what the pages and data of a small built site say
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 import re
 import shutil
 import subprocess
 import sys
+import zlib
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -414,6 +416,52 @@ def test_a_rebuild_after_an_edit_equals_a_build_from_scratch(
     assert written() != first  # a changed wording: saved for the next build
     build(content, tmp_path / "scratch", "--no-cache")
     assert differences(site, tmp_path / "scratch") == []
+
+
+def test_pages_and_data_made_again_from_kept_skeletons_equal_a_build_from_scratch(
+    agreed_content: Path, tmp_path: Path
+) -> None:
+    """Adding or removing a document changes the agreed lists of the documents sharing its
+    wordings, and nothing else of them: their pages and data files are their kept skeletons
+    filled (render.PageSkeleton, export.RecordSkeleton), and equal a build from scratch. A
+    skeleton doctored in the cache shows after the next addition, which proves it is taken,
+    not made again; the Akoma Ntoso file, which shows no other document, is not written."""
+    content = tmp_path / "content"
+    shutil.copytree(agreed_content, content)
+    added = content / "78-English" / "A_RES_78_87-2324949E.txt"
+    text = added.read_text("utf-8")
+    added.unlink()
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(content, site, "--cache", str(cache))
+    akn = site / anchors.akn_url("a-res-78-93-en")
+    akn_before = akn.stat().st_ino
+    pp3_before = json.loads((site / "data/a-res-78-93-en.json").read_text("utf-8"))["preamble"][2]
+
+    added.write_text(text, "utf-8")
+    build(content, site, "--cache", str(cache))
+    build(content, tmp_path / "scratch", "--no-cache")
+    assert differences(site, tmp_path / "scratch") == []
+    pp3 = json.loads((site / "data/a-res-78-93-en.json").read_text("utf-8"))["preamble"][2]
+    assert pp3["related_total"]["near"] == pp3_before["related_total"]["near"] + 1
+    assert akn.stat().st_ino == akn_before  # carried over, not written again
+
+    added.unlink()
+    build(content, site, "--cache", str(cache))
+    (page_file,) = cache.glob("site-*/page-skeletons/a-res-78-93-en.z")
+    (record_file,) = cache.glob("site-*/record-skeletons/a-res-78-93-en.z")
+    for kept, old, new in (
+        (page_file, "</title>", " (doctored)</title>"),
+        (record_file, "{", '{\n  "doctored": true,'),
+    ):
+        key, skeleton = pickle.loads(zlib.decompress(kept.read_bytes()))
+        first = skeleton.pieces[0].replace(old, new, 1)
+        doctored = dataclasses.replace(skeleton, pieces=(first, *skeleton.pieces[1:]))
+        kept.write_bytes(zlib.compress(pickle.dumps((key, doctored))))
+    added.write_text(text, "utf-8")
+    build(content, site, "--cache", str(cache))
+    assert "(doctored)</title>" in (site / "doc/a-res-78-93-en.html").read_text("utf-8")
+    record = json.loads((site / "data/a-res-78-93-en.json").read_text("utf-8"))
+    assert record["doctored"] is True and record["preamble"][2] == pp3
 
 
 # --------------------------------------------------------------------------- in the browser

@@ -6,6 +6,7 @@ from __future__ import annotations
 import filecmp
 import gc
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,41 @@ def tree_differences(left: Path, right: Path) -> list[str]:
 
 
 @pytest.mark.corpus
+def test_background_runs_beside_the_caller_and_gives_its_value_or_error(
+    tmp_path: Path,
+) -> None:
+    """forked.Background: the child runs while the parent goes on (each waits for a file
+    the other writes), writes files, and returns its value; an exception comes back as
+    raised; stop() ends a child that would run for ever."""
+    parent = os.getpid()
+    ping, pong = tmp_path / "ping", tmp_path / "pong"
+
+    def child() -> tuple[int, str]:
+        ping.write_text("from the child", encoding="utf-8")
+        while not pong.exists():
+            time.sleep(0.01)
+        return os.getpid(), pong.read_text(encoding="utf-8")
+
+    job = forked.Background(child)
+    while not ping.exists():
+        time.sleep(0.01)
+    pong.write_text("from the parent", encoding="utf-8")
+    pid, said = job.result()
+    assert pid != parent and said == "from the parent"
+    assert job.result() == (pid, said)  # asked again: the same value
+
+    def fails() -> None:
+        raise ValueError("broken on purpose")
+
+    with pytest.raises(ValueError, match="broken on purpose"):
+        forked.Background(fails).result()
+
+    forever = forked.Background(lambda: time.sleep(3600))
+    started = time.monotonic()
+    forever.stop()
+    assert time.monotonic() - started < 10
+
+
 def test_pages_written_by_two_processes_equal_one_process(
     versions_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

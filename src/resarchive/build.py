@@ -81,6 +81,10 @@ FORK_FROM = 8
 AGREED = "agreed.pickle"
 OVERLAPS = "overlaps.pickle"
 ROWS = "home-rows.pickle"  # the home pages' rows, rendered (render.KeptRows)
+# pages and data files without their agreed-language lists (render.PageSkeleton,
+# export.RecordSkeleton), one file per document
+PAGES = "page-skeletons"
+RECORDS = "record-skeletons"
 
 
 class BuildFailed(Exception):
@@ -193,6 +197,56 @@ def write_site(
     clock = StageClock()
     (out / "doc").mkdir(parents=True)
     (out / "data").mkdir()
+    fingerprint = reuse.output_fingerprint(REPO, repr(SITE))
+    reusable = reuse.reusable_pages(reuse.PageRecord.load(state), fingerprint, previous)
+    draft.settle(pages_kept=bool(reusable))
+    # an update of the search index depends on the documents alone: it runs beside relate,
+    # render and export (a build from scratch builds it after them, to bound its memory)
+    index_job = (
+        forked.Background(lambda: update_search(docs, out, previous, state, digests, draft))
+        if previous is not None and state is not None
+        else None
+    )
+    try:
+        return _write_site(docs, out, log, previous, state, digests, jobs, draft, clock,
+                           fingerprint, reusable, index_job)  # fmt: skip
+    finally:
+        if index_job is not None:
+            index_job.stop()
+
+
+def update_search(
+    docs: list[Document],
+    out: Path,
+    previous: Path | None,
+    state: Path | None,
+    digests: dict[str, str] | None,
+    draft: Draft,
+) -> tuple[index_update.IndexRun, set[str]]:
+    """The index stage: ``out/search`` written (index_update.write_search) and the files of
+    it carried over from ``previous`` (``draft``'s, for a caller that did not see them)."""
+    run = index_update.write_search(
+        docs, out, previous, state / "index" if state is not None else None, digests, draft
+    )
+    return run, {rel for rel in draft.kept if rel.startswith("search/")}
+
+
+def _write_site(
+    docs: list[Document],
+    out: Path,
+    log: Log | None,
+    previous: Path | None,
+    state: Path | None,
+    digests: dict[str, str] | None,
+    jobs: int,
+    draft: Draft,
+    clock: StageClock,
+    fingerprint: str,
+    reusable: dict[str, str],
+    index_job: forked.Background[tuple[index_update.IndexRun, set[str]]] | None,
+) -> tuple[dict[str, float], int]:
+    """write_site's stages, once what the site in place offers is known (``reusable``) and
+    the index update, if any, runs (``index_job``)."""
     with clock.stage("relate"):
         wording_state = agreed.load_state(state / AGREED) if state is not None else {}
         loaded = set(wording_state)
@@ -205,20 +259,26 @@ def write_site(
         if state is not None and overlaps != overlaps_before:
             agreed.save_overlaps(state / OVERLAPS, overlaps)
     with clock.stage("render"):
-        fingerprint = reuse.output_fingerprint(REPO, repr(SITE))
-        reusable = reuse.reusable_pages(reuse.PageRecord.load(state), fingerprint, previous)
-        draft.settle(pages_kept=bool(reusable))
         record = reuse.PageRecord(fingerprint)
         own = {d.id: (digests or {}).get(d.id) or reuse.document_digest(d) for d in docs}
-        # a document's own digest and its relations' (computed once for the pairs too)
-        keys = {d.id: f"{own[d.id]}+{rels[d.id].digest}" for d in docs}
-        linked = reuse.link_files(
-            [(document_files(d.id), keys[d.id]) for d in docs], draft, reusable, record
+        # a document's own digest and what its pages show of others: all of it (page, data
+        # file) or all but the agreed lists (skeletons, side-by-side pages); the Akoma Ntoso
+        # file shows nothing of others
+        frames = {d.id: f"{own[d.id]}+{rels[d.id].frame_digest}" for d in docs}
+        keys = {d.id: f"{frames[d.id]}+{rels[d.id].agreed_signature:x}" for d in docs}
+        page_linked, data_linked = (
+            reuse.link_files([((url(d.id),), keys[d.id]) for d in docs], draft, reusable, record)
+            for url in (anchors.page_url, anchors.data_url)
         )
-        fresh = [materialize(d) for d, done in zip(docs, linked, strict=True) if not done]
+        akn_linked = reuse.link_files(
+            [((anchors.akn_url(d.id),), own[d.id]) for d in docs], draft, reusable, record
+        )
+        todo = list(zip(docs, page_linked, data_linked, akn_linked, strict=True))
+        fresh = [materialize(d) for d, *done in todo if not all(done)]
         relations.list_agreed(rels, wordings, docs, [d.id for d in fresh])
+        skeleton_keys = {d.id: f"{fingerprint}+{frames[d.id]}" for d in fresh}
         pair_linked = reuse.link_files(
-            [((render.parallel_url(a, relations.link(b), SITE),), f"{keys[a.id]}+{keys[b.id]}")
+            [((render.parallel_url(a, relations.link(b), SITE),), f"{frames[a.id]}+{frames[b.id]}")
              for a, b in pairs],
             draft, reusable, record,
         )  # fmt: skip
@@ -235,7 +295,11 @@ def write_site(
         home_linked = reuse.link_files([((h,), listed) for h in homes], draft, reusable, record)
         # the catalog lists what the home pages do
         (catalog_kept,) = reuse.link_files([((CATALOG,), listed)], draft, reusable, record)
-        alignments = write_pages(docs, fresh, out, rels, fresh_pairs, jobs)
+        redo = {d.id for d, page, _, _ in todo if not page}
+        alignments = write_pages(
+            [d for d in fresh if d.id in redo], out, rels, fresh_pairs, jobs,
+            reuse.KeptSkeletons(state / PAGES if state is not None else None), skeleton_keys,
+        )  # fmt: skip
         home_codes = [c for c, done in zip(SITE["languages"], home_linked, strict=True) if not done]
         kept_rows = load_rows(state, fingerprint) if home_codes else None
         write_homes(docs, out, home_codes, kept_rows)
@@ -257,21 +321,26 @@ def write_site(
     if log:
         log(pages_line(len(fresh), len(docs)))
     with clock.stage("export"):
-        write_data(docs, fresh, out, rels, jobs, catalog=not catalog_kept)
+        redo_data = {d.id for d, _, data, _ in todo if not data}
+        redo_akn = {d.id for d, _, _, akn in todo if not akn}
+        write_data(
+            docs, [d for d in fresh if d.id in redo_data], [d for d in fresh if d.id in redo_akn],
+            out, rels, jobs, catalog=not catalog_kept,
+            records=reuse.KeptSkeletons(state / RECORDS if state is not None else None),
+            keys=skeleton_keys,
+        )  # fmt: skip
         report = relations.report(docs, rels, alignments)
         (out / REPORT).write_text(export.dumps(report), encoding="utf-8")
     if log:
         log(links_line(report, REPORT))
     with clock.stage("index"):  # the static assets are timed with the index, as ever
         assets.write_static(STATIC, out / "static", NODE_MODULES)
-        run = index_update.write_search(
-            docs,
-            out,
-            previous,
-            state / "index" if state is not None else None,
-            digests,
-            draft,
-        )
+        if index_job is not None:
+            run, carried = index_job.result()
+            draft.forget("search/")
+            draft.kept |= carried
+        else:
+            run, _ = update_search(docs, out, previous, state, digests, draft)
     if log:
         log(
             index_line(
@@ -284,6 +353,9 @@ def write_site(
             )
         )
     if state is not None:
+        ids = {d.id for d in docs}
+        for kept in (PAGES, RECORDS):
+            reuse.KeptSkeletons(state / kept).prune(ids)
         # the catalog as the site will hold it: written here, or kept in place
         written = out / CATALOG
         record.catalog = reuse.file_digest(
@@ -291,11 +363,6 @@ def write_site(
         )
         record.save(state)
     return clock.timings, len(docs) - len(fresh)
-
-
-def document_files(doc_id: str) -> tuple[str, ...]:
-    """What a document's page and data files are, the page first."""
-    return (anchors.page_url(doc_id), anchors.data_url(doc_id), anchors.akn_url(doc_id))
 
 
 def version_pairs(
@@ -345,16 +412,20 @@ def page_env() -> Environment:
 
 
 def write_pages(
-    docs: list[Document],
     fresh: list[Document],
     out: Path,
     rels: dict[str, Relations],
     pairs: list[tuple[Document, Document]],
     jobs: int = 1,
+    skeletons: reuse.KeptSkeletons | None = None,
+    keys: dict[str, str] | None = None,
 ) -> dict[str, list[str]]:
     """The render stage: a page per fresh document and per fresh pair of versions (over
-    ``jobs`` processes). Returns each written side-by-side page's misaligned anchors."""
+    ``jobs`` processes). A page whose skeleton ``skeletons`` keeps under its ``keys`` entry
+    is that skeleton filled; a page rendered has its skeleton kept. Returns each written
+    side-by-side page's misaligned anchors."""
     todo = {doc.id: doc for doc in fresh}  # pages still to write
+    skeletons, keys = skeletons or reuse.KeptSkeletons(None), keys or {}
     # a pair's pages together (their texts are rendered once for both): each document's page
     # is written with the first pair it is in, or alone
     units: list[tuple[tuple[Document, Document] | None, list[Document]]] = []
@@ -362,16 +433,24 @@ def write_pages(
         units.append(((a, b), [d for d in (todo.pop(a.id, None), todo.pop(b.id, None)) if d]))
     units += [(None, [doc]) for doc in todo.values()]
 
+    def write_page(doc: Document, linkers: dict[str, render.RefLinker]) -> None:
+        rel, key = rels[doc.id], keys.get(doc.id, "")
+        kept = skeletons.get(doc.id, key)
+        page = kept.fill(rel) if isinstance(kept, render.PageSkeleton) else None
+        if page is None:
+            skeleton = render.document_skeleton(page_env(), doc, SITE, rel, linkers)
+            skeletons.put(doc.id, key, skeleton)
+            page = skeleton.fill(rel)
+            assert page is not None  # the skeleton was made with rel's lists
+        (out / anchors.page_url(doc.id)).write_text(page, encoding="utf-8")
+
     def write_unit(
         unit: tuple[tuple[Document, Document] | None, list[Document]],
     ) -> tuple[str, list[str]] | None:
         pair, mine = unit
         linkers: dict[str, render.RefLinker] = {}
         for doc in mine:
-            (out / anchors.page_url(doc.id)).write_text(
-                render.render_document(page_env(), doc, SITE, rels[doc.id], linkers),
-                encoding="utf-8",
-            )
+            write_page(doc, linkers)
         if pair is None:
             return None
         own = {d.id: d for d in mine}
@@ -442,21 +521,35 @@ def write_comparisons(series: list[tuple[Document, Document]], out: Path, jobs: 
 def write_data(
     docs: list[Document],
     fresh: list[Document],
+    fresh_akn: list[Document],
     out: Path,
     rels: dict[str, Relations],
     jobs: int = 1,
     catalog: bool = True,
+    records: reuse.KeptSkeletons | None = None,
+    keys: dict[str, str] | None = None,
 ) -> None:
-    """The export stage: a JSON file and an Akoma Ntoso file per fresh document (over
-    ``jobs`` processes), then the catalog of all (unless ``catalog`` is False: kept)."""
+    """The export stage: a JSON file per document of ``fresh`` and an Akoma Ntoso file per
+    document of ``fresh_akn`` (over ``jobs`` processes), then the catalog of all (unless
+    ``catalog`` is False: kept). A JSON file whose skeleton ``records`` keeps under its
+    ``keys`` entry is that skeleton filled; one made has its skeleton kept."""
+    records, keys = records or reuse.KeptSkeletons(None), keys or {}
+    jsons = {d.id for d in fresh}
+    akns = {d.id for d in fresh_akn}
 
     def write_one(doc: Document) -> None:
-        (out / anchors.data_url(doc.id)).write_text(
-            export.dumps(export.document_record(doc, rels[doc.id])), encoding="utf-8"
-        )
-        (out / anchors.akn_url(doc.id)).write_text(akn_write.dumps(doc), encoding="utf-8")
+        if doc.id in jsons:
+            rel, key = rels[doc.id], keys.get(doc.id, "")
+            skeleton = records.get(doc.id, key)
+            if not isinstance(skeleton, export.RecordSkeleton):
+                skeleton = export.record_skeleton(doc, rel)
+                records.put(doc.id, key, skeleton)
+            (out / anchors.data_url(doc.id)).write_text(skeleton.fill(rel), encoding="utf-8")
+        if doc.id in akns:
+            (out / anchors.akn_url(doc.id)).write_text(akn_write.dumps(doc), encoding="utf-8")
 
-    forked.fork_map(write_one, fresh, _jobs(jobs, len(fresh)))
+    both = list({d.id: d for d in (*fresh, *fresh_akn)}.values())
+    forked.fork_map(write_one, both, _jobs(jobs, len(both)))
     if catalog:
         (out / CATALOG).write_text(export.dumps(export.catalog(docs)), encoding="utf-8")
 

@@ -8,6 +8,9 @@ Paths are relative to the site root; ``source`` is relative to the content folde
 
 from __future__ import annotations
 
+import re
+import secrets
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -23,10 +26,55 @@ FORMAT_VERSION = 3
 CATALOG_FIELDS = ("id", "source", "title", "symbol", "date", "body", "kind", "language")
 
 
-def document_record(doc: Document, rel: Relations | None = None) -> dict[str, Any]:
+# What stands for a paragraph's agreed-language fields in a record skeleton: a string no
+# text holds (a per-process nonce; JSON escapes nothing in it), before the anchor.
+_SLOT = f"@@agreed-{secrets.token_hex(8)}@@"
+_SLOT_LINE = re.compile(rf'\n( *)"related": "{_SLOT}([^"]*)"')
+
+
+@dataclass(frozen=True)
+class RecordSkeleton:
+    """A document's data file with its paragraphs' agreed-language fields left out
+    (``pieces``: text, indent, anchor, text, indent, anchor, ..., text): a rebuild fills
+    them in when only the agreed lists changed, as render.PageSkeleton does for the page."""
+
+    pieces: tuple[str, ...]
+
+    def fill(self, rel: Relations) -> str:
+        out = list(self.pieces)
+        for i in range(1, len(out), 3):
+            indent, anchor = out[i], out[i + 1]
+            fields = _related(rel, anchor)
+            out[i] = ",".join(
+                f'\n{indent}"{key}": {_dumps_value(value, indent)}' for key, value in fields.items()
+            )
+            out[i + 1] = ""
+        return "".join(out)
+
+
+def _dumps_value(value: Any, indent: str) -> str:
+    """A value as orjson indents it at ``indent`` inside a data file."""
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode().replace("\n", "\n" + indent)
+
+
+def document_json(doc: Document, rel: Relations | None = None) -> str:
+    """The data file's text (dumps of document_record)."""
+    return record_skeleton(doc, rel).fill(rel or Relations())
+
+
+def record_skeleton(doc: Document, rel: Relations | None = None) -> RecordSkeleton:
+    """The data file's text, its agreed-language fields left to fill (RecordSkeleton)."""
+    text = dumps(document_record(doc, rel, slots=True))
+    return RecordSkeleton(tuple(_SLOT_LINE.split(text)))
+
+
+def document_record(
+    doc: Document, rel: Relations | None = None, slots: bool = False
+) -> dict[str, Any]:
     """The per-document JSON: every field of the model, ``text`` beside every ``rich``;
     its other language versions, the archived documents citing it, and on every paragraph,
-    item and note the resolutions and decisions it cites (``references``)."""
+    item and note the resolutions and decisions it cites (``references``). ``slots``:
+    the agreed-language fields stand as one slot (record_skeleton)."""
     rel = rel or Relations()
     record = to_dict(doc)
     del record["citations"]  # given where they are printed, as "references"
@@ -55,7 +103,9 @@ def document_record(doc: Document, rel: Relations | None = None) -> dict[str, An
     def add(entries: list[dict[str, Any]], wording: bool = False) -> None:
         for entry in entries:
             entry["references"] = by_anchor.get(entry["id"], [])
-            if wording:
+            if wording and slots:
+                entry["related"] = f"{_SLOT}{entry['id']}"
+            elif wording:
                 entry.update(_related(rel, entry["id"]))
             add(entry.get("items") or [], wording)
 

@@ -15,7 +15,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -57,3 +57,58 @@ def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
     assert _WORK is not None, "fork_map's work is set before its processes are forked"
     fn, items = _WORK
     return [fn(item) for item in items[bounds[0] : bounds[1]]]
+
+
+class Background(Generic[R]):
+    """``fn()`` run in a process forked now, while this one goes on; ``result()`` waits for
+    it and returns its value or raises its exception (where fork does not exist, ``fn`` runs
+    here, now). Files the child writes are written; only its value comes back, pickled.
+    ``stop()`` ends the child if it still runs (the caller failed and gives up its work)."""
+
+    def __init__(self, fn: Callable[[], R]):
+        self._process: Any = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self._value = fn()
+            return
+        context = multiprocessing.get_context("fork")
+        self._reader, writer = context.Pipe(duplex=False)
+        gc.freeze()  # as in fork_map: the child keeps sharing the parent's pages
+        try:
+            self._process = context.Process(target=_background, args=(fn, writer), daemon=True)
+            self._process.start()
+        finally:
+            gc.unfreeze()
+        writer.close()
+
+    def result(self) -> R:
+        if self._process is None:
+            return self._value
+        try:
+            outcome, value = self._reader.recv()
+        except EOFError:
+            outcome, value = "error", RuntimeError(f"a build process died ({self._process.pid})")
+        finally:
+            self._process.join()
+            self._process = None
+        if outcome == "error":
+            raise value
+        self._value = cast(R, value)
+        return self._value
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._process = None
+
+
+def _background(fn: Callable[[], Any], writer: Any) -> None:
+    try:
+        message: tuple[str, Any] = ("ok", fn())
+    except BaseException as error:  # noqa: BLE001 - sent to the parent, which raises it
+        message = ("error", error)
+    try:
+        writer.send(message)
+    except Exception as error:  # noqa: BLE001 - the value or exception would not pickle
+        writer.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
+    writer.close()

@@ -8,8 +8,10 @@ references, summaries.
 Drawn from the documents' summaries alone (symbol, language, title, date, and the
 citations and wordings found at parse time, references.py, wording.py), so a rebuild never
 loads a document's text for it. A document's page and data files depend on its relations
-too: ``Relations.digest`` joins the document's own digest when a rebuild decides what to
-write again (reuse.py).
+too: ``Relations.frame_digest`` and ``agreed_signature`` join the document's own digest when
+a rebuild decides what to write again (reuse.py); when only the signature changed, the page
+and data file are their skeletons filled with the new agreed lists (render.PageSkeleton,
+export.RecordSkeleton).
 """
 
 from __future__ import annotations
@@ -80,13 +82,13 @@ class Relations:
         return f"{part_prefix(part)}{paragraph}" if part else paragraph
 
     @property
-    def digest(self) -> str:
-        """Changes when what the document's pages show of other documents does. The agreed
-        lists by their signature (made or not, and ``others`` is drawn from them); sorted: a
-        set's order changes from one process to the next."""
+    def frame_digest(self) -> str:
+        """Changes when what the pages show of other documents, the agreed lists aside,
+        does (sorted: a set's order changes from one process to the next). The agreed lists
+        change with ``agreed_signature`` (made or not, and ``others`` is drawn from them)."""
         state = (
             self.translations, self.targets, sorted(self.collections), self.cited_by,
-            self.agreed_signature, self.previous, self.next,
+            self.previous, self.next,
         )  # fmt: skip
         return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
 

@@ -21,9 +21,11 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .cache import store_file
 from .models import Document
@@ -115,3 +117,39 @@ def link_files(
             draft.discard(f)
         done.append(False)
     return done
+
+
+class KeptSkeletons:
+    """What a rebuild fills instead of rendering (render.PageSkeleton, export.RecordSkeleton):
+    one file per document in ``folder`` (zlib-compressed pickle), with the key it was made
+    for (the output code, the document and what it shows of others, the agreed lists aside).
+    No folder: nothing is kept. A file missing, unreadable or made for another key: None."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def _path(self, doc_id: str) -> Path | None:
+        return self.folder / f"{doc_id}.z" if self.folder is not None else None
+
+    def get(self, doc_id: str, key: str) -> Any | None:
+        path = self._path(doc_id)
+        if path is None:
+            return None
+        try:
+            found, skeleton = pickle.loads(zlib.decompress(path.read_bytes()))
+        except Exception:  # noqa: BLE001 - missing, partial or foreign: made again
+            return None
+        return skeleton if found == key else None
+
+    def put(self, doc_id: str, key: str, skeleton: Any) -> None:
+        path = self._path(doc_id)
+        if path is not None:
+            store_file(path, zlib.compress(pickle.dumps((key, skeleton), protocol=5), 1))
+
+    def prune(self, doc_ids: set[str]) -> None:
+        """Remove the files of documents no longer in the site."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.suffix == ".z" and path.stem not in doc_ids:
+                path.unlink(missing_ok=True)
