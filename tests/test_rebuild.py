@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from resarchive import output, reuse
+from resarchive import index_state, output, reuse
 from resarchive.build import build_site
 
 REPO = Path(__file__).resolve().parents[1]
@@ -185,6 +185,37 @@ def test_an_update_in_place_cut_short_is_finished_by_the_next_build(
     scratch = tmp_path / "scratch"
     build(content, scratch, None, tmp_path / "scratch.json")
     assert differences(site, scratch) == []
+
+
+def test_a_rebuild_whose_index_state_is_unreadable_builds_the_index_in_full(
+    tmp_path: Path,
+) -> None:
+    """A rebuild updates the index in a process of its own, beside the pages; an index
+    that cannot be updated is built in full after them, and the site is a build from
+    scratch's."""
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(content, site, cache, tmp_path / "first.json")
+    (state_file,) = cache.glob(f"site-*/index/{index_state.STATE_FILE}")
+    state_file.write_bytes(b"not a pickle")
+    text = (content / EDITED).read_text(encoding="utf-8")
+    (content / EDITED).write_text(text.replace("enfants", "mineurs", 1), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--content", str(content), "--out", str(site),
+         "--cache", str(cache)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "index: built in full (unreadable index state" in done.stderr
+    build(content, tmp_path / "scratch", None, tmp_path / "scratch.json")
+    assert differences(site, tmp_path / "scratch") == []
+    again = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--content", str(content), "--out", str(site),
+         "--cache", str(cache)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert "index: updated" in again.stderr  # the state written by the full build is used
 
 
 def test_home_pages_made_again_from_kept_rows_equal_a_build_from_scratch(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ from numpy.typing import NDArray
 
 from .cache import store_file
 from .models import Document
-from .summaries import wording_columns
+from .summaries import columns_of, wording_columns
 from .wording import normalize, unpack_pairs
 
 THRESHOLD = 0.8
@@ -174,7 +174,7 @@ class _LanguageLinks:
         counts = np.fromiter((len(c[1]) for c in columns), dtype=np.int64, count=len(docs))
         self._keys = np.frombuffer(b"".join(c[1] for c in columns), dtype=np.uint64)
         self.unit_anchor = [a for c in columns for a in c[0]]
-        self._unit_pairs = [s for c in columns for s in c[2]]
+        self._pairs = [c[2] for c in columns]  # a document's, None until asked (summaries)
         self._unit_doc = np.repeat(np.arange(len(docs)), counts)
         self.unit_doc: list[int] = self._unit_doc.tolist()
         self.starts: list[int] = [0, *np.cumsum(counts).tolist()]
@@ -217,7 +217,12 @@ class _LanguageLinks:
 
     def shingles(self, u: int) -> array[int]:
         """The sorted word-pair hashes of unit ``u``."""
-        return unpack_pairs(self._unit_pairs[u])
+        d = self.unit_doc[u]
+        pairs = self._pairs[d]
+        if pairs is None:  # a summary's: from the document, loaded
+            pairs = self._pairs[d] = columns_of(self.docs[d].wordings)[2]
+        assert pairs is not None
+        return unpack_pairs(pairs[u - self.starts[d]])
 
     def first_unit(self, key: int) -> int:
         return int(self._order[self._bounds[self._group_of_key[key]][0]])

@@ -201,9 +201,13 @@ def write_site(
     reusable = reuse.reusable_pages(reuse.PageRecord.load(state), fingerprint, previous)
     draft.settle(pages_kept=bool(reusable))
     # an update of the search index depends on the documents alone: it runs beside relate,
-    # render and export (a build from scratch builds it after them, to bound its memory)
+    # render and export. An index built in full is built after them, as by a build from
+    # scratch: beside a full render it took as long, with 7.5 GB at 311,000 paragraphs
+    # where 5 were enough.
     index_job = (
-        forked.Background(lambda: update_search(docs, out, previous, state, digests, draft))
+        forked.Background(
+            lambda: update_search(docs, out, previous, state, digests, draft, full=False)
+        )
         if previous is not None and state is not None
         else None
     )
@@ -222,11 +226,13 @@ def update_search(
     state: Path | None,
     digests: dict[str, str] | None,
     draft: Draft,
-) -> tuple[index_update.IndexRun, set[str]]:
-    """The index stage: ``out/search`` written (index_update.write_search) and the files of
-    it carried over from ``previous`` (``draft``'s, for a caller that did not see them)."""
+    full: bool = True,
+) -> tuple[index_update.IndexRun | None, set[str]]:
+    """The index stage: ``out/search`` written (index_update.write_search; None if it is to
+    be built in full and ``full`` is False) and the files of it carried over from
+    ``previous`` (``draft``'s, for a caller that did not see them)."""
     run = index_update.write_search(
-        docs, out, previous, state / "index" if state is not None else None, digests, draft
+        docs, out, previous, state / "index" if state is not None else None, digests, draft, full
     )
     return run, {rel for rel in draft.kept if rel.startswith("search/")}
 
@@ -243,7 +249,7 @@ def _write_site(
     clock: StageClock,
     fingerprint: str,
     reusable: dict[str, str],
-    index_job: forked.Background[tuple[index_update.IndexRun, set[str]]] | None,
+    index_job: forked.Background[tuple[index_update.IndexRun | None, set[str]]] | None,
 ) -> tuple[dict[str, float], int]:
     """write_site's stages, once what the site in place offers is known (``reusable``) and
     the index update, if any, runs (``index_job``)."""
@@ -335,12 +341,14 @@ def _write_site(
         log(links_line(report, REPORT))
     with clock.stage("index"):  # the static assets are timed with the index, as ever
         assets.write_static(STATIC, out / "static", NODE_MODULES)
+        run = None
         if index_job is not None:
             run, carried = index_job.result()
             draft.forget("search/")
             draft.kept |= carried
-        else:
+        if run is None:
             run, _ = update_search(docs, out, previous, state, digests, draft)
+        assert run is not None  # built in full if need be
     if log:
         log(
             index_line(

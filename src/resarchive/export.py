@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import orjson
@@ -44,17 +45,25 @@ class RecordSkeleton:
         out = list(self.pieces)
         for i in range(1, len(out), 3):
             indent, anchor = out[i], out[i + 1]
-            fields = _related(rel, anchor)
-            out[i] = ",".join(
-                f'\n{indent}"{key}": {_dumps_value(value, indent)}' for key, value in fields.items()
-            )
+            found = rel.agreed.get(anchor)
+            out[i] = _fields_json(_related(rel, anchor), indent) if found else _none(indent)
             out[i + 1] = ""
         return "".join(out)
 
 
-def _dumps_value(value: Any, indent: str) -> str:
-    """A value as orjson indents it at ``indent`` inside a data file."""
-    return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode().replace("\n", "\n" + indent)
+def _fields_json(fields: dict[str, Any], indent: str) -> str:
+    """``fields`` as the lines of a data file's object whose keys are at ``indent``, each
+    after a line break: the dict dumped alone (keys at two spaces), its braces taken off and
+    its lines moved right."""
+    inner = orjson.dumps(fields, option=orjson.OPT_INDENT_2).decode()[2:-2]
+    pad = indent[2:]
+    return "\n" + pad + inner.replace("\n", "\n" + pad)
+
+
+@cache
+def _none(indent: str) -> str:
+    """What a paragraph without agreed lists holds, at ``indent``."""
+    return _fields_json(_related(Relations(), ""), indent)
 
 
 def document_json(doc: Document, rel: Relations | None = None) -> str:

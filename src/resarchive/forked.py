@@ -74,7 +74,8 @@ class Background(Generic[R]):
         self._reader, writer = context.Pipe(duplex=False)
         gc.freeze()  # as in fork_map: the child keeps sharing the parent's pages
         try:
-            self._process = context.Process(target=_background, args=(fn, writer), daemon=True)
+            # not a daemon: it may fork processes of its own (an index built in full does)
+            self._process = context.Process(target=_background, args=(fn, writer))
             self._process.start()
         finally:
             gc.unfreeze()

@@ -89,11 +89,12 @@ def write_search(
     state: Path | None,
     digests: dict[str, str] | None = None,
     draft: Draft | None = None,
-) -> IndexRun:
+    full: bool = True,
+) -> IndexRun | None:
     """``out/search/``: updated from ``previous`` when ``state`` allows it (see the module
-    docstring), else built in full; the state is saved for next time whenever ``state`` is
-    given. ``draft``: how files of ``previous`` are carried over (output.Draft; by default
-    linked into ``out``)."""
+    docstring), else built in full (or, if not ``full``, left empty: None); the state is
+    saved for next time whenever ``state`` is given. ``draft``: how files of ``previous``
+    are carried over (output.Draft; by default linked into ``out``)."""
     search = out / "search"
     search.mkdir(exist_ok=True)
     reason = "no previous site or no state folder"
@@ -110,6 +111,8 @@ def write_search(
         else:
             saved.save(state)
             return run
+    if not full:
+        return None
     keep = language_state if state is not None else None
     manifest, languages, all_entries = index.build_full(docs, search, keep)
     if state is not None:

@@ -27,7 +27,7 @@ from .models import Document, Wording
 
 #: Document fields without a default factory: the scalars (str, int) a summary keeps.
 SUMMARY_FIELDS = tuple(f.name for f in fields(Document) if f.default_factory is MISSING)
-SUMMARY_FORMAT = 4
+SUMMARY_FORMAT = 6
 #: the summary tuple: SUMMARY_FIELDS, then what the document cites and its paragraphs'
 #: wordings by column (the links between documents are drawn from every document's), then
 #: its numbers of preambular and operative paragraphs
@@ -37,7 +37,8 @@ Summary = tuple[Any, ...]
 #: A document's wordings by column: anchors, keys, packed word-pair hashes, word counts.
 #: Unpickling 326,717 Wording objects took 0.6 s of every rebuild at 311,000 paragraphs;
 #: four columns per document take 0.26 s, and relating (agreed.py) reads the columns as is.
-WordingColumns = tuple[tuple[str, ...], "array[int]", tuple[bytes, ...], "array[int]"]
+# anchors, keys, packed word pairs (None in a summary: see summarize), word counts
+WordingColumns = tuple[tuple[str, ...], "array[int]", tuple[bytes, ...] | None, "array[int]"]
 
 
 def columns_of(wordings: list[Wording]) -> WordingColumns:
@@ -58,10 +59,14 @@ def wording_columns(doc: Document) -> WordingColumns:
 
 
 def summarize(doc: Document) -> Summary:
+    """The summary tuple; its wordings without their word pairs, which a rebuild asks only
+    of the wordings new to it (agreed.NearIndex), from the documents loaded: they were 79 of
+    the 98 MB of the summaries at 311,000 paragraphs, loaded by every rebuild."""
+    anchors, keys, _, words = columns_of(doc.wordings)
     return (
         *(getattr(doc, name) for name in SUMMARY_FIELDS),
         doc.citations,
-        columns_of(doc.wordings),
+        (anchors, keys, None, words),
         len(doc.preamble),
         len(doc.operative),
     )
@@ -96,8 +101,7 @@ class LazyDocument:
 
     @property
     def wordings(self) -> list[Wording]:
-        anchors, keys, shingles, words = self.wording_columns
-        return [Wording(*w) for w in zip(anchors, keys, shingles, words, strict=True)]
+        return self.full().wordings  # the summary lacks their word pairs
 
     def full(self) -> Document:
         if self._full is None:
