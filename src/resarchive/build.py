@@ -360,10 +360,12 @@ def _write_site(
                 run.reason,
             )
         )
-    if state is not None:
+    if state is not None and (not reusable or reusable.keys() - record.digests.keys()):
+        # a document gone (or a site made anew): its skeletons go too
         ids = {d.id for d in docs}
         for kept in (PAGES, RECORDS):
             reuse.KeptSkeletons(state / kept).prune(ids)
+    if state is not None:
         # the catalog as the site will hold it: written here, or kept in place
         written = out / CATALOG
         record.catalog = reuse.file_digest(

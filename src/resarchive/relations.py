@@ -247,11 +247,10 @@ def report(
     (``alignments``: page -> misaligned anchors)."""
     counts = {"cited": 0, "archived": 0, "outside": 0, "text": 0}
     for doc in docs:
+        targets, own = rels[doc.id].targets, normalize_symbol(doc.symbol)
+        counts["cited"] += len(doc.citations)
         for c in doc.citations:
-            counts["cited"] += 1
-            if c.symbol in rels[doc.id].targets or normalize_symbol(c.symbol) == normalize_symbol(
-                doc.symbol
-            ):
+            if c.symbol in targets or normalize_symbol(c.symbol) == own:
                 counts["archived"] += 1
             elif address(c.organ, c.symbol, doc.language):
                 counts["outside"] += 1

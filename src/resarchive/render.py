@@ -471,8 +471,8 @@ def chrome(site: dict[str, Any], code: str) -> dict[str, Any]:
     }
 
 
-# What stands for a paragraph's agreed-language box while a page is rendered as a skeleton:
-# nothing a text can hold (a NUL and a per-process nonce), on each side of the anchor.
+# What stands for a paragraph's agreed-language box while a page is rendered as a skeleton,
+# on each side of its anchor: a NUL and a per-process nonce, which no text holds.
 _SLOT = f"\0{secrets.token_hex(8)}\0"
 
 
