@@ -66,11 +66,6 @@ def _none(indent: str) -> str:
     return _fields_json(_related(Relations(), ""), indent)
 
 
-def document_json(doc: Document, rel: Relations | None = None) -> str:
-    """The data file's text (dumps of document_record)."""
-    return record_skeleton(doc, rel).fill(rel or Relations())
-
-
 def record_skeleton(doc: Document, rel: Relations | None = None) -> RecordSkeleton:
     """The data file's text, its agreed-language fields left to fill (RecordSkeleton)."""
     text = dumps(document_record(doc, rel, slots=True))

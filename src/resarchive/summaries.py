@@ -34,10 +34,10 @@ SUMMARY_FORMAT = 6
 Summary = tuple[Any, ...]
 
 
-#: A document's wordings by column: anchors, keys, packed word-pair hashes, word counts.
-#: Unpickling 326,717 Wording objects took 0.6 s of every rebuild at 311,000 paragraphs;
-#: four columns per document take 0.26 s, and relating (agreed.py) reads the columns as is.
-# anchors, keys, packed word pairs (None in a summary: see summarize), word counts
+#: A document's wordings by column: anchors, keys, packed word-pair hashes (None in a
+#: summary: see summarize), word counts. Unpickling 326,717 Wording objects took 0.6 s of
+#: every rebuild at 311,000 paragraphs; four columns per document take 0.26 s, and relating
+#: (agreed.py) reads the columns as is.
 WordingColumns = tuple[tuple[str, ...], "array[int]", tuple[bytes, ...] | None, "array[int]"]
 
 
