@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 from test_rebuild import differences
 
-from resarchive import agreed, anchors, compare, export, relations
+from resarchive import agreed, anchors, compare, export, relations, render
+from resarchive.build import SITE, page_env
 from resarchive.load import load_documents
 from resarchive.models import Document, Item, Paragraph
 from resarchive.summaries import materialize
@@ -276,15 +277,49 @@ def test_a_rebuild_counts_overlaps_again_only_for_documents_whose_signature_chan
 
 
 def test_data_files_filled_from_skeletons_equal_the_record_dumped_whole(sessions) -> None:
-    """A data file is its skeleton filled with the agreed lists (export.RecordSkeleton):
-    the same text, byte for byte, as the whole record dumped, on 200 documents of sessions
-    77 and 78 with their lists."""
+    """A data file is its skeleton filled with the agreed lists and the relations to others
+    (export.RecordSkeleton): the same text, byte for byte, as the whole record dumped, on 200
+    documents of sessions 77 and 78. The skeleton is made without the relations it is filled
+    with (translations, citing documents, series), as a rebuild keeps it when those change."""
     docs, rels = sessions
     sample = docs[::6][:200]
     assert sum(bool(rels[d.id].agreed) for d in sample) > 150
+    framed = 0
     for doc in sample:
-        whole = export.dumps(export.document_record(doc, rels[doc.id]))
-        assert export.record_skeleton(doc, rels[doc.id]).fill(rels[doc.id]) == whole, doc.id
+        rel = rels[doc.id]
+        whole = export.dumps(export.document_record(doc, rel))
+        assert export.record_skeleton(doc, rel).fill(rel) == whole, doc.id
+        bare = export.record_skeleton(doc, frameless(rel))
+        assert bare.fill(rel) == whole, doc.id
+        framed += bare.fill(frameless(rel)) != whole
+    assert framed > 150  # the relations show in most files: filled, not kept
+
+
+def test_pages_filled_from_skeletons_equal_the_page_rendered_whole(sessions) -> None:
+    """A page is its skeleton filled with the agreed boxes and the frame: versions in other
+    languages, side-by-side links, previous and next version, citing documents
+    (render.PageSkeleton, document_frame.html). The skeleton is made without them, as a
+    rebuild keeps it when they change; filled, it equals the page rendered whole."""
+    docs, rels = sessions
+    env = page_env()
+    rich = [d for d in docs if rels[d.id].cited_by and rels[d.id].previous][::2][:20]
+    sample = docs[::25][:40] + rich
+    assert len(rich) == 20 and all(rels[d.id].translations for d in sample)
+    for doc in sample:
+        rel = rels[doc.id]
+        whole = render.render_document(env, doc, SITE, rel)
+        skeleton = render.document_skeleton(env, doc, SITE, frameless(rel))
+        assert skeleton.fill(rel, env, SITE) == whole, doc.id
+        assert skeleton.fill(frameless(rel), env, SITE) != whole, doc.id
+    page = render.render_document(env, rich[0], SITE, rels[rich[0].id])
+    assert 'class="cited-by-list"' in page and 'rel="prev"' in page and "hreflang" in page
+
+
+def frameless(rel: relations.Relations) -> relations.Relations:
+    """``rel`` without the lists a skeleton's slots hold."""
+    bare = dataclasses.replace(rel, translations=[], cited_by=[], previous=None, next=None)
+    assert bare.links_digest == rel.links_digest
+    return bare
 
 
 def test_wording_ignores_case_accents_punctuation_and_markers() -> None:

@@ -267,11 +267,14 @@ def _write_site(
     with clock.stage("render"):
         record = reuse.PageRecord(fingerprint)
         own = {d.id: (digests or {}).get(d.id) or reuse.document_digest(d) for d in docs}
-        # a document's own digest and what its pages show of others: all of it (page, data
-        # file) or all but the agreed lists (skeletons, side-by-side pages); the Akoma Ntoso
-        # file shows nothing of others
-        frames = {d.id: f"{own[d.id]}+{rels[d.id].frame_digest}" for d in docs}
-        keys = {d.id: f"{frames[d.id]}+{rels[d.id].agreed_signature:x}" for d in docs}
+        # a document's own digest and where its text's references lead (skeletons, side-by-
+        # side pages); with all else its page and data file show of others (the agreed
+        # lists, the frame: relations.Relations); the Akoma Ntoso file shows nothing of others
+        links = {d.id: f"{own[d.id]}+{rels[d.id].links_digest}" for d in docs}
+        keys = {
+            d.id: f"{links[d.id]}+{rels[d.id].frame_digest}+{rels[d.id].agreed_signature:x}"
+            for d in docs
+        }
         page_linked, data_linked = (
             reuse.link_files([((url(d.id),), keys[d.id]) for d in docs], draft, reusable, record)
             for url in (anchors.page_url, anchors.data_url)
@@ -282,9 +285,9 @@ def _write_site(
         todo = list(zip(docs, page_linked, data_linked, akn_linked, strict=True))
         fresh = [materialize(d) for d, *done in todo if not all(done)]
         relations.list_agreed(rels, wordings, docs, [d.id for d in fresh])
-        skeleton_keys = {d.id: f"{fingerprint}+{frames[d.id]}" for d in fresh}
+        skeleton_keys = {d.id: f"{fingerprint}+{links[d.id]}" for d in fresh}
         pair_linked = reuse.link_files(
-            [((render.parallel_url(a, relations.link(b), SITE),), f"{frames[a.id]}+{frames[b.id]}")
+            [((render.parallel_url(a, relations.link(b), SITE),), f"{links[a.id]}+{links[b.id]}")
              for a, b in pairs],
             draft, reusable, record,
         )  # fmt: skip
@@ -446,11 +449,12 @@ def write_pages(
     def write_page(doc: Document, linkers: dict[str, render.RefLinker]) -> None:
         rel, key = rels[doc.id], keys.get(doc.id, "")
         kept = skeletons.get(doc.id, key)
-        page = kept.fill(rel) if isinstance(kept, render.PageSkeleton) else None
+        env = page_env()
+        page = kept.fill(rel, env, SITE) if isinstance(kept, render.PageSkeleton) else None
         if page is None:
-            skeleton = render.document_skeleton(page_env(), doc, SITE, rel, linkers)
+            skeleton = render.document_skeleton(env, doc, SITE, rel, linkers)
             skeletons.put(doc.id, key, skeleton)
-            page = skeleton.fill(rel)
+            page = skeleton.fill(rel, env, SITE)
             assert page is not None  # the skeleton was made with rel's lists
         (out / anchors.page_url(doc.id)).write_text(page, encoding="utf-8")
 

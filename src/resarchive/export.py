@@ -27,26 +27,33 @@ FORMAT_VERSION = 3
 CATALOG_FIELDS = ("id", "source", "title", "symbol", "date", "body", "kind", "language")
 
 
-# What stands for a paragraph's agreed-language fields in a record skeleton: a string no
-# text holds (a per-process nonce; JSON escapes nothing in it), before the anchor.
+# What stands for a slot in a record skeleton: a string no text holds (a per-process nonce;
+# JSON escapes nothing in it), before the slot's name: a paragraph's anchor for its
+# agreed-language fields, or _FRAME for the document's relations to others.
 _SLOT = f"@@agreed-{secrets.token_hex(8)}@@"
-_SLOT_LINE = re.compile(rf'\n( *)"related": "{_SLOT}([^"]*)"')
+_SLOT_LINE = re.compile(rf'\n( *)"(?:related|translations)": "{_SLOT}([^"]*)"')
+_FRAME = "@frame"  # no anchor starts with "@"
 
 
 @dataclass(frozen=True)
 class RecordSkeleton:
-    """A document's data file with its paragraphs' agreed-language fields left out
-    (``pieces``: text, indent, anchor, text, indent, anchor, ..., text): a rebuild fills
-    them in when only the agreed lists changed, as render.PageSkeleton does for the page."""
+    """A document's data file with its slots left out (``pieces``: text, indent, slot, text,
+    indent, slot, ..., text): its paragraphs' agreed-language fields, and its translations,
+    citing documents, previous and next version. A rebuild fills them in when only those
+    changed, as render.PageSkeleton does for the page."""
 
     pieces: tuple[str, ...]
 
     def fill(self, rel: Relations) -> str:
         out = list(self.pieces)
         for i in range(1, len(out), 3):
-            indent, anchor = out[i], out[i + 1]
-            found = rel.agreed.get(anchor)
-            out[i] = _fields_json(_related(rel, anchor), indent) if found else _none(indent)
+            indent, slot = out[i], out[i + 1]
+            if slot == _FRAME:
+                out[i] = _fields_json(_frame(rel), indent)
+            elif slot in rel.agreed:
+                out[i] = _fields_json(_related(rel, slot), indent)
+            else:
+                out[i] = _none(indent)
             out[i + 1] = ""
         return "".join(out)
 
@@ -78,16 +85,13 @@ def document_record(
     """The per-document JSON: every field of the model, ``text`` beside every ``rich``;
     its other language versions, the archived documents citing it, and on every paragraph,
     item and note the resolutions and decisions it cites (``references``). ``slots``:
-    the agreed-language fields stand as one slot (record_skeleton)."""
+    the agreed-language fields and the relations to others stand as slots (record_skeleton)."""
     rel = rel or Relations()
     record = to_dict(doc)
     del record["citations"]  # given where they are printed, as "references"
     record["format"] = FORMAT_VERSION
-    record["translations"] = [_version(v) for v in rel.translations]
-    record["cited_by"] = [
-        {"document": c.document, "symbol": c.symbol, "anchor": c.anchor, "cited": c.cited or None}
-        for c in rel.cited_by
-    ]
+    # its relations to other documents: the record's last fields (a slot in a skeleton)
+    record.update({"translations": f"{_SLOT}{_FRAME}"} if slots else _frame(rel))
     by_anchor: dict[str, list[dict[str, Any]]] = {}
     for c in doc.citations:
         by_anchor.setdefault(c.anchor, []).append(
@@ -100,9 +104,6 @@ def document_record(
                 else None,
             }
         )
-
-    record["previous"] = rel.previous.document if rel.previous else None
-    record["next"] = rel.next.document if rel.next else None
 
     def add(entries: list[dict[str, Any]], wording: bool = False) -> None:
         for entry in entries:
@@ -119,6 +120,25 @@ def document_record(
     for att in record["attachments"]:
         add(att["paragraphs"])
     return record
+
+
+def _frame(rel: Relations) -> dict[str, Any]:
+    """A document's relations to others: its versions in other languages, the archived
+    documents citing it, its previous and next version."""
+    return {
+        "translations": [_version(v) for v in rel.translations],
+        "cited_by": [
+            {
+                "document": c.document,
+                "symbol": c.symbol,
+                "anchor": c.anchor,
+                "cited": c.cited or None,
+            }
+            for c in rel.cited_by
+        ],  # fmt: skip
+        "previous": rel.previous.document if rel.previous else None,
+        "next": rel.next.document if rel.next else None,
+    }
 
 
 def _related(rel: Relations, anchor: str) -> dict[str, Any]:

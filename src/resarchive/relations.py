@@ -8,10 +8,11 @@ references, summaries.
 Drawn from the documents' summaries alone (symbol, language, title, date, and the
 citations and wordings found at parse time, references.py, wording.py), so a rebuild never
 loads a document's text for it. A document's page and data files depend on its relations
-too: ``Relations.frame_digest`` and ``agreed_signature`` join the document's own digest when
-a rebuild decides what to write again (reuse.py); when only the signature changed, the page
-and data file are their skeletons filled with the new agreed lists (render.PageSkeleton,
-export.RecordSkeleton).
+too: ``Relations.links_digest``, ``frame_digest`` and ``agreed_signature`` join the
+document's own digest when a rebuild decides what to write again (reuse.py); when neither
+the document nor ``links_digest`` changed, the page and data file are their skeletons
+filled with the new agreed lists, language versions, citing documents and series
+(render.PageSkeleton, export.RecordSkeleton).
 """
 
 from __future__ import annotations
@@ -82,14 +83,20 @@ class Relations:
         return f"{part_prefix(part)}{paragraph}" if part else paragraph
 
     @property
+    def links_digest(self) -> str:
+        """Changes when where the references of the document's text lead does: what its
+        page's skeleton and side-by-side pages show of other documents (sorted: a set's
+        order changes from one process to the next)."""
+        state = (self.targets, sorted(self.collections))
+        return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
+
+    @property
     def frame_digest(self) -> str:
-        """Changes when what the pages show of other documents, the agreed lists aside,
-        does (sorted: a set's order changes from one process to the next). The agreed lists
-        change with ``agreed_signature`` (made or not, and ``others`` is drawn from them)."""
-        state = (
-            self.translations, self.targets, sorted(self.collections), self.cited_by,
-            self.previous, self.next,
-        )  # fmt: skip
+        """Changes when the rest of what a page shows of other documents, the agreed lists
+        aside, does: the lists a skeleton's slots hold (render.PageSkeleton). The agreed
+        lists change with ``agreed_signature`` (made or not, and ``others`` is drawn from
+        them)."""
+        state = (self.translations, self.cited_by, self.previous, self.next)
         return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
 
 

@@ -471,32 +471,78 @@ def chrome(site: dict[str, Any], code: str) -> dict[str, Any]:
     }
 
 
-# What stands for a paragraph's agreed-language box while a page is rendered as a skeleton,
-# on each side of its anchor: a NUL and a per-process nonce, which no text holds.
+# What stands for a slot while a page is rendered as a skeleton, on each side of its name: a
+# NUL and a per-process nonce, which no text holds. A slot is a paragraph's agreed-language
+# box (its anchor: "op7") or a part of the frame ("@series", "@versions", "@cited_by").
 _SLOT = f"\0{secrets.token_hex(8)}\0"
+_FRAME = "@"  # no anchor starts with it
 
 
 @dataclass(frozen=True)
 class PageSkeleton:
-    """A document's page with its agreed-language boxes left out (``pieces``: text, anchor,
-    text, anchor, ..., text). The boxes are all a page shows of the agreed lists, and those
-    change on most pages that share a wording with a document added or removed: a rebuild
-    fills the boxes into the skeleton it kept, where rendering the page again took 35 ms."""
+    """A document's page with its slots left out (``pieces``: text, slot, text, slot, ...,
+    text): the agreed-language boxes, and what it shows of other documents besides the links
+    of its text (render.frame_parts). Those change on the pages of most documents that share
+    a wording, a symbol or a citation with a document added or removed: a rebuild fills them
+    into the skeleton it kept, where rendering the page again took 35 ms."""
 
     pieces: tuple[str, ...]
     code: str  # the interface language: the boxes' words
     any_agreed: bool  # the page holds the agreed lists' reader (agreed.js's data element)
+    document: str  # the document's id, language and symbol: its frame's links
+    language: str
+    symbol: str
 
-    def fill(self, rel: Relations) -> str | None:
-        """The page, with ``rel``'s boxes; None if it needs the lists' reader added or
-        removed (rendered again)."""
+    def fill(self, rel: Relations, env: Environment, site: dict[str, Any]) -> str | None:
+        """The page, with ``rel``'s boxes and frame; None if it needs the lists' reader
+        added or removed (rendered again)."""
         if bool(rel.agreed) != self.any_agreed:
             return None
         view = agreed_view(rel, self.code)
+        frame = frame_parts(env, self, rel, site)
         out = list(self.pieces)
         for i in range(1, len(out), 2):
-            out[i] = agreed_box(view.get(out[i]))
+            slot = out[i]
+            out[i] = frame[slot] if slot.startswith(_FRAME) else agreed_box(view.get(slot))
         return "".join(out)
+
+
+def frame_parts(
+    env: Environment, page: PageSkeleton, rel: Relations, site: dict[str, Any]
+) -> dict[str, str]:
+    """Slot -> HTML of what a page shows of other documents (document_frame.html): the
+    previous and next version, the other languages and side-by-side pages, the citing
+    documents."""
+    macros = env.get_template("document_frame.html").module
+    ui = page_strings(page.code)
+    versions = [v for v in rel.translations if v.language in languages()]
+    return {
+        f"{_FRAME}series": macros.series(  # type: ignore[attr-defined]
+            ui,
+            rel.previous,
+            rel.next,
+            lambda doc_id: beside(anchors.page_url(doc_id)),
+            beside(anchors.compare_url(page.document)),
+        ),
+        f"{_FRAME}versions": macros.versions(  # type: ignore[attr-defined]
+            ui,
+            [
+                (v, language_data(v.language).name, beside(anchors.page_url(v.document)))
+                for v in versions
+            ],
+            [
+                (
+                    v,
+                    ui["languages"].get(v.language, v.language),
+                    "../" + _parallel_url(page.language, page.symbol, v, site),
+                )
+                for v in versions
+            ],
+        ),
+        f"{_FRAME}cited_by": macros.cited_by(  # type: ignore[attr-defined]
+            ui, citing_documents(rel.cited_by, page.code, "../")
+        ),
+    }
 
 
 def render_document(
@@ -509,7 +555,7 @@ def render_document(
     """A document's page. ``linkers``: document id -> its RefLinker, kept by the caller to
     render a text once for all the pages that show it (the side-by-side pages)."""
     rel = rel or Relations()
-    page = document_skeleton(env, doc, site, rel, linkers).fill(rel)
+    page = document_skeleton(env, doc, site, rel, linkers).fill(rel, env, site)
     assert page is not None  # the skeleton was made with rel's lists
     return page
 
@@ -547,6 +593,7 @@ def document_skeleton(
         labels=labels,
         root="../",
         site=site_view(site, code),
+        frame=lambda part: Markup(f"{_SLOT}{_FRAME}{part}{_SLOT}"),
         **chrome(site, code),
     )
     # the footnote list comes last: render the body first so back-links are known
@@ -561,24 +608,6 @@ def document_skeleton(
         page_href=beside(anchors.page_url(doc.id)),
         groups=groups(doc),
         pp_numbers=preamble_numbers(doc),
-        versions=[
-            (v, language_data(v.language).name, beside(anchors.page_url(v.document)))
-            for v in rel.translations
-            if v.language in languages()
-        ],
-        parallel=[
-            (
-                v,
-                page_strings(code)["languages"].get(v.language, v.language),
-                "../" + parallel_url(doc, v, site),
-            )
-            for v in rel.translations
-            if v.language in languages()
-        ],  # fmt: skip
-        previous=rel.previous,
-        next=rel.next,
-        page_of=lambda doc_id: beside(anchors.page_url(doc_id)),
-        compare_href=beside(anchors.compare_url(doc.id)),
         agreed_box=lambda anchor: Markup(f"{_SLOT}{anchor}{_SLOT}"),
         any_agreed=bool(rel.agreed),
         agreed_strings=agreed_strings(code),
@@ -588,7 +617,6 @@ def document_skeleton(
         **common,
         rich=lambda t: rich_html(t, None, doc.language, refs),
         refs=links.refs,
-        cited_by=citing_documents(rel.cited_by, code, "../"),
     )
     page = env.get_template("document.html").render(
         **common,
@@ -598,7 +626,9 @@ def document_skeleton(
         title=doc.title or doc.label or doc.id,
         citation=citation(doc),
     )
-    return PageSkeleton(tuple(page.split(_SLOT)), code, bool(rel.agreed))
+    return PageSkeleton(
+        tuple(page.split(_SLOT)), code, bool(rel.agreed), doc.id, doc.language, doc.symbol
+    )
 
 
 def beside(url: str) -> str:
@@ -705,9 +735,13 @@ def render_comparison(
 def parallel_url(doc: Document, other: Link, site: dict[str, Any]) -> str:
     """The side-by-side page of two versions: one page per pair, its languages in the
     site's order (French left of English), then by code."""
+    return _parallel_url(doc.language, doc.symbol, other, site)
+
+
+def _parallel_url(language: str, symbol: str, other: Link, site: dict[str, Any]) -> str:
     order = {c: n for n, c in enumerate(site["languages"])}
-    left, right = sorted((doc.language, other.language), key=lambda c: (order.get(c, 99), c))
-    return anchors.parallel_url(doc.symbol, left, right)
+    left, right = sorted((language, other.language), key=lambda c: (order.get(c, 99), c))
+    return anchors.parallel_url(symbol, left, right)
 
 
 def site_view(site: dict[str, Any], code: str) -> dict[str, Any]:

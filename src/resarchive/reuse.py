@@ -3,15 +3,17 @@
 Stage: render and export (their reuse). May import: models, anchors, cache, output.
 
 A document's page and data file are functions of the document and of what they show of
-other documents (relations.Relations: ``frame_digest``, ``agreed_signature``), plus the
+other documents (relations.Relations: ``links_digest``, ``frame_digest``,
+``agreed_signature``), plus the
 templates, the static files, the rendering code and the site settings. So a rebuild
 hard-links the page and data file of every document whose digests are those recorded when
 the previous site was written, and renders the others. The record (``pages.json`` in the
 build's state folder) is trusted only if it was written for the very site now in place (the
 digest of its ``catalog.json``) and by the same output code (``output_fingerprint``);
 otherwise every page is rendered. A page or data file whose digest changed only by its
-agreed-language lists (another document sharing its wordings was added or removed) is its
-skeleton filled (``KeptSkeletons``; render.PageSkeleton, export.RecordSkeleton).
+agreed-language lists, language versions, citing documents or series (another document
+sharing its wordings, its symbol or its citations was added or removed) is its skeleton
+filled (``KeptSkeletons``; render.PageSkeleton, export.RecordSkeleton).
 
 What "carry over" means is output.Draft's: linked into the new site's folder, or left where
 it is when the new site is put in place file by file. Hard links are safe because a build
