@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment
 
@@ -39,7 +40,6 @@ from . import (
     assets,
     export,
     forked,
-    index_update,
     relations,
     render,
     reuse,
@@ -61,6 +61,9 @@ from .report import (
     stages_line,
 )
 from .summaries import SUMMARY_FIELDS, materialize, paragraph_count
+
+if TYPE_CHECKING:
+    from . import index_update
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "templates"
@@ -211,12 +214,13 @@ def write_site(
         if previous is not None and state is not None
         else None
     )
+    running: list[forked.Background[Any]] = [index_job] if index_job is not None else []
     try:
         return _write_site(docs, out, log, previous, state, digests, jobs, draft, clock,
-                           fingerprint, reusable, index_job)  # fmt: skip
+                           fingerprint, reusable, index_job, running)  # fmt: skip
     finally:
-        if index_job is not None:
-            index_job.stop()
+        for job in running:  # ended if the build failed (a no-op if it is done)
+            job.stop()
 
 
 def update_search(
@@ -231,6 +235,10 @@ def update_search(
     """The index stage: ``out/search`` written (index_update.write_search; None if it is to
     be built in full and ``full`` is False) and the files of it carried over from
     ``previous`` (``draft``'s, for a caller that did not see them)."""
+    # late: an update runs in a process forked for it, which alone needs the index code
+    # (40 ms of imports, a rebuild's 1.5 %)
+    from . import index_update
+
     run = index_update.write_search(
         docs, out, previous, state / "index" if state is not None else None, digests, draft, full
     )
@@ -250,6 +258,7 @@ def _write_site(
     fingerprint: str,
     reusable: dict[str, str],
     index_job: forked.Background[tuple[index_update.IndexRun | None, set[str]]] | None,
+    running: list[forked.Background[Any]],
 ) -> tuple[dict[str, float], int]:
     """write_site's stages, once what the site in place offers is known (``reusable``) and
     the index update, if any, runs (``index_job``)."""
@@ -305,15 +314,16 @@ def _write_site(
         # the catalog lists what the home pages do
         (catalog_kept,) = reuse.link_files([((CATALOG,), listed)], draft, reusable, record)
         redo = {d.id for d, page, _, _ in todo if not page}
+        home_codes = [c for c, done in zip(SITE["languages"], home_linked, strict=True) if not done]
+        # the home pages list every document: written beside the rest of the render stage
+        homes_job = forked.Background(
+            lambda: write_home_pages(docs, out, home_codes, state, fingerprint)
+        )
+        running.append(homes_job)
         alignments = write_pages(
             [d for d in fresh if d.id in redo], out, rels, fresh_pairs, jobs,
             reuse.KeptSkeletons(state / PAGES if state is not None else None), skeleton_keys,
         )  # fmt: skip
-        home_codes = [c for c, done in zip(SITE["languages"], home_linked, strict=True) if not done]
-        kept_rows = load_rows(state, fingerprint) if home_codes else None
-        write_homes(docs, out, home_codes, kept_rows)
-        if state is not None and kept_rows is not None and kept_rows.new != kept_rows.old:
-            store_file(state / ROWS, pickle.dumps((fingerprint, kept_rows.new), protocol=5))
         write_comparisons(
             [c for c, done in zip(series, compared, strict=True) if not done], out, jobs
         )
@@ -340,6 +350,7 @@ def _write_site(
         )  # fmt: skip
         report = relations.report(docs, rels, alignments)
         (out / REPORT).write_text(export.dumps(report), encoding="utf-8")
+        homes_job.result()
     if log:
         log(links_line(report, REPORT))
     with clock.stage("index"):  # the static assets are timed with the index, as ever
@@ -500,6 +511,17 @@ def load_rows(state: Path | None, fingerprint: str) -> render.KeptRows:
     except Exception:  # noqa: BLE001 - missing, partial or foreign: rendered again
         found, rows = "", {}
     return render.KeptRows(old=rows if found == fingerprint else {})
+
+
+def write_home_pages(
+    docs: list[Document], out: Path, codes: list[str], state: Path | None, fingerprint: str
+) -> None:
+    """The home pages in the interface languages of ``codes`` and the search pages
+    (write_homes), from the rows the previous build rendered; the rows kept for the next."""
+    kept_rows = load_rows(state, fingerprint) if codes else None
+    write_homes(docs, out, codes, kept_rows)
+    if state is not None and kept_rows is not None and kept_rows.new != kept_rows.old:
+        store_file(state / ROWS, pickle.dumps((fingerprint, kept_rows.new), protocol=5))
 
 
 def write_homes(
