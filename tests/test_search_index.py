@@ -223,7 +223,7 @@ def test_segments_answer_as_one_index(
     parts = [entries[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
     whole_stats = index.analyzed(entries, lang).stats()
     for n, part in enumerate(parts):
-        builder = index.analyzed(part, lang, index.AnalyzedBuilder(lang, known, next_index))
+        builder = index.analyzed(part, lang, index.TermCollector(lang, known, next_index))
         terms = builder.postings()
         known.update({t: i for t, i, _ in terms})
         next_index = builder.term_index

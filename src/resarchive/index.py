@@ -48,8 +48,9 @@ import json
 import math
 import os
 import re
+from array import array
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -80,7 +81,7 @@ SHARD_BYTES = 24_000
 COMMON_SHARE = 3
 FIELD = "text"
 PARALLEL_FROM = 20_000  # entries; below that a process pool costs more than it saves
-#: What to keep of a language's full build for later updates: called with the builder, its
+#: What to keep of a language's full build for later updates: called with its collector, its
 #: segment ([name, bucket count]) and its files (index_state.language_state).
 KeepState = Callable[[Any, list[list[Any]], dict[str, Any]], Any]
 #: A posting: (ref, term frequency, length in terms of the paragraph).
@@ -171,68 +172,107 @@ def index_language(lang: str) -> str:
 # -------------------------------------------------------------------- lunr index
 
 
-class AnalyzedBuilder(Builder):  # type: ignore[misc]  # lunr.py has no type information
-    """lunr.py's Builder, fed with terms from ``textpipe.analyze`` instead of running its
-    pipeline token by token.
+class TermCollector:
+    """The terms of each paragraph added (``textpipe``'s, as lunr.py's pipeline makes them),
+    gathered as the index needs them: per term, its lunr term index and its postings.
 
-    Same terms (tests/test_textpipe.py proves analyze == tokenizer + pipeline), same
-    bookkeeping as ``Builder.add`` for one field without metadata, so lunr.py can still
-    compute the BM25 field vectors and serialize (``serialized``: the tests' reference);
-    about 8x faster, since analyze caches per word. The index itself needs only
-    ``postings``: no score is computed at build time.
+    A posting is three unsigned 32-bit numbers in an array per term (12 bytes): lunr.py's
+    Builder keeps a dict per posting and per paragraph, 150 bytes a posting, and
+    the French of the scaled corpus holds 6 million. ``AnalyzedBuilder`` makes lunr.py's
+    structures from a collector, to serialize a lunr index (the tests' reference).
 
-    ``term_indexes`` and ``next_index``: a segment added to an existing index keeps the
-    lunr term index of every term already known, and numbers new ones from ``next_index``.
+    ``known`` and ``next_index``: a segment added to an existing index keeps the lunr term
+    index of every term already known, and numbers new ones from ``next_index``.
     """
 
     def __init__(
-        self, lang: str, term_indexes: Mapping[str, int] | None = None, next_index: int = 0
-    ):
-        super().__init__()
+        self, lang: str, known: Mapping[str, int] | None = None, next_index: int = 0
+    ) -> None:
         self.lang = lang
-        template = textpipe.builder(lang)  # our labelled pipeline, for serialize()
-        self.pipeline = template.pipeline
-        self.search_pipeline = template.search_pipeline
-        self.ref("id")
-        self.field(FIELD)
-        self.known = term_indexes or {}
-        self.term_index = next_index
+        self.known = known or {}
+        self.term_index = next_index  # the next new term's index
+        self.term_indexes: dict[str, int] = {}  # of the terms met, in the order met
+        self.lengths: dict[int, int] = {}  # ref -> its paragraph's length in terms
         self.forms: dict[str, str] = {}  # stemmer input -> term, of every word added
+        self._postings: dict[str, array[int]] = {}
+        self._chunks: dict[str, tuple[str, ...]] = {}  # a chunk of text -> its terms
 
-    def add_text(self, ref: str, text: str) -> None:
-        self._documents[ref] = {}
-        self.document_count += 1
-        terms = textpipe.analyze(text, self.lang)
-        field_ref = f"{FIELD}/{ref}"
-        frequencies: dict[str, int] = {}
-        for term in terms:
-            frequencies[term] = frequencies.get(term, 0) + 1
-        self.field_term_frequencies[field_ref] = frequencies
-        self.field_lengths[field_ref] = len(terms)
-        self.forms.update(textpipe.stem_forms(text, self.lang))
-        for term in frequencies:
-            posting = self.inverted_index.get(term)
-            if posting is None:
+    def terms(self, text: str) -> list[str]:
+        """``textpipe.analyze(text)``, and the stem forms of its words noted: each distinct
+        chunk of text made once (the corpus repeats most)."""
+        known = self._chunks
+        out: list[str] = []
+        for chunk in textpipe.chunks(text):
+            found = known.get(chunk)
+            if found is None:
+                found = known[chunk] = textpipe.chunk_terms(chunk, self.lang)
+                self.forms.update(textpipe.chunk_forms(chunk, self.lang))
+            out += found
+        return out
+
+    def add_text(self, ref: int, text: str) -> None:
+        terms = self.terms(text)
+        length = len(terms)
+        self.lengths[ref] = length
+        postings, indexes = self._postings, self.term_indexes
+        for term, tf in Counter(terms).items():  # in the order of first occurrence
+            found = postings.get(term)
+            if found is None:
                 known = self.known.get(term)
                 if known is None:
                     known = self.term_index
                     self.term_index += 1
-                posting = self.inverted_index[term] = {FIELD: {}, "_index": known}
-            posting[FIELD][ref] = {}
+                indexes[term] = known
+                found = postings[term] = array("I")
+            found.extend((ref, tf, length))
 
     def postings(self) -> list[Term]:
         """Per term (sorted): its lunr term index and its (ref, term frequency, paragraph
         length) postings, in the order the paragraphs were added (ref order)."""
-        by_term: dict[str, list[Posting]] = {}
-        for field_ref, frequencies in self.field_term_frequencies.items():
-            ref = int(field_ref[len(FIELD) + 1 :])
-            length = self.field_lengths[field_ref]
-            for term, tf in frequencies.items():
-                by_term.setdefault(term, []).append((ref, tf, length))
-        return [(t, self.inverted_index[t]["_index"], by_term[t]) for t in sorted(by_term)]
+        out = []
+        for term in sorted(self._postings):
+            flat = self._postings[term]
+            out.append(
+                (
+                    term,
+                    self.term_indexes[term],
+                    list(zip(flat[0::3], flat[1::3], flat[2::3], strict=True)),
+                )
+            )
+        return out
 
     def stats(self) -> Stats:
-        return Stats(self.document_count, sum(self.field_lengths.values()))
+        return Stats(len(self.lengths), sum(self.lengths.values()))
+
+
+class AnalyzedBuilder(Builder):  # type: ignore[misc]  # lunr.py has no type information
+    """lunr.py's Builder holding what a TermCollector gathered: the bookkeeping of
+    ``Builder.add`` for one field without metadata, so that lunr.py computes the BM25 field
+    vectors and serializes the index (``serialized``: the tests' reference). Same terms
+    (tests/test_textpipe.py proves analyze == tokenizer + pipeline)."""
+
+    def __init__(self, collector: TermCollector):
+        super().__init__()
+        template = textpipe.builder(collector.lang)  # our labelled pipeline, for serialize()
+        self.pipeline = template.pipeline
+        self.search_pipeline = template.search_pipeline
+        self.ref("id")
+        self.field(FIELD)
+        frequencies: dict[str, dict[str, int]] = {}
+        for ref, length in collector.lengths.items():
+            self._documents[str(ref)] = {}
+            self.field_lengths[f"{FIELD}/{ref}"] = length
+            frequencies[f"{FIELD}/{ref}"] = {}
+        self.document_count = len(collector.lengths)
+        # the order of a paragraph's terms matters to nothing serialized (vectors are sorted)
+        for term, index_, postings in collector.postings():
+            self.inverted_index[term] = {
+                FIELD: {str(ref): {} for ref, _, _ in postings},
+                "_index": index_,
+            }
+            for ref, tf, _ in postings:
+                frequencies[f"{FIELD}/{ref}"][term] = tf
+        self.field_term_frequencies = frequencies
 
     def _create_field_vectors(self) -> None:
         """``Builder._create_field_vectors`` with the same arithmetic (BM25, rounded to 3
@@ -272,17 +312,17 @@ class AnalyzedBuilder(Builder):  # type: ignore[misc]  # lunr.py has no type inf
 def build_lunr(entries_: Iterable[Entry], lang: str) -> dict[str, Any]:
     """The serialized lunr.py index (lunr-schema) of ``entries_`` with our ``lang`` pipeline:
     what the tests compare our search with, through lunr.js."""
-    return analyzed(entries_, lang).serialized()
+    return AnalyzedBuilder(analyzed(entries_, lang)).serialized()
 
 
 def analyzed(
-    entries_: Iterable[Entry], lang: str, builder: AnalyzedBuilder | None = None
-) -> AnalyzedBuilder:
-    """``entries_`` added, in order, to ``builder`` (a new one by default)."""
-    builder = builder or AnalyzedBuilder(lang)
+    entries_: Iterable[Entry], lang: str, collector: TermCollector | None = None
+) -> TermCollector:
+    """``entries_`` added, in order, to ``collector`` (a new one by default)."""
+    collector = collector or TermCollector(lang)
     for e in entries_:
-        builder.add_text(str(e.ref), e.text)
-    return builder
+        collector.add_text(e.ref, e.text)
+    return collector
 
 
 @dataclass(frozen=True)
@@ -724,9 +764,9 @@ def split_entries(
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """The index of ``entries_`` as one segment: (its manifest entry's numbers: paragraphs,
     lengthSum, buckets; {file name: content})."""
-    builder = analyzed(entries_, lang)
-    stats = builder.stats()
-    buckets, files = plan_buckets(builder.postings(), budget, stats, builder.forms)
+    collector = analyzed(entries_, lang)
+    stats = collector.stats()
+    buckets, files = plan_buckets(collector.postings(), budget, stats, collector.forms)
     numbers = {"paragraphs": stats.paragraphs, "lengthSum": stats.length_sum, "buckets": buckets}
     return numbers, files
 
@@ -911,14 +951,14 @@ def write_language(
     entry, and what ``keep`` makes of the build for a later update
     (index_state.language_state; None without it). Runs in a worker process when there are
     several languages."""
-    builder = analyzed(mine, lang)
-    stats = builder.stats()
-    terms = builder.postings()
+    collector = analyzed(mine, lang)
+    stats = collector.stats()
+    terms = collector.postings()
     buckets, files = write_segment(
-        lang, FIRST_SEGMENT, terms, stats, search, budget or SHARD_BYTES, builder.forms
+        lang, FIRST_SEGMENT, terms, stats, search, budget or SHARD_BYTES, collector.forms
     )
     segments: list[list[Any]] = [[FIRST_SEGMENT, buckets]]
-    kept = keep(builder, segments, files) if keep is not None else None
+    kept = keep(collector, segments, files) if keep is not None else None
     return language_entry(lang, stats, segments), kept
 
 

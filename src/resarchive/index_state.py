@@ -2,7 +2,7 @@
 
 Stage: index. May import: models, index, textpipe, cache.
 
-A full build of the index (index.build_full) hands, per language, its builder and segment to
+A full build of the index (index.build_full) hands, per language, its term collector and segment to
 :func:`language_state`; ``write_search`` (index_update.py) keeps them with a hash of every
 document as an :class:`IndexState` in the build's state folder, and the next build loads it
 to write what changed as a new segment. The state is trusted only if this code wrote it for
@@ -155,22 +155,22 @@ def pieced_terms(files: dict[str, dict[str, Any]]) -> dict[str, int]:
 
 
 def language_state(
-    builder: index.AnalyzedBuilder, segments: list[list[Any]], files: dict[str, Any]
+    collector: index.TermCollector, segments: list[list[Any]], files: dict[str, Any]
 ) -> tuple[LanguageState, dict[int, int]]:
     """What an update of one language needs, from a full build (runs in its worker): the
     state, and each paragraph's length (gathered for all languages by :func:`full_state`)."""
     ((name, buckets),) = segments
-    lengths = {int(k.split("/", 1)[1]): n for k, n in builder.field_lengths.items()}
+    lengths = collector.lengths
     refs = sorted(lengths)
     segment = SegmentState(
         name, buckets, refs[0] if refs else 0, refs[-1] + 1 if refs else 0, pieced_terms(files)
     )
-    stats = builder.stats()
+    stats = collector.stats()
     state = LanguageState(
         paragraphs=stats.paragraphs,
         length_sum=stats.length_sum,
-        term_indexes={t: p["_index"] for t, p in builder.inverted_index.items()},
-        next_index=builder.term_index,
+        term_indexes=collector.term_indexes,
+        next_index=collector.term_index,
         segments=[segment],
         next_segment=1,
     )

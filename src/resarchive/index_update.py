@@ -275,19 +275,20 @@ class Update:
             lang = state.languages.get(lang_name)
             if lang is None:
                 lang = state.languages[lang_name] = LanguageState(0, 0, {}, 0, [], 0)
-            builder = index.AnalyzedBuilder(lang_name, lang.term_indexes, lang.next_index)
-            index.analyzed(mine, lang_name, builder)
-            for term, posting in builder.inverted_index.items():
-                lang.term_indexes.setdefault(term, posting["_index"])
-            lang.next_index = builder.term_index
-            for key, n in builder.field_lengths.items():
-                lengths[int(key.split("/", 1)[1]) - first] = n
-            added_stats = builder.stats()
+            collector = index.TermCollector(lang_name, lang.term_indexes, lang.next_index)
+            index.analyzed(mine, lang_name, collector)
+            for term, term_index in collector.term_indexes.items():
+                lang.term_indexes.setdefault(term, term_index)
+            lang.next_index = collector.term_index
+            for ref, n in collector.lengths.items():
+                lengths[ref - first] = n
+            added_stats = collector.stats()
             lang.paragraphs += added_stats.paragraphs
             lang.length_sum += added_stats.length_sum
             self.new_segment(
-                lang_name, lang, builder.postings(), builder.forms, mine[0].ref, mine[-1].ref + 1
-            )
+                lang_name, lang, collector.postings(), collector.forms, mine[0].ref,
+                mine[-1].ref + 1,
+            )  # fmt: skip
         state.lengths.extend(lengths)
         state.kinds += "".join(e.kind for e in fresh).encode("ascii")
         self.run_info.changed_paragraphs += len(fresh)

@@ -102,6 +102,9 @@ __all__ = [
     "analyze_query_term",
     "browser_data",
     "builder",
+    "chunk_forms",
+    "chunk_terms",
+    "chunks",
     "fold",
     "highlight_spans",
     "label",
@@ -497,6 +500,24 @@ def _chunk_terms(chunk: str, lang: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1 << 19)
 def _raw_term(raw: str, lang: str) -> str | None:
     return term(_normalize(raw), lang)
+
+
+def chunks(text: str) -> list[str]:
+    """The whitespace-free chunks of lowercased ``text`` whose terms, in order, are its terms
+    (``analyze``): a caller that meets the same chunk often keeps what it makes of each."""
+    return text.lower().split()
+
+
+def chunk_terms(chunk: str, lang: str) -> tuple[str, ...]:
+    """The terms of one of ``chunks(text)``, in order."""
+    _known(lang)
+    return _chunk_terms(chunk, lang)
+
+
+def chunk_forms(chunk: str, lang: str) -> tuple[tuple[str, str], ...]:
+    """What ``stem_forms`` finds in one of ``chunks(text)``, in order."""
+    _known(lang)
+    return _chunk_forms(chunk, lang) if _stemmer(lang) is not None else ()
 
 
 def stem_forms(text: str, lang: str) -> dict[str, str]:
