@@ -246,6 +246,24 @@ def test_a_kept_index_updated_equals_one_made_anew(sessions) -> None:
     assert {k: v for k, v in kept.near.items() if v} == {k: v for k, v in anew.near.items() if v}
 
 
+def test_near_wordings_made_in_forked_processes_equal_those_made_here(sessions) -> None:
+    """A build from scratch makes each language's near-wording index in a process of its
+    own (relate_wordings with jobs): the same pairs, signatures and lists as made here."""
+    docs, _ = sessions
+    state_here: dict[str, agreed.NearIndex] = {}
+    state_forked: dict[str, agreed.NearIndex] = {}
+    here = agreed.relate_wordings(docs, state_here, jobs=1)
+    forked = agreed.relate_wordings(docs, state_forked, jobs=2)
+    assert sorted(state_forked) == ["en", "fr"]
+    for code, index in state_here.items():
+        near = {k: v for k, v in index.near.items() if v}
+        assert {k: v for k, v in state_forked[code].near.items() if v} == near
+        assert len(near) > 1000
+    sample = [d.id for d in docs[::40]]
+    assert [forked.signature(i) for i in sample] == [here.signature(i) for i in sample]
+    assert [forked.lists(i) for i in sample] == [here.lists(i) for i in sample]
+
+
 def test_a_rebuild_counts_overlaps_again_only_for_documents_whose_signature_changed(
     sessions,
 ) -> None:

@@ -1,7 +1,8 @@
 """Agreed language: where each paragraph's wording was adopted before, and the previous and
 next version of each recurring resolution.
 
-Stage: relate (all documents, after parse). May import: models, wording, cache, summaries.
+Stage: relate (all documents, after parse). May import: models, wording, cache, summaries,
+forked.
 
 Drawn from the documents' wordings (wording.py: a digest of each paragraph's normalized text
 and the hashes of its word pairs), kept in the parse cache's summaries: no document's text is
@@ -42,6 +43,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from . import forked
 from .cache import store_file
 from .models import Document
 from .summaries import columns_of, wording_columns
@@ -87,20 +89,31 @@ class Lineage:
 
 
 def relate_wordings(
-    docs: list[Document], state: dict[str, NearIndex] | None = None
+    docs: list[Document], state: dict[str, NearIndex] | None = None, jobs: int = 1
 ) -> WordingLinks:
     """Every paragraph's wording elsewhere (WordingLinks). ``state``: language -> its
     NearIndex from the previous build, updated in place (a new one is made for a language it
-    lacks, or whose order has drifted)."""
+    lacks, or whose order has drifted: each in a process of its own, up to ``jobs``)."""
     state = {} if state is None else state
     by_language: dict[str, list[Document]] = defaultdict(list)
     for doc in docs:
         by_language[doc.language].append(doc)
     for gone in [code for code in state if code not in by_language]:
         del state[gone]
+    # making a language's index anew compares all its wordings (4 to 6 s a language at the
+    # corpus); only the index comes back (10 MB pickled), the rest is made here
+    anew = [c for c in by_language if c not in state or state[c].drifted]
+    if jobs > 1 and len(anew) > 1:
+        made = forked.fork_map(lambda code: _near_index(by_language[code]), anew, jobs)
+        state.update(zip(anew, made, strict=True))
     return WordingLinks(
         [_relate_language(found, state, code) for code, found in by_language.items()]
     )
+
+
+def _near_index(docs: list[Document]) -> NearIndex:
+    """The NearIndex of one language's documents, made anew."""
+    return NearIndex(_FirstPairs(_LanguageLinks(docs, {})), THRESHOLD, MIN_PAIRS)
 
 
 def _relate_language(

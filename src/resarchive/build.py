@@ -267,7 +267,7 @@ def _write_site(
         loaded = set(wording_state)
         overlaps = agreed.load_overlaps(state / OVERLAPS) if state is not None else {}
         overlaps_before = dict(overlaps)
-        rels, wordings = relations.relate_signed(docs, wording_state, overlaps)
+        rels, wordings = relations.relate_signed(docs, wording_state, overlaps, jobs)
         pairs = version_pairs(docs, rels)
         if state is not None and agreed.state_changed(wording_state, loaded):
             agreed.save_state(state / AGREED, wording_state)

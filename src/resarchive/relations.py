@@ -176,18 +176,20 @@ def relate_signed(
     docs: list[Document],
     wording_state: dict[str, NearIndex] | None = None,
     overlaps: Overlaps | None = None,
+    jobs: int = 1,
 ) -> tuple[dict[str, Relations], WordingLinks]:
     """Document id -> its relations, the agreed-language lists signed but not made (the
     costly part: list_agreed makes them for the documents whose pages are written).
     ``overlaps``: what the previous build found of documents' shared paragraphs, brought
-    up to date in place (agreed.lineage)."""
+    up to date in place (agreed.lineage). ``jobs``: processes that may make the languages'
+    near-wording indexes anew (agreed.relate_wordings)."""
     by_symbol: dict[str, dict[str, Document]] = defaultdict(dict)
     for doc in docs:
         if doc.symbol:
             for key in symbol_keys(doc.symbol):
                 by_symbol[key].setdefault(doc.language, doc)
     paired = language_versions(docs)
-    wordings = relate_wordings(docs, wording_state)
+    wordings = relate_wordings(docs, wording_state, jobs)
     series = lineage(docs, wordings, overlaps)
     by_id = {doc.id: doc for doc in docs}
 
