@@ -11,6 +11,7 @@ it over a folder and hands the documents to the render, index and export stages.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
@@ -40,8 +41,10 @@ def _detect_word() -> re.Pattern[str]:
 
 def detect_language(text: str) -> str:
     """The language whose common words are most frequent in the text."""
-    words = _detect_word().findall(text[:20000].lower())
-    scores = {code: sum(1 for w in words if w in lang(code).detect) for code in languages()}
+    words = Counter(_detect_word().findall(text[:20000].lower()))
+    scores = {
+        code: sum(n for w, n in words.items() if w in lang(code).detect) for code in languages()
+    }
     return max(sorted(scores), key=lambda code: scores[code])
 
 
