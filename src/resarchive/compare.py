@@ -120,9 +120,11 @@ def _kept_in_order(sequence: list[int]) -> set[int]:
 def word_changes(old: str, new: str) -> tuple[Change, ...]:
     """The words of ``new`` against ``old``: kept, inserted, deleted, in reading order."""
     a, b = old.split(), new.split()
+    folded_a, folded_b = [w.casefold() for w in a], [w.casefold() for w in b]
+    if folded_a == folded_b:  # most paragraphs of a new version: what the matcher would say
+        return (Change("=", " ".join(b)),) if b else ()
     out: list[Change] = []
-    matcher = SequenceMatcher(None, [w.casefold() for w in a], [w.casefold() for w in b],
-                              autojunk=False)  # fmt: skip
+    matcher = SequenceMatcher(None, folded_a, folded_b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             out.append(Change("=", " ".join(b[j1:j2])))
