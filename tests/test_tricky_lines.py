@@ -38,6 +38,10 @@ CLEAN_ROWS = [
     ("résolution [77/233](#) du", "résolution 77/233 du"),
     # non-breaking and double spaces become one space, trailing spaces go
     ("Distr. limitée\u00a0 \n17 mai 2018  ", "Distr. limitée\n17 mai 2018"),
+    # spaces around a line break, a line of spaces, a tab, invisible characters: gone
+    (" Rappelle \n   \n\t la\u200b résolu\u00adtion ", "Rappelle\n\nla résolution"),
+    # a private-use character of a text without stars is kept as printed
+    ("la note \ue004 du texte", "la note \ue004 du texte"),
 ]
 
 
