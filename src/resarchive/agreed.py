@@ -46,7 +46,7 @@ from numpy.typing import NDArray
 from . import forked
 from .cache import store_file
 from .models import Document
-from .summaries import columns_of, wording_columns
+from .summaries import columns_of, loaded, wording_columns
 from .wording import normalize, unpack_pairs
 
 THRESHOLD = 0.8
@@ -233,7 +233,7 @@ class _LanguageLinks:
         d = self.unit_doc[u]
         pairs = self._pairs[d]
         if pairs is None:  # a summary's: from the document, loaded
-            pairs = self._pairs[d] = columns_of(self.docs[d].wordings)[2]
+            pairs = self._pairs[d] = columns_of(loaded(self.docs[d]).wordings)[2]
         assert pairs is not None
         return unpack_pairs(pairs[u - self.starts[d]])
 

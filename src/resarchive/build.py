@@ -60,7 +60,7 @@ from .report import (
     parse_line,
     stages_line,
 )
-from .summaries import SUMMARY_FIELDS, materialize, paragraph_count
+from .summaries import SUMMARY_FIELDS, loaded, paragraph_count
 
 if TYPE_CHECKING:
     from . import index_update
@@ -137,14 +137,14 @@ def _build_site(
     recover(out.resolve())  # an update in place a build left half done is finished first
     keep_compiled_templates(cache / "templates" if cache is not None else None)
     with clock.stage("parse"):
-        loaded = load_documents(content, cache=cache, jobs=jobs)
+        read_in = load_documents(content, cache=cache, jobs=jobs)
     if log:
-        log(parse_line(loaded.files, loaded.cached, loaded.parsed, loaded.jobs))
-        for warning in loaded.warnings:
+        log(parse_line(read_in.files, read_in.cached, read_in.parsed, read_in.jobs))
+        for warning in read_in.warnings:
             log(f"warning: {warning}")
-    if loaded.errors:
-        raise BuildFailed(loaded.errors, len({e.file for e in loaded.errors}))
-    docs = sorted(loaded.documents, key=lambda d: (d.source, d.line))
+    if read_in.errors:
+        raise BuildFailed(read_in.errors, len({e.file for e in read_in.errors}))
+    docs = sorted(read_in.documents, key=lambda d: (d.source, d.line))
     out = out.resolve()
     previous = out if (out / CATALOG).is_file() else None
     state = (
@@ -155,7 +155,7 @@ def _build_site(
     with written_aside(out) as site:
         draft = Draft(site, previous, in_place_allowed=True)
         timings, reused = write_site(
-            docs, site, log, previous, state, loaded.digests, jobs or forked.cpu_count(), draft
+            docs, site, log, previous, state, read_in.digests, jobs or forked.cpu_count(), draft
         )
         with clock.stage("swap"):
             put_in_place(draft, out, background=len(docs) >= BACKGROUND_REMOVAL_FROM)
@@ -165,13 +165,13 @@ def _build_site(
     return Built(
         documents=len(docs),
         paragraphs=sum(paragraph_count(d) for d in docs),
-        files=loaded.files,
-        cached=loaded.cached,
-        parsed=loaded.parsed,
-        jobs=loaded.jobs,
+        files=read_in.files,
+        cached=read_in.cached,
+        parsed=read_in.parsed,
+        jobs=read_in.jobs,
         reused=reused,
         timings=clock.timings,
-        warnings=len(loaded.warnings),
+        warnings=len(read_in.warnings),
     )
 
 
@@ -264,12 +264,12 @@ def _write_site(
     the index update, if any, runs (``index_job``)."""
     with clock.stage("relate"):
         wording_state = agreed.load_state(state / AGREED) if state is not None else {}
-        loaded = set(wording_state)
+        known_before = set(wording_state)
         overlaps = agreed.load_overlaps(state / OVERLAPS) if state is not None else {}
         overlaps_before = dict(overlaps)
         rels, wordings = relations.relate_signed(docs, wording_state, overlaps, jobs)
         pairs = version_pairs(docs, rels)
-        if state is not None and agreed.state_changed(wording_state, loaded):
+        if state is not None and agreed.state_changed(wording_state, known_before):
             agreed.save_state(state / AGREED, wording_state)
         if state is not None and overlaps != overlaps_before:
             agreed.save_overlaps(state / OVERLAPS, overlaps)
@@ -292,7 +292,8 @@ def _write_site(
             [((anchors.akn_url(d.id),), own[d.id]) for d in docs], draft, reusable, record
         )
         todo = list(zip(docs, page_linked, data_linked, akn_linked, strict=True))
-        fresh = [materialize(d) for d, *done in todo if not all(done)]
+        # as they came (LazyDocuments from the parse cache): loaded where they are written
+        fresh = [d for d, *done in todo if not all(done)]
         relations.list_agreed(rels, wordings, docs, [d.id for d in fresh])
         skeleton_keys = {d.id: f"{fingerprint}+{links[d.id]}" for d in fresh}
         pair_linked = reuse.link_files(
@@ -335,7 +336,7 @@ def _write_site(
                 alignments[url] = (
                     found
                     if found is not None
-                    else align.misaligned(align.align(materialize(a), materialize(b)))
+                    else align.misaligned(align.align(loaded(a), loaded(b)))
                 )
     if log:
         log(pages_line(len(fresh), len(docs)))
@@ -457,13 +458,16 @@ def write_pages(
         units.append(((a, b), [d for d in (todo.pop(a.id, None), todo.pop(b.id, None)) if d]))
     units += [(None, [doc]) for doc in todo.values()]
 
-    def write_page(doc: Document, linkers: dict[str, render.RefLinker]) -> None:
+    def write_page(
+        doc: Document, linkers: dict[str, render.RefLinker], full: dict[str, Document]
+    ) -> None:
         rel, key = rels[doc.id], keys.get(doc.id, "")
         kept = skeletons.get(doc.id, key)
         env = page_env()
         page = kept.fill(rel, env, SITE) if isinstance(kept, render.PageSkeleton) else None
         if page is None:
-            skeleton = render.document_skeleton(env, doc, SITE, rel, linkers)
+            body = full.get(doc.id) or full.setdefault(doc.id, loaded(doc))
+            skeleton = render.document_skeleton(env, body, SITE, rel, linkers)
             skeletons.put(doc.id, key, skeleton)
             page = skeleton.fill(rel, env, SITE)
             assert page is not None  # the skeleton was made with rel's lists
@@ -474,12 +478,12 @@ def write_pages(
     ) -> tuple[str, list[str]] | None:
         pair, mine = unit
         linkers: dict[str, render.RefLinker] = {}
+        full: dict[str, Document] = {}  # the unit's documents loaded, while it is written
         for doc in mine:
-            write_page(doc, linkers)
+            write_page(doc, linkers, full)
         if pair is None:
             return None
-        own = {d.id: d for d in mine}
-        left, right = (own.get(d.id) or materialize(d) for d in pair)
+        left, right = (full.get(d.id) or loaded(d) for d in pair)
         url = render.parallel_url(left, relations.link(right), SITE)
         (out / url).write_text(
             render.render_parallel(
@@ -547,7 +551,7 @@ def write_comparisons(series: list[tuple[Document, Document]], out: Path, jobs: 
     def write_one(pair: tuple[Document, Document]) -> None:
         doc, before = pair
         (out / anchors.compare_url(doc.id)).write_text(
-            render.render_comparison(page_env(), materialize(doc), materialize(before), SITE),
+            render.render_comparison(page_env(), loaded(doc), loaded(before), SITE),
             encoding="utf-8",
         )
 
@@ -574,15 +578,18 @@ def write_data(
     akns = {d.id for d in fresh_akn}
 
     def write_one(doc: Document) -> None:
+        body: Document | None = None  # loaded once, if need be
         if doc.id in jsons:
             rel, key = rels[doc.id], keys.get(doc.id, "")
             skeleton = records.get(doc.id, key)
             if not isinstance(skeleton, export.RecordSkeleton):
-                skeleton = export.record_skeleton(doc, rel)
+                body = loaded(doc)
+                skeleton = export.record_skeleton(body, rel)
                 records.put(doc.id, key, skeleton)
             (out / anchors.data_url(doc.id)).write_text(skeleton.fill(rel), encoding="utf-8")
         if doc.id in akns:
-            (out / anchors.akn_url(doc.id)).write_text(akn_write.dumps(doc), encoding="utf-8")
+            body = body or loaded(doc)
+            (out / anchors.akn_url(doc.id)).write_text(akn_write.dumps(body), encoding="utf-8")
 
     both = list({d.id: d for d in (*fresh, *fresh_akn)}.values())
     forked.fork_map(write_one, both, _jobs(jobs, len(both)))

@@ -175,13 +175,14 @@ def content_name(content: Path) -> str:
     return hashlib.sha256(str(content.resolve()).encode()).hexdigest()[:16]
 
 
-def store(folder: Path, key: str, data: bytes) -> None:
-    """Write one entry atomically."""
-    store_file(folder / key[:2] / f"{key}.pickle", data)
+def store(folder: Path, key: str, data: bytes) -> bool:
+    """Write one entry atomically; whether it was written."""
+    return store_file(folder / key[:2] / f"{key}.pickle", data)
 
 
-def store_file(target: Path, data: bytes) -> None:
-    """Write a file atomically; a cache that cannot be written is not an error."""
+def store_file(target: Path, data: bytes) -> bool:
+    """Write a file atomically; whether it was written (a cache that cannot be written is
+    not an error)."""
     tmp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -189,6 +190,8 @@ def store_file(target: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, target)
+        return True
     except OSError:
         if tmp:
             Path(tmp).unlink(missing_ok=True)
+        return False

@@ -1,6 +1,6 @@
 """Stage 7, index: documents -> the client-side search index, split to load on demand.
 
-Stage: index. May import: models, anchors, textpipe.
+Stage: index. May import: models, anchors, textpipe, summaries.
 
 One search entry per paragraph: preambular and operative paragraphs, each sub-paragraph,
 footnotes, attachment paragraphs, report text and unclassified blocks. Each entry gets an
@@ -66,6 +66,7 @@ from lunr.vector import Vector
 
 from . import anchors, textpipe
 from .models import Document, Item, Paragraph
+from .summaries import loaded
 
 FORMAT = 3  # 3: terms found in buckets by a hash of their first letters; facets per value
 STORE_CHUNK = 16  # refs per store file: a result row fetches the text of 15 others (was 64)
@@ -127,7 +128,9 @@ def _with_items(p: Paragraph | Item, kind: str) -> Iterator[tuple[str, str, Any]
 
 def paragraph_nodes(doc: Document) -> Iterator[tuple[str, str, Any]]:
     """(anchor, kind, node) of every searchable paragraph of ``doc``, in reading order; a
-    node has ``rich`` and ``text`` (computing ``text`` costs, so index_update hashes ``rich``)."""
+    node has ``rich`` and ``text`` (computing ``text`` costs, so index_update hashes ``rich``).
+    A LazyDocument is loaded for it, and not kept."""
+    doc = loaded(doc)
     for loose in doc.context + doc.report:
         yield loose.id, "r", loose
     for p in doc.preamble:

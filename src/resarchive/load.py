@@ -35,7 +35,7 @@ from .read import (
     scan_content,
     sidecar_path,
 )
-from .summaries import SummaryFile
+from .summaries import Summary, SummaryFile, summarize
 
 PARALLEL_MIN_FILES = 24  # below this, worker start-up costs more than it saves
 
@@ -117,13 +117,16 @@ def load_documents(content: Path, cache: Path | None = None, jobs: int | None = 
     else:
         parsed = [parse_file(a) for a in args]
     with no_gc():
-        for (i, _, key), (data, errors, warnings) in zip(todo, parsed, strict=True):
+        for (i, _, key), (data, errors, warnings, stored) in zip(todo, parsed, strict=True):
             out.warnings += [ContentError(*w) for w in warnings]
-            docs = pickle.loads(data) if data else []
+            if stored is not None and summaries is not None and parse_cache and key:
+                docs = summaries.adopt(key, stored, parse_cache.path(key))
+            else:
+                docs = pickle.loads(data) if data else []
+                if summaries is not None and key and data:
+                    summaries.remember(key, docs)
             results[i] = (docs, [ContentError(*e) for e in errors])
             keys[i] = key or hashlib.sha256(data).hexdigest()
-            if summaries is not None and key and data:
-                summaries.remember(key, docs)
     if summaries is not None:
         summaries.save()
 
@@ -202,12 +205,14 @@ def _load_cached(
 
 def parse_file(
     job: tuple[Path, Path, Path | None, str | None],
-) -> tuple[bytes, list[tuple[str, str, int]], list[tuple[str, str, int]]]:
-    """Parse one content file (in a worker process or not): its documents, pickled (and stored
-    in the cache folder under ``key`` when both are given), or the error that stopped it; and
-    the warnings of reading it (an AKN file's quirks), as ``(file, message, line)`` tuples (a
-    frozen ContentError does not survive unpickling). Warnings are given when the file is
-    parsed, not when its documents come from the cache."""
+) -> tuple[bytes, list[tuple[str, str, int]], list[tuple[str, str, int]], list[Summary] | None]:
+    """Parse one content file (in a worker process or not): its documents, pickled, or the
+    error that stopped it; the warnings of reading it (an AKN file's quirks), as ``(file,
+    message, line)`` tuples (a frozen ContentError does not survive unpickling); and, when
+    the documents are stored in the cache folder under ``key`` (both given), their summaries
+    instead of the pickle (b""): the build reads their bodies from the cache where a stage
+    needs them. Warnings are given when the file is parsed, not when its documents come from
+    the cache."""
     # late: the parser (and the language data it compiles) is imported only where a file
     # is parsed, which a rebuild with every file in the cache does not do (0.08 s)
     from .pipeline import parse_akn_source, parse_source, source_warnings
@@ -229,7 +234,7 @@ def parse_file(
                 raise _on_page(error, source) from None
             warnings = [_on_page(w, source) for w in source_warnings(source)]
     except ContentError as error:
-        return b"", [(error.file, error.message, error.line)], []
+        return b"", [(error.file, error.message, error.line)], [], None
     except Exception as exc:  # a parser bug must still name the file, not print a traceback
         return (
             b"",
@@ -241,11 +246,13 @@ def parse_file(
                 )
             ],
             [],
+            None,
         )
     data = pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL)
-    if store_dir is not None and key:
-        store(store_dir, key, data)
-    return data, [], [(w.file, w.message, w.line) for w in warnings]
+    said = [(w.file, w.message, w.line) for w in warnings]
+    if store_dir is not None and key and store(store_dir, key, data):
+        return b"", [], said, [summarize(d) for d in docs]
+    return data, [], said, None
 
 
 def _on_page(error: ContentError, source: SourceText) -> ContentError:

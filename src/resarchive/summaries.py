@@ -10,7 +10,14 @@ cached document by cache key, and a build gives each unchanged document as a
 ``LazyDocument``: its summary fields are plain attributes; any other attribute (paragraphs,
 footnotes, ``paragraphs()``) loads the full document from its cache entry, once.
 
-Stages that need a real ``Document`` (``dataclasses.asdict`` in export) call ``materialize``.
+A document just parsed and stored in the cache comes the same way (its summary made by the
+parse worker): a build from scratch holds summaries, not bodies, and the stages that write
+from a body load it with ``loaded``, which does not keep it. The corpus's 2,603 documents
+held 0.5 GB in the build's main process, and again in each process forked from it that
+touched them.
+
+Stages that need a real ``Document`` kept (``dataclasses.asdict`` in export) call
+``materialize``.
 """
 
 from __future__ import annotations
@@ -104,16 +111,24 @@ class LazyDocument:
         return self.full().wordings  # the summary lacks their word pairs
 
     def full(self) -> Document:
+        """The document, loaded once and kept by this stand-in."""
         if self._full is None:
-            try:
-                docs = pickle.loads(self._entry.read_bytes())
-                self._full = docs[self._position]
-            except Exception as error:  # noqa: BLE001 - any failure means the same thing
-                raise EntryVanished(
-                    f"parse cache entry {self._entry} is missing or unreadable "
-                    "(another build pruned it?); build again"
-                ) from error
+            self._full = self.load()
         return self._full
+
+    def load(self) -> Document:
+        """The document, loaded from its cache entry and not kept (unless it was already):
+        a stage that streams through the documents holds one at a time."""
+        if self._full is not None:
+            return self._full
+        try:
+            docs = pickle.loads(self._entry.read_bytes())
+            return cast(Document, docs[self._position])
+        except Exception as error:  # noqa: BLE001 - any failure means the same thing
+            raise EntryVanished(
+                f"parse cache entry {self._entry} is missing or unreadable "
+                "(another build pruned it?); build again"
+            ) from error
 
     def __getattr__(self, name: str) -> Any:
         # only called for what the slots do not hold: the document's body and methods
@@ -140,6 +155,12 @@ def _identity(doc: Document) -> Document:
 def materialize(doc: Document) -> Document:
     """The full Document behind ``doc`` (a Document, or a LazyDocument standing in for one)."""
     return doc.full() if isinstance(doc, LazyDocument) else doc
+
+
+def loaded(doc: Document) -> Document:
+    """The full Document behind ``doc``, which a LazyDocument loads without keeping it: for
+    a stage that goes through many documents, one at a time."""
+    return doc.load() if isinstance(doc, LazyDocument) else doc
 
 
 def paragraph_counts(doc: Document) -> tuple[int, int]:
@@ -197,6 +218,13 @@ class SummaryFile:
 
     def remember(self, key: str, docs: list[Document]) -> None:
         self.new[key] = [summarize(d) for d in docs]
+
+    def adopt(self, key: str, summaries: list[Summary], entry: Path) -> list[Document]:
+        """Keep the ``summaries`` a parse worker made of the documents it stored in ``entry``
+        (cache key ``key``); the documents as LazyDocuments, so that a build from scratch
+        holds their bodies only where and while a stage uses them."""
+        self.new[key] = summaries
+        return cast("list[Document]", [LazyDocument(s, entry, n) for n, s in enumerate(summaries)])
 
     def save(self) -> None:
         if self.new == self.old:
