@@ -466,7 +466,7 @@ def write_pages(
         env = page_env()
         page = kept.fill(rel, env, SITE) if isinstance(kept, render.PageSkeleton) else None
         if page is None:
-            body = full.get(doc.id) or full.setdefault(doc.id, loaded(doc))
+            body = full[doc.id] = loaded(doc)
             skeleton = render.document_skeleton(env, body, SITE, rel, linkers)
             skeletons.put(doc.id, key, skeleton)
             page = skeleton.fill(rel, env, SITE)

@@ -46,15 +46,12 @@ from __future__ import annotations
 import heapq
 import json
 import math
-import os
 import re
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +79,7 @@ SHARD_BYTES = 24_000
 # where a large one gave it a top piece.)
 COMMON_SHARE = 3
 FIELD = "text"
-PARALLEL_FROM = 20_000  # entries; below that a process pool costs more than it saves
+PARALLEL_FROM = 20_000  # entries; below that worker processes cost more than they save
 #: What to keep of a language's full build for later updates: called with its collector, its
 #: segment ([name, bucket count]) and its files (index_state.language_state).
 KeepState = Callable[[Any, list[list[Any]], dict[str, Any]], Any]
@@ -820,21 +817,6 @@ def store_chunk(
     }
 
 
-def store_chunks(docs: list[Document], entries_: list[Entry]) -> Iterator[dict[str, Any]]:
-    records = {d: doc_record(doc) for d, doc in enumerate(docs)}
-    for start in range(0, len(entries_), STORE_CHUNK):
-        yield store_chunk(records, entries_[start : start + STORE_CHUNK], start)
-
-
-def document_spans(docs: list[Document], entries_: list[Entry]) -> list[Span]:
-    """(facet values, first ref, end ref) of each document with entries, in ref order."""
-    spans: dict[int, list[int]] = {}
-    for e in entries_:
-        span = spans.setdefault(e.doc, [e.ref, e.ref])
-        span[1] = e.ref + 1
-    return [(document_facets(docs[d]), a, b) for d, (a, b) in spans.items()]
-
-
 def document_facets(doc: Document) -> dict[str, str]:
     """The values a document has for the document filters (empty: none)."""
     return {"body": doc_record(doc)["body"], "year": _year(doc), "kind": doc.kind}
@@ -904,14 +886,6 @@ def write_facets(docs: list[Document], spans: list[Span], kinds: str, search: Pa
         path.write_text(_dump(content), encoding="utf-8")
 
 
-def write_store(docs: list[Document], all_entries: list[Entry], search: Path) -> None:
-    (search / "store").mkdir()
-    for n, chunk in enumerate(store_chunks(docs, all_entries)):
-        (search / "store" / f"{n}.json").write_text(_dump(chunk), encoding="utf-8")
-    kinds = "".join(e.kind for e in all_entries)
-    write_facets(docs, document_spans(docs, all_entries), kinds, search)
-
-
 def language_entry(lang: str, stats: Stats, segments: list[list[Any]]) -> dict[str, Any]:
     """The manifest entry of one language. Its size does not grow with the index: the
     bucket of a term is computed (``term_bucket``), so no shard is listed, and segments are
@@ -950,16 +924,14 @@ def write_segment(
 
 def write_language(
     lang: str,
-    mine: list[Entry],
+    collector: TermCollector,
     search: Path,
     budget: int | None = None,
     keep: KeepState | None = None,
 ) -> tuple[dict[str, Any], Any]:
-    """Build the index of one language into ``search/<lang>/`` (one segment); its manifest
-    entry, and what ``keep`` makes of the build for a later update
-    (index_state.language_state; None without it). Runs in a worker process when there are
-    several languages."""
-    collector = analyzed(mine, lang)
+    """Write the index of one language, as ``collector`` gathered it, into ``search/<lang>/``
+    (one segment); its manifest entry, and what ``keep`` makes of the build for a later
+    update (index_state.language_state; None without it)."""
     stats = collector.stats()
     terms = collector.postings()
     buckets, files = write_segment(
@@ -992,37 +964,3 @@ def manifest_of(
         "deleted": deleted or [],
         "languages": languages,
     }
-
-
-def build_full(
-    docs: list[Document], search: Path, keep: KeepState | None = None
-) -> tuple[dict[str, Any], dict[str, Any], list[Entry]]:
-    """Write all of ``search/`` from scratch; (manifest, per language what ``keep`` made of
-    its build ({} without it), entries)."""
-    budget = SHARD_BYTES
-    all_entries = entries(docs)
-    by_language: dict[str, list[Entry]] = {}
-    for e in all_entries:
-        by_language.setdefault(index_language(e.language), []).append(e)
-    # one process per language (as many as there are cores): lunr.py is pure Python. Spawned,
-    # not forked: a forked worker copies the pages of the build's heap its collector and
-    # reference counts write. At the corpus's peak the build and two workers held 2,185 MiB
-    # forked (proportional sizes 811, 749, 625), 1,987 spawned (825, 610, 546).
-    if len(all_entries) > PARALLEL_FROM and len(by_language) > 1:
-        processes = min(os.cpu_count() or 1, len(by_language))
-        with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
-            futures = {
-                lang: pool.submit(write_language, lang, mine, search, budget, keep)
-                for lang, mine in sorted(by_language.items())
-            }
-            write_store(docs, all_entries, search)
-            written = {lang: f.result() for lang, f in futures.items()}
-    else:
-        write_store(docs, all_entries, search)
-        written = {
-            lang: write_language(lang, mine, search, budget, keep)
-            for lang, mine in sorted(by_language.items())
-        }
-    manifest = manifest_of(docs, len(all_entries), {k: v[0] for k, v in written.items()})
-    (search / "manifest.json").write_text(_dump(manifest), encoding="utf-8")
-    return manifest, {k: v[1] for k, v in written.items() if v[1] is not None}, all_entries

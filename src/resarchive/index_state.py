@@ -1,12 +1,12 @@
 """The search index's saved state: what an update needs to redo only what an edit changed.
 
-Stage: index. May import: models, index, textpipe, cache.
+Stage: index. May import: models, index, index_full, textpipe, cache.
 
-A full build of the index (index.build_full) hands, per language, its term collector and segment to
-:func:`language_state`; ``write_search`` (index_update.py) keeps them with a hash of every
-document as an :class:`IndexState` in the build's state folder, and the next build loads it
-to write what changed as a new segment. The state is trusted only if this code wrote it for
-the very site in place (the manifest's hash, inode and time).
+A full build of the index (index_full.build_full) hands, per language, its term collector
+and segment to :func:`language_state`; ``write_search`` (index_update.py) keeps them with a
+hash of every document as an :class:`IndexState` in the build's state folder, and the next
+build loads it to write what changed as a new segment. The state is trusted only if this
+code wrote it for the very site in place (the manifest's hash, inode and time).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 
 from . import index, textpipe
 from .cache import store_file
+from .index_full import Built
 from .models import Document
 
 STATE_FORMAT = 3  # 3: segments of hashed buckets, documents by id
@@ -245,20 +246,15 @@ class IndexState:
 
 def full_state(
     docs: list[Document],
-    all_entries: list[index.Entry],
+    built: Built,
     manifest: Path,
     languages: dict[str, tuple[LanguageState, dict[int, int]]],
     digests: dict[str, str] | None = None,
 ) -> IndexState:
     """The state of an index just built in full (``languages``: language_state() of each)."""
     keys = document_keys(docs, digests)
-    spans = {d: [0, 0] for d in range(len(docs))}
-    for e in all_entries:
-        span = spans[e.doc]
-        if span[0] == span[1]:
-            span[0] = e.ref
-        span[1] = e.ref + 1
-    lengths = array("I", [0]) * len(all_entries)
+    spans = built.spans
+    lengths = array("I", [0]) * built.refs
     for _, paragraph_lengths in languages.values():
         for ref, n in paragraph_lengths.items():
             lengths[ref] = n
@@ -269,17 +265,16 @@ def full_state(
                 keys[d * HASH_BYTES : (d + 1) * HASH_BYTES],
                 index.index_language(doc.language),
                 d,
-                spans[d][0],
-                spans[d][1],
+                *spans.get(d, (0, 0)),
                 index.document_facets(doc),
             )
             for d, doc in enumerate(docs)
         },
-        built=len(all_entries),
-        next_ref=len(all_entries),
+        built=built.refs,
+        next_ref=built.refs,
         next_number=len(docs),
         lengths=lengths,
-        kinds=bytearray("".join(e.kind for e in all_entries), "ascii"),
+        kinds=bytearray("".join(built.kinds), "ascii"),
         deleted=[],
         languages={lang: kept[0] for lang, kept in languages.items()},
     )

@@ -1,6 +1,6 @@
 """Update the search index of the previous site after an edit, instead of rebuilding it.
 
-Stage: index. May import: models, index, index_state, textpipe, output.
+Stage: index. May import: models, index, index_full, index_state, textpipe, output.
 
 A full build of the index (index.py) analyses every paragraph: a minute and more at 300,000
 paragraphs. An update touches only what the edit touched, as a Lucene index does:
@@ -24,7 +24,7 @@ Segments are merged as they pile up: beyond ``MAX_SEGMENTS`` in a language, the 
 the first are read back and written as one (their removed paragraphs dropped). Past
 ``MAX_GROWTH`` (paragraphs added since the full build, or removed, as a share of those it
 had), or without a usable state, the index is built in full, which writes what
-``index.build_full`` always wrote and saves a fresh state.
+``index_full.build_full`` always wrote and saves a fresh state.
 
 What comes out answers every query as a full build of the same documents would: the same
 paragraphs, the same scores (tests/test_index_update.py compares both with lunr.js on the
@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import index, textpipe
+from . import index, index_full, textpipe
 from .index_state import (
     HASH_BYTES,
     DocumentState,
@@ -114,9 +114,9 @@ def write_search(
     if not full:
         return None
     keep = language_state if state is not None else None
-    manifest, languages, all_entries = index.build_full(docs, search, keep)
+    manifest, languages, built = index_full.build_full(docs, search, keep)
     if state is not None:
-        full_state(docs, all_entries, search / "manifest.json", languages, digests).save(state)
+        full_state(docs, built, search / "manifest.json", languages, digests).save(state)
     return IndexRun(manifest, "full", reason)
 
 
