@@ -230,17 +230,14 @@ class TermCollector:
     def postings(self) -> list[Term]:
         """Per term (sorted): its lunr term index and its (ref, term frequency, paragraph
         length) postings, in the order the paragraphs were added (ref order)."""
-        out = []
-        for term in sorted(self._postings):
-            flat = self._postings[term]
-            out.append(
-                (
-                    term,
-                    self.term_indexes[term],
-                    list(zip(flat[0::3], flat[1::3], flat[2::3], strict=True)),
-                )
-            )
-        return out
+        return [self.term(term) for term in sorted(self._postings)]
+
+    def term(self, term: str) -> Term:
+        """One term of ``postings()``, made from its array when asked (a posting as a tuple
+        takes about 70 bytes, in the array 12)."""
+        flat = self._postings[term]
+        postings = list(zip(flat[0::3], flat[1::3], flat[2::3], strict=True))
+        return term, self.term_indexes[term], postings
 
     def stats(self) -> Stats:
         return Stats(len(self.lengths), sum(self.lengths.values()))
@@ -904,22 +901,32 @@ def language_entry(lang: str, stats: Stats, segments: list[list[Any]]) -> dict[s
 
 
 def write_segment(
-    lang: str,
-    name: str,
-    terms: list[Term],
-    stats: Stats,
-    search: Path,
-    budget: int,
-    forms: Mapping[str, str],
+    lang: str, name: str, collector: TermCollector, search: Path, budget: int
 ) -> tuple[int, dict[str, dict[str, Any]]]:
-    """Write one segment of a language's index into ``search/<lang>/<name>/``; its bucket
-    count and files."""
-    buckets, files = plan_buckets(terms, budget, stats, forms)
+    """Write one segment of a language's index, all ``collector`` gathered, into
+    ``search/<lang>/<name>/``: the files of ``plan_buckets``, made and written a bucket at a
+    time, each term's postings made from its array only while its bucket is (all of them at
+    once, as tuples, were a worker's peak). Its bucket count, and the shard ranges of each
+    bucket's first file (what an index state keeps of them: index_state.pieced_terms)."""
+    stats = collector.stats()
+    names = sorted(collector.term_indexes)
+    sizes = {t: _size(encode_term(*collector.term(t))) for t in names}
+    limit = common_bytes(budget)
+    buckets = bucket_count(sum(n for n in sizes.values() if n <= limit), budget)
+    by_bucket = bucket_forms(collector.forms, buckets)
+    members: dict[int, list[str]] = {b: [] for b in range(buckets)}
+    for t in names:
+        members[term_bucket(t, buckets)].append(t)
     folder = search / lang / name
     folder.mkdir(parents=True)
-    for file, content in files.items():
-        (folder / file).write_text(_dump(content), encoding="utf-8")
-    return buckets, files
+    heads: dict[str, dict[str, Any]] = {}
+    for b, mine in members.items():
+        terms = [collector.term(t) for t in mine]
+        files = bucket_files(b, terms, budget, stats, sizes, by_bucket.get(b))
+        for file, content in files.items():
+            (folder / file).write_text(_dump(content), encoding="utf-8")
+        heads[f"{b}.json"] = {"shards": files[f"{b}.json"]["shards"]}
+    return buckets, heads
 
 
 def write_language(
@@ -933,10 +940,7 @@ def write_language(
     (one segment); its manifest entry, and what ``keep`` makes of the build for a later
     update (index_state.language_state; None without it)."""
     stats = collector.stats()
-    terms = collector.postings()
-    buckets, files = write_segment(
-        lang, FIRST_SEGMENT, terms, stats, search, budget or SHARD_BYTES, collector.forms
-    )
+    buckets, files = write_segment(lang, FIRST_SEGMENT, collector, search, budget or SHARD_BYTES)
     segments: list[list[Any]] = [[FIRST_SEGMENT, buckets]]
     kept = keep(collector, segments, files) if keep is not None else None
     return language_entry(lang, stats, segments), kept
