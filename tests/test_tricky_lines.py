@@ -42,6 +42,12 @@ CLEAN_ROWS = [
     (" Rappelle \n   \n\t la\u200b résolu\u00adtion ", "Rappelle\n\nla résolution"),
     # a private-use character of a text without stars is kept as printed
     ("la note \ue004 du texte", "la note \ue004 du texte"),
+    # ... and of a text with stars: the step's own placeholders never meet them
+    (
+        "note \ue0041\ue005 *Exhorte* \ue007 a*",
+        f"note \ue0041\ue005 *Exhorte* \ue007 a{marker('*')}",
+    ),
+    ("\ue002\ue003\ue006 groupes* \ue004", f"\ue002\ue003\ue006 groupes{marker('*')} \ue004"),
 ]
 
 

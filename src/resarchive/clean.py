@@ -30,7 +30,7 @@ _INVISIBLE = re.compile("[\u200b\u200e\u200f\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
 _SPACE_RUNS = re.compile(r"  +")
 _SPACE_AT_LINE_ENDS = re.compile(r" ?\n ?")  # runs are single spaces by then
-# what _emphasis uses as placeholders: a text with none of them and no star is left as it is
+# what _emphasis uses as placeholders (one printed in a source text is kept as printed)
 _EMPHASIS_PLACEHOLDERS = re.compile("[\ue002-\ue007]")
 
 
@@ -81,14 +81,20 @@ def _markers(text: str) -> str:
 
 def _emphasis(text: str) -> str:
     """Keep *italic* spans; a star glued after a word (or opening a line) is a marker."""
-    if "*" not in text and not _EMPHASIS_PLACEHOLDERS.search(text):  # most texts
+    if "*" not in text:  # most texts
         return text
     saved: list[str] = []
+    printed: list[str] = []
 
     def hide(m: re.Match[str]) -> str:  # markers may hold a star: keep them out of the way
         saved.append(m.group(0))
         return f"\ue004{len(saved) - 1}\ue005"
 
+    def hide_printed(m: re.Match[str]) -> str:  # a placeholder the source prints stays as is
+        printed.append(m.group(0))
+        return f"\ue004p{len(printed) - 1}\ue005"
+
+    text = _EMPHASIS_PLACEHOLDERS.sub(hide_printed, text)
     text = MARKER_RE.sub(hide, text)
     # an asterism ("* * *", a break between groups of paragraphs) is printed text, not markers
     text = re.sub(
@@ -105,7 +111,8 @@ def _emphasis(text: str) -> str:
     text = re.sub(r"(?m)^([ \t]*(?:" + HEADING_HINT + r")?)\*(?=[ \t]+\S)", "\\1\ue006", text)
     text = re.sub(r"(?<!\\)[*\ue007]", r"\\*", text)
     text = text.replace(_EM_OPEN, "*").replace(_EM_CLOSE, "*").replace("\ue006", marker("*"))
-    return re.sub("\ue004(\\d+)\ue005", lambda m: saved[int(m.group(1))], text)
+    text = re.sub("\ue004(\\d+)\ue005", lambda m: saved[int(m.group(1))], text)
+    return re.sub("\ue004p(\\d+)\ue005", lambda m: printed[int(m.group(1))], text)
 
 
 def _bullets(text: str) -> str:
