@@ -746,18 +746,40 @@ def bucket_forms(forms: Mapping[str, str], buckets: int) -> dict[int, dict[str, 
     return out
 
 
+def bucket_plan(
+    names: list[str],
+    term: Callable[[str], Term],
+    budget: int,
+    stats: Stats,
+    forms: Mapping[str, str] | None = None,
+) -> tuple[int, Iterator[dict[str, dict[str, Any]]]]:
+    """(bucket count, the files of each bucket in turn) of one segment's terms: ``names``
+    sorted, ``term(name)`` each term with its postings, asked for again while its bucket's
+    files are made (so a caller that writes each bucket in turn holds one bucket's postings)."""
+    sizes = {t: _size(encode_term(*term(t))) for t in names}  # once: bucket_files needs them
+    limit = common_bytes(budget)
+    buckets = bucket_count(sum(n for n in sizes.values() if n <= limit), budget)
+    by_bucket = bucket_forms(forms or {}, buckets)
+    members: dict[int, list[str]] = {b: [] for b in range(buckets)}
+    for t in names:
+        members[term_bucket(t, buckets)].append(t)
+    files = (
+        bucket_files(b, [term(t) for t in mine], budget, stats, sizes, by_bucket.get(b))
+        for b, mine in members.items()
+    )
+    return buckets, files
+
+
 def plan_buckets(
     terms: list[Term], budget: int, stats: Stats, forms: Mapping[str, str] | None = None
 ) -> tuple[int, dict[str, dict[str, Any]]]:
     """(bucket count, {file name: content}) of one segment's sorted terms, and the stem
     forms of its words."""
-    sizes = {t[0]: _size(encode_term(*t)) for t in terms}  # once: bucket_files needs them too
-    limit = common_bytes(budget)
-    buckets = bucket_count(sum(n for n in sizes.values() if n <= limit), budget)
-    by_bucket = bucket_forms(forms or {}, buckets)
+    by_name = {t[0]: t for t in terms}
+    buckets, each = bucket_plan(list(by_name), by_name.__getitem__, budget, stats, forms)
     files: dict[str, dict[str, Any]] = {}
-    for b, mine in bucket_terms(terms, buckets).items():
-        files.update(bucket_files(b, mine, budget, stats, sizes, by_bucket.get(b)))
+    for bucket in each:
+        files.update(bucket)
     return buckets, files
 
 
@@ -908,21 +930,12 @@ def write_segment(
     time, each term's postings made from its array only while its bucket is (all of them at
     once, as tuples, were a worker's peak). Its bucket count, and the shard ranges of each
     bucket's first file (what an index state keeps of them: index_state.pieced_terms)."""
-    stats = collector.stats()
-    names = sorted(collector.term_indexes)
-    sizes = {t: _size(encode_term(*collector.term(t))) for t in names}
-    limit = common_bytes(budget)
-    buckets = bucket_count(sum(n for n in sizes.values() if n <= limit), budget)
-    by_bucket = bucket_forms(collector.forms, buckets)
-    members: dict[int, list[str]] = {b: [] for b in range(buckets)}
-    for t in names:
-        members[term_bucket(t, buckets)].append(t)
+    names = sorted(collector.term_indexes)  # the terms met, as in postings()
+    buckets, each = bucket_plan(names, collector.term, budget, collector.stats(), collector.forms)
     folder = search / lang / name
     folder.mkdir(parents=True)
     heads: dict[str, dict[str, Any]] = {}
-    for b, mine in members.items():
-        terms = [collector.term(t) for t in mine]
-        files = bucket_files(b, terms, budget, stats, sizes, by_bucket.get(b))
+    for b, files in enumerate(each):
         for file, content in files.items():
             (folder / file).write_text(_dump(content), encoding="utf-8")
         heads[f"{b}.json"] = {"shards": files[f"{b}.json"]["shards"]}

@@ -88,7 +88,9 @@ def document_entries(docs: list[Document]) -> Iterator[tuple[int, Document, list
 
 
 def collect(collectors: dict[str, TermCollector], lang: str, batch: Batch) -> None:
-    collector = collectors.get(lang) or collectors.setdefault(lang, TermCollector(lang))
+    if lang not in collectors:
+        collectors[lang] = TermCollector(lang)
+    collector = collectors[lang]
     for ref, text in batch:
         collector.add_text(ref, text)
 
